@@ -1,0 +1,183 @@
+/* mod_okta_authcode: OpenID Connect sign-in (Okta or any provider) for
+ * Apache httpd.  This file wires the module into httpd: `AuthType Okta` in
+ * the check_authn phase, the callback and logout URLs answered before any
+ * other module sees them, and the error pages. */
+#include <apr_strings.h>
+#include <http_core.h>
+#include <http_protocol.h>
+#include <http_request.h>
+
+#include "mod_okta_authcode.h"
+
+#define CLAIM_HEADER_PREFIX "X-Okta-"
+
+static int page(request_rec *r, int status, const char *title, const char *text, int send)
+{
+    const char *html = apr_psprintf(r->pool,
+                                    "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+                                    "<title>%s</title></head>\n<body><h1>%s</h1>\n<p>%s</p>\n"
+                                    "</body></html>\n",
+                                    ap_escape_html(r->pool, title),
+                                    ap_escape_html(r->pool, title),
+                                    ap_escape_html(r->pool, text));
+
+    apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
+    if (send) {
+        ap_set_content_type(r, "text/html; charset=utf-8");
+        ap_rputs(html, r);
+        return OK;
+    }
+    /* A custom response is how any phase, not only a handler, can answer
+     * with its own body. */
+    ap_custom_response(r, status, html);
+    return status;
+}
+
+int okta_error_page(request_rec *r, int status, const char *title, const char *detail)
+{
+    return page(r, status, title, detail, 0);
+}
+
+int okta_send_page(request_rec *r, const char *title, const char *text)
+{
+    return page(r, HTTP_OK, title, text, 1);
+}
+
+static int collect_claim_header(void *baton, const char *key, const char *value)
+{
+    (void)value;
+    if (strncasecmp(key, CLAIM_HEADER_PREFIX, sizeof(CLAIM_HEADER_PREFIX) - 1) == 0) {
+        *(const char **)apr_array_push(baton) = key;
+    }
+    return 1;
+}
+
+/* A client must not be able to pose as the module to the application. */
+static void strip_client_claim_headers(request_rec *r)
+{
+    apr_array_header_t *found = apr_array_make(r->pool, 0, sizeof(const char *));
+    int i;
+
+    apr_table_do(collect_claim_header, found, r->headers_in, NULL);
+    for (i = 0; i < found->nelts; i++) {
+        apr_table_unset(r->headers_in, APR_ARRAY_IDX(found, i, const char *));
+    }
+}
+
+static void hand_claims_to_application(request_rec *r, const okta_session_t *s)
+{
+    okta_dir_conf_t *dc = ap_get_module_config(r->per_dir_config, &okta_authcode_module);
+    int i;
+
+    for (i = 0; i < s->nclaims; i++) {
+        if (dc->claim_env != 0) {
+            apr_table_setn(r->subprocess_env, s->claims[i].env_name, s->claims[i].value);
+        }
+        if (dc->claim_headers == 1) {
+            apr_table_setn(r->headers_in, s->claims[i].header_name, s->claims[i].value);
+        }
+    }
+}
+
+static int check_authn(request_rec *r)
+{
+    const char *type = ap_auth_type(r);
+    okta_session_ref_t *ref;
+    apr_status_t rv;
+
+    if (!type || strcasecmp(type, OKTA_AUTH_TYPE) != 0) {
+        return DECLINED;
+    }
+    if (!okta_server_conf(r)->issuer) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      OKTALOGNO(00028) "AuthType Okta is used for %s but this server has no "
+                      "OktaIssuer", r->uri);
+        return okta_error_page(r, HTTP_INTERNAL_SERVER_ERROR, "Sign-in not configured",
+                               "This server is not configured for sign-in.");
+    }
+    strip_client_claim_headers(r);
+    rv = okta_session_load(r, &ref);
+    if (rv == APR_SUCCESS) {
+        r->user = (char *)ref->session.user;
+        r->ap_auth_type = OKTA_AUTH_TYPE;
+        hand_claims_to_application(r, &ref->session);
+        return OK;
+    }
+    if (rv != APR_NOTFOUND) {
+        return okta_error_page(r, HTTP_SERVICE_UNAVAILABLE, "Sessions unavailable",
+                               "The server cannot read its session cache right now. Try "
+                               "again later.");
+    }
+    return okta_login_start(r);
+}
+
+/* The callback and logout URLs are the module's own, wherever they are:
+ * answered before translation and authentication, like mod_cache does. */
+static int quick_handler(request_rec *r, int lookup)
+{
+    okta_server_conf_t *sc = okta_server_conf(r);
+    const char *path = r->parsed_uri.path;
+
+    if (lookup || !sc->issuer || !path || r->main) {
+        return DECLINED;
+    }
+    if (strcmp(path, sc->redirect_path) == 0) {
+        return okta_login_callback(r);
+    }
+    if (sc->logout_path && strcmp(path, sc->logout_path) == 0) {
+        return okta_logout(r);
+    }
+    return DECLINED;
+}
+
+static int pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
+{
+    (void)plog;
+    (void)ptemp;
+    return okta_store_pre_config(pconf);
+}
+
+static int post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
+{
+    int rv;
+
+    (void)plog;
+    if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG) {
+        return OK; /* the first, dry configuration pass */
+    }
+    if ((rv = okta_config_check(pconf, s)) != OK) {
+        return rv;
+    }
+    if (okta_http_global_init() != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, OKTALOGNO(00029) "libcurl failed to start");
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    return okta_store_post_config(pconf, ptemp, s);
+}
+
+static void child_init(apr_pool_t *p, server_rec *s)
+{
+    okta_store_child_init(p, s);
+    okta_provider_child_init(p, s);
+}
+
+static void register_hooks(apr_pool_t *p)
+{
+    (void)p;
+    ap_hook_pre_config(pre_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_config(post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_child_init(child_init, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_quick_handler(quick_handler, NULL, NULL, APR_HOOK_FIRST);
+    ap_hook_check_authn(check_authn, NULL, NULL, APR_HOOK_MIDDLE, AP_AUTH_INTERNAL_PER_CONF);
+}
+
+AP_DECLARE_MODULE(okta_authcode) = {
+    STANDARD20_MODULE_STUFF,
+    okta_create_dir_conf, /* create per-directory config */
+    okta_merge_dir_conf, /* merge per-directory config */
+    okta_create_server_conf, /* create per-server config */
+    okta_merge_server_conf, /* merge per-server config */
+    okta_cmds, /* directives */
+    register_hooks, /* hooks */
+    AP_MODULE_FLAG_NONE /* flags */
+};

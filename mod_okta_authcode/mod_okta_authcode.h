@@ -1,0 +1,129 @@
+/* What the httpd glue files share: configuration, and the functions each
+ * glue file offers the others.  The protocol itself lives in okta_*.c. */
+#ifndef MOD_OKTA_AUTHCODE_H
+#define MOD_OKTA_AUTHCODE_H
+
+#include <httpd.h>
+#include <http_config.h>
+#include <http_log.h>
+#include <apr_thread_mutex.h>
+
+#include "okta_crypto.h"
+#include "okta_provider.h"
+#include "okta_http.h"
+#include "okta_record.h"
+
+/* Every log line of ours carries a tag tests and operators can grep for.
+ * Next free tag: OKTA00046 */
+#define OKTALOGNO(n) "OKTA" #n ": "
+
+#define OKTA_AUTH_TYPE "Okta"
+#define OKTA_SESSION_COOKIE "okta_session"
+#define OKTA_LOGIN_COOKIE "okta_login"
+#define OKTA_UNSET -1
+
+typedef enum { OKTA_CLIENT_AUTH_BASIC, OKTA_CLIENT_AUTH_POST } okta_client_auth_t;
+
+/* Discovery metadata and JWKS of one provider, fetched on first need and
+ * kept for the life of the process.  Shared by the threads of a process. */
+typedef struct okta_provider_cache_t {
+    apr_thread_mutex_t *mutex;
+    apr_pool_t *pool; /* holds meta */
+    const okta_provider_meta_t *meta; /* NULL until fetched */
+    apr_pool_t *jwks_pool; /* replaced on every JWKS fetch */
+    const char *jwks_json;
+    apr_time_t jwks_fetched;
+} okta_provider_cache_t;
+
+typedef struct okta_server_conf_t {
+    const char *issuer;
+    const char *client_id;
+    const char *client_secret;
+    const char *redirect_uri; /* absolute URL, or a path on this server */
+    const char *redirect_path; /* the path part of redirect_uri */
+    const char *scope;
+    const char *passphrase;
+    okta_keys_t *keys; /* derived from passphrase at configuration time */
+    const char *remote_user_claim;
+    const char *logout_path;
+    const char *post_logout_redirect_uri;
+    const char *ca_file;
+    int http_timeout; /* seconds */
+    int clock_skew; /* seconds */
+    int client_auth; /* okta_client_auth_t */
+    int session_inactivity; /* seconds */
+    int session_max; /* seconds */
+    int login_timeout; /* seconds a started sign-in may take */
+    okta_provider_cache_t *provider; /* created in child_init */
+} okta_server_conf_t;
+
+typedef struct okta_dir_conf_t {
+    int claim_env; /* claims as OKTA_CLAIM_* environment variables */
+    int claim_headers; /* claims as X-Okta-Claim-* request headers */
+} okta_dir_conf_t;
+
+extern module AP_MODULE_DECLARE_DATA okta_authcode_module;
+extern const command_rec okta_cmds[];
+
+/* mod_okta_config.c */
+void *okta_create_server_conf(apr_pool_t *p, server_rec *s);
+void *okta_merge_server_conf(apr_pool_t *p, void *base, void *add);
+void *okta_create_dir_conf(apr_pool_t *p, char *dir);
+void *okta_merge_dir_conf(apr_pool_t *p, void *base, void *add);
+/** Post-config checks: every server that uses the module is complete. */
+int okta_config_check(apr_pool_t *p, server_rec *s);
+okta_server_conf_t *okta_server_conf(const request_rec *r);
+
+/* mod_okta_store.c: the session cache (socache) */
+const char *okta_store_set_spec(cmd_parms *cmd, void *dummy, const char *spec);
+int okta_store_pre_config(apr_pool_t *pconf);
+int okta_store_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s);
+void okta_store_child_init(apr_pool_t *p, server_rec *s);
+/** Seals and stores a record under (kind, id) until `expiry`. */
+apr_status_t okta_store_put(request_rec *r, const char *kind, const char *id,
+                            const unsigned char *data, apr_size_t len, apr_time_t expiry);
+/** Fetches and opens a record; APR_NOTFOUND when absent or not ours. */
+apr_status_t okta_store_get(request_rec *r, const char *kind, const char *id,
+                            unsigned char **data, apr_size_t *len);
+/** okta_store_get that also removes the entry: for one-shot records. */
+apr_status_t okta_store_take(request_rec *r, const char *kind, const char *id,
+                             unsigned char **data, apr_size_t *len);
+apr_status_t okta_store_remove(request_rec *r, const char *kind, const char *id);
+
+/* mod_okta_provider.c: discovery, JWKS and the token endpoint */
+void okta_provider_child_init(apr_pool_t *p, server_rec *s);
+/** The provider's metadata; on failure an error page has been prepared
+ * and the HTTP status to return is in *status. */
+const okta_provider_meta_t *okta_provider_meta(request_rec *r, int *status);
+/** Verifies an ID token's signature, refetching the JWKS (at most once
+ * per OKTA_JWKS_MIN_REFETCH) when it names a key we do not know. */
+struct okta_jwt_t;
+int okta_provider_verify_signature(request_rec *r, const okta_provider_meta_t *meta,
+                                   const struct okta_jwt_t *jwt);
+okta_http_options_t okta_http_options(const okta_server_conf_t *sc);
+
+/* mod_okta_login.c: sending the browser to sign in, and the callback */
+int okta_login_start(request_rec *r);
+int okta_login_callback(request_rec *r);
+
+/* mod_okta_session.c */
+typedef struct okta_session_ref_t {
+    const char *id; /* from the cookie */
+    okta_session_t session;
+} okta_session_ref_t;
+/** The request's valid session.  APR_NOTFOUND when there is none (ended
+ * ones are removed); any other error means the cache failed. */
+apr_status_t okta_session_load(request_rec *r, okta_session_ref_t **out);
+apr_status_t okta_session_save(request_rec *r, const char *id, const okta_session_t *s);
+int okta_logout(request_rec *r);
+/** A Set-Cookie value with the module's attributes (HttpOnly, SameSite=Lax,
+ * Secure on https, Path=/); max_age < 0 for a session cookie. */
+const char *okta_cookie(request_rec *r, const char *name, const char *value, int max_age);
+
+/* mod_okta_authcode.c */
+/** Answers with a short HTML error page and logs one tagged line. */
+int okta_error_page(request_rec *r, int status, const char *title, const char *detail);
+/** Sends a short HTML page with status 200 from a handler; returns OK. */
+int okta_send_page(request_rec *r, const char *title, const char *text);
+
+#endif

@@ -1,0 +1,298 @@
+/* Directives, and the per-server and per-directory configuration they fill. */
+#include <apr_strings.h>
+#include <apr_uri.h>
+#include <http_core.h>
+
+#include "mod_okta_authcode.h"
+
+#define DEFAULT_SCOPE "openid profile email offline_access"
+#define DEFAULT_REDIRECT_PATH "/callback"
+#define DEFAULT_REMOTE_USER_CLAIM "sub"
+#define DEFAULT_HTTP_TIMEOUT 10
+#define DEFAULT_CLOCK_SKEW 60
+#define DEFAULT_SESSION_INACTIVITY 3600
+#define DEFAULT_SESSION_MAX 28800
+#define DEFAULT_LOGIN_TIMEOUT 600
+
+#define MERGE_PTR(field) conf->field = add->field ? add->field : base->field
+#define MERGE_INT(field) conf->field = add->field != OKTA_UNSET ? add->field : base->field
+#define INT_OR(value, fallback) ((value) != OKTA_UNSET ? (value) : (fallback))
+
+void *okta_create_server_conf(apr_pool_t *p, server_rec *s)
+{
+    okta_server_conf_t *conf = apr_pcalloc(p, sizeof(*conf));
+
+    (void)s;
+    /* pcalloc leaves every string unset (NULL) */
+    conf->http_timeout = OKTA_UNSET;
+    conf->clock_skew = OKTA_UNSET;
+    conf->client_auth = OKTA_UNSET;
+    conf->session_inactivity = OKTA_UNSET;
+    conf->session_max = OKTA_UNSET;
+    conf->login_timeout = OKTA_UNSET;
+    return conf;
+}
+
+void *okta_merge_server_conf(apr_pool_t *p, void *basev, void *addv)
+{
+    okta_server_conf_t *base = basev, *add = addv;
+    okta_server_conf_t *conf = apr_pcalloc(p, sizeof(*conf));
+
+    MERGE_PTR(issuer);
+    MERGE_PTR(client_id);
+    MERGE_PTR(client_secret);
+    MERGE_PTR(redirect_uri);
+    MERGE_PTR(redirect_path);
+    MERGE_PTR(scope);
+    MERGE_PTR(passphrase);
+    MERGE_PTR(keys);
+    MERGE_PTR(remote_user_claim);
+    MERGE_PTR(logout_path);
+    MERGE_PTR(post_logout_redirect_uri);
+    MERGE_PTR(ca_file);
+    MERGE_INT(http_timeout);
+    MERGE_INT(clock_skew);
+    MERGE_INT(client_auth);
+    MERGE_INT(session_inactivity);
+    MERGE_INT(session_max);
+    MERGE_INT(login_timeout);
+    return conf;
+}
+
+void *okta_create_dir_conf(apr_pool_t *p, char *dir)
+{
+    okta_dir_conf_t *conf = apr_palloc(p, sizeof(*conf));
+
+    (void)dir;
+    conf->claim_env = OKTA_UNSET;
+    conf->claim_headers = OKTA_UNSET;
+    return conf;
+}
+
+void *okta_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
+{
+    okta_dir_conf_t *base = basev, *add = addv;
+    okta_dir_conf_t *conf = apr_palloc(p, sizeof(*conf));
+
+    MERGE_INT(claim_env);
+    MERGE_INT(claim_headers);
+    return conf;
+}
+
+okta_server_conf_t *okta_server_conf(const request_rec *r)
+{
+    return ap_get_module_config(r->server->module_config, &okta_authcode_module);
+}
+
+/* Fills in what was left unset, so request code reads plain values. */
+static void apply_defaults(okta_server_conf_t *sc)
+{
+    if (!sc->redirect_uri) {
+        sc->redirect_uri = sc->redirect_path = DEFAULT_REDIRECT_PATH;
+    }
+    if (!sc->scope) {
+        sc->scope = DEFAULT_SCOPE;
+    }
+    if (!sc->remote_user_claim) {
+        sc->remote_user_claim = DEFAULT_REMOTE_USER_CLAIM;
+    }
+    sc->http_timeout = INT_OR(sc->http_timeout, DEFAULT_HTTP_TIMEOUT);
+    sc->clock_skew = INT_OR(sc->clock_skew, DEFAULT_CLOCK_SKEW);
+    sc->client_auth = INT_OR(sc->client_auth, OKTA_CLIENT_AUTH_BASIC);
+    sc->session_inactivity = INT_OR(sc->session_inactivity, DEFAULT_SESSION_INACTIVITY);
+    sc->session_max = INT_OR(sc->session_max, DEFAULT_SESSION_MAX);
+    sc->login_timeout = INT_OR(sc->login_timeout, DEFAULT_LOGIN_TIMEOUT);
+}
+
+int okta_config_check(apr_pool_t *p, server_rec *s)
+{
+    for (; s; s = s->next) {
+        okta_server_conf_t *sc = ap_get_module_config(s->module_config, &okta_authcode_module);
+        const char *missing = !sc->client_id ? "OktaClientID"
+                              : !sc->passphrase ? "OktaCryptoPassphrase"
+                                                : NULL;
+        apply_defaults(sc);
+        if (!sc->issuer) {
+            continue; /* the module is not used in this server */
+        }
+        if (missing) {
+            ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
+                         OKTALOGNO(00001) "%s:%d: OktaIssuer is set but %s is missing",
+                         s->defn_name ? s->defn_name : "(main)", s->defn_line_number, missing);
+            return HTTP_INTERNAL_SERVER_ERROR;
+        }
+        if (!sc->client_secret) {
+            ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
+                         OKTALOGNO(00002) "OktaClientSecret is missing for client %s: copy it "
+                         "from the Okta app's General tab (Client authentication is on by "
+                         "default)", sc->client_id);
+            return HTTP_INTERNAL_SERVER_ERROR;
+        }
+    }
+    (void)p;
+    return OK;
+}
+
+/* ---- directive handlers ----------------------------------------------- */
+
+static okta_server_conf_t *cmd_server_conf(cmd_parms *cmd)
+{
+    return ap_get_module_config(cmd->server->module_config, &okta_authcode_module);
+}
+
+static const char *set_issuer(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    okta_server_conf_t *sc = cmd_server_conf(cmd);
+    apr_uri_t uri;
+
+    (void)dummy;
+    if (apr_uri_parse(cmd->pool, arg, &uri) != APR_SUCCESS || !uri.scheme || !uri.hostname
+        || uri.query || uri.fragment) {
+        return apr_psprintf(cmd->pool, "OktaIssuer: '%s' is not an absolute URL without query "
+                            "or fragment", arg);
+    }
+    if (!okta_url_is_secure_or_loopback(arg)) {
+        return apr_psprintf(cmd->pool, "OktaIssuer: '%s' must use https (http is accepted "
+                            "only for a loopback host such as 127.0.0.1)", arg);
+    }
+    sc->issuer = arg;
+    return NULL;
+}
+
+static const char *set_redirect_uri(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    okta_server_conf_t *sc = cmd_server_conf(cmd);
+    apr_uri_t uri;
+
+    (void)dummy;
+    if (apr_uri_parse(cmd->pool, arg, &uri) != APR_SUCCESS || !uri.path || uri.path[0] != '/'
+        || uri.query || uri.fragment) {
+        return apr_psprintf(cmd->pool, "OktaRedirectURI: '%s' is neither an absolute URL nor "
+                            "a path starting with '/'", arg);
+    }
+    if (uri.scheme && !okta_url_is_secure_or_loopback(arg)) {
+        return "OktaRedirectURI: use https (http only on a loopback host)";
+    }
+    sc->redirect_uri = arg;
+    sc->redirect_path = uri.path;
+    return NULL;
+}
+
+static const char *set_local_path(cmd_parms *cmd, const char *arg, const char **field)
+{
+    if (arg[0] != '/' || strchr(arg, '?') || strchr(arg, '#')) {
+        return apr_psprintf(cmd->pool, "%s: '%s' must be a path starting with '/'",
+                            cmd->cmd->name, arg);
+    }
+    *field = arg;
+    return NULL;
+}
+
+static const char *set_logout_uri(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    (void)dummy;
+    return set_local_path(cmd, arg, &cmd_server_conf(cmd)->logout_path);
+}
+
+static const char *set_passphrase(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    okta_server_conf_t *sc = cmd_server_conf(cmd);
+
+    (void)dummy;
+    if (strlen(arg) < 16) {
+        return "OktaCryptoPassphrase: use at least 16 characters (32 random ones are best)";
+    }
+    sc->passphrase = arg;
+    sc->keys = apr_palloc(cmd->pool, sizeof(*sc->keys));
+    if (okta_keys_derive(sc->keys, arg) != APR_SUCCESS) {
+        return "OktaCryptoPassphrase: key derivation failed (OpenSSL)";
+    }
+    return NULL;
+}
+
+static const char *set_server_string(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    (void)dummy;
+    *(const char **)((char *)cmd_server_conf(cmd) + (apr_size_t)cmd->info) = arg;
+    return NULL;
+}
+
+static const char *set_server_seconds(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    char *end;
+    long v = strtol(arg, &end, 10);
+
+    (void)dummy;
+    if (*end || v < 0 || v > 365L * 86400) {
+        return apr_psprintf(cmd->pool, "%s: '%s' is not a number of seconds", cmd->cmd->name,
+                            arg);
+    }
+    *(int *)((char *)cmd_server_conf(cmd) + (apr_size_t)cmd->info) = (int)v;
+    return NULL;
+}
+
+static const char *set_client_auth(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    okta_server_conf_t *sc = cmd_server_conf(cmd);
+
+    (void)dummy;
+    if (strcmp(arg, "client_secret_basic") == 0) {
+        sc->client_auth = OKTA_CLIENT_AUTH_BASIC;
+    }
+    else if (strcmp(arg, "client_secret_post") == 0) {
+        sc->client_auth = OKTA_CLIENT_AUTH_POST;
+    }
+    else {
+        return "OktaTokenEndpointAuth: client_secret_basic or client_secret_post";
+    }
+    return NULL;
+}
+
+#define SERVER_STRING(name, field, help)                                                     \
+    AP_INIT_TAKE1(name, set_server_string, (void *)APR_OFFSETOF(okta_server_conf_t, field), \
+                  RSRC_CONF, help)
+#define SERVER_SECONDS(name, field, help)                                                     \
+    AP_INIT_TAKE1(name, set_server_seconds, (void *)APR_OFFSETOF(okta_server_conf_t, field), \
+                  RSRC_CONF, help)
+#define DIR_FLAG(name, field, help)                                                             \
+    AP_INIT_FLAG(name, ap_set_flag_slot, (void *)APR_OFFSETOF(okta_dir_conf_t, field), OR_AUTHCFG, \
+                 help)
+
+const command_rec okta_cmds[] = {
+    AP_INIT_TAKE1("OktaIssuer", set_issuer, NULL, RSRC_CONF,
+                  "Issuer URL of the authorization server, e.g. https://example.okta.com/oauth2/default"),
+    SERVER_STRING("OktaClientID", client_id, "Client ID of the Okta app integration"),
+    SERVER_STRING("OktaClientSecret", client_secret, "Client secret of the Okta app integration"),
+    AP_INIT_TAKE1("OktaRedirectURI", set_redirect_uri, NULL, RSRC_CONF,
+                  "Sign-in redirect URI: absolute URL or path (default /callback)"),
+    SERVER_STRING("OktaScope", scope,
+                  "Scopes to request (default \"openid profile email offline_access\")"),
+    AP_INIT_TAKE1("OktaCryptoPassphrase", set_passphrase, NULL, RSRC_CONF,
+                  "Secret from which the keys that seal cached sessions are derived"),
+    AP_INIT_TAKE1("OktaSessionCache", okta_store_set_spec, NULL, RSRC_CONF,
+                  "Session cache: shmcb, shmcb:/path(bytes), memcache:host:port, redis:host:port"),
+    SERVER_STRING("OktaRemoteUserClaim", remote_user_claim,
+                  "ID token claim that becomes REMOTE_USER (default sub)"),
+    AP_INIT_TAKE1("OktaLogoutURI", set_logout_uri, NULL, RSRC_CONF,
+                  "Local path that signs the user out"),
+    SERVER_STRING("OktaPostLogoutRedirectURI", post_logout_redirect_uri,
+                  "Where the provider sends the browser after sign-out"),
+    SERVER_STRING("OktaCAFile", ca_file, "CA bundle for TLS to the provider"),
+    SERVER_SECONDS("OktaHTTPTimeout", http_timeout,
+                   "Seconds an exchange with the provider may take (default 10)"),
+    SERVER_SECONDS("OktaClockSkew", clock_skew,
+                   "Seconds of clock difference tolerated in token times (default 60)"),
+    AP_INIT_TAKE1("OktaTokenEndpointAuth", set_client_auth, NULL, RSRC_CONF,
+                  "client_secret_basic (default) or client_secret_post"),
+    SERVER_SECONDS("OktaSessionInactivityTimeout", session_inactivity,
+                   "Seconds without a request after which a session ends (default 3600)"),
+    SERVER_SECONDS("OktaSessionMaxDuration", session_max,
+                   "Seconds after sign-in after which a session ends (default 28800)"),
+    SERVER_SECONDS("OktaLoginTimeout", login_timeout,
+                   "Seconds a started sign-in may take to come back (default 600)"),
+    DIR_FLAG("OktaClaimsEnv", claim_env,
+             "Claims as OKTA_CLAIM_* environment variables (default On)"),
+    DIR_FLAG("OktaClaimsHeaders", claim_headers,
+             "Claims as X-Okta-Claim-* request headers for backends (default Off)"),
+    { NULL }
+};

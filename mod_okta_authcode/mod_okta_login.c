@@ -1,0 +1,453 @@
+/* Signing in: the redirect to the provider's authorization endpoint, and
+ * the callback that exchanges the code and creates the session.
+ *
+ * What the callback needs (state, nonce, PKCE verifier, where to go back)
+ * is a one-shot record in the cache under the state value.  The browser
+ * holds only the list of its pending states in one small cookie, which is
+ * what binds a callback to the browser that started it; the list keeps at
+ * most OKTA_MAX_PENDING_LOGINS entries (oldest dropped), so parallel tabs
+ * each complete and cookies cannot pile up. */
+#include <apr_base64.h>
+#include <apr_lib.h>
+#include <apr_strings.h>
+#include <http_core.h>
+#include <http_protocol.h>
+#include <http_request.h>
+
+#include "mod_okta_authcode.h"
+#include "okta_jwt.h"
+#include "okta_util.h"
+
+#define OKTA_MAX_PENDING_LOGINS 8
+#define STATE_BYTES 16 /* 22 base64url characters */
+#define STATE_LEN 22
+#define NONCE_BYTES 16
+#define VERIFIER_BYTES 32 /* 43 characters, RFC 7636's minimum */
+#define SESSION_ID_BYTES 32
+#define LOGIN_KIND "login"
+#define SESSION_KIND "session"
+
+static const char *redirect_uri(request_rec *r)
+{
+    okta_server_conf_t *sc = okta_server_conf(r);
+
+    return sc->redirect_uri[0] == '/' ? ap_construct_url(r->pool, sc->redirect_uri, r)
+                                      : sc->redirect_uri;
+}
+
+static int is_state_id(const char *s, apr_size_t len)
+{
+    apr_size_t i;
+
+    if (len != STATE_LEN) {
+        return 0;
+    }
+    for (i = 0; i < len; i++) {
+        if (!apr_isalnum(s[i]) && s[i] != '-' && s[i] != '_') {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* The pending states in the browser's login cookie, oldest first;
+ * anything malformed in it is dropped. */
+static apr_array_header_t *pending_states(request_rec *r)
+{
+    apr_array_header_t *states = apr_array_make(r->pool, OKTA_MAX_PENDING_LOGINS + 1,
+                                                sizeof(const char *));
+    const char *header = apr_table_get(r->headers_in, "Cookie");
+    const char *value, *s;
+    apr_size_t len;
+
+    if (!header || okta_cookie_find(header, OKTA_LOGIN_COOKIE, &value, &len) != 1) {
+        return states;
+    }
+    for (s = value; s < value + len;) {
+        const char *dot = memchr(s, '.', (value + len) - s);
+        const char *end = dot ? dot : value + len;
+        if (is_state_id(s, (apr_size_t)(end - s))) {
+            APR_ARRAY_PUSH(states, const char *) = apr_pstrmemdup(r->pool, s, end - s);
+        }
+        s = end + 1;
+    }
+    return states;
+}
+
+static void set_pending_states(request_rec *r, const apr_array_header_t *states)
+{
+    okta_server_conf_t *sc = okta_server_conf(r);
+    int first = states->nelts > OKTA_MAX_PENDING_LOGINS
+                    ? states->nelts - OKTA_MAX_PENDING_LOGINS : 0;
+    const char *value = "";
+    int i;
+
+    for (i = first; i < states->nelts; i++) {
+        value = apr_pstrcat(r->pool, value, *value ? "." : "",
+                            APR_ARRAY_IDX(states, i, const char *), NULL);
+    }
+    apr_table_addn(r->err_headers_out, "Set-Cookie",
+                   okta_cookie(r, OKTA_LOGIN_COOKIE, value, *value ? sc->login_timeout : 0));
+}
+
+static void add_param(apr_pool_t *p, const char **query, const char *name, const char *value)
+{
+    *query = apr_pstrcat(p, *query, **query ? "&" : "", name, "=", okta_url_encode(p, value),
+                         NULL);
+}
+
+int okta_login_start(request_rec *r)
+{
+    okta_server_conf_t *sc = okta_server_conf(r);
+    const okta_provider_meta_t *meta;
+    okta_login_t login;
+    apr_array_header_t *states;
+    unsigned char *record;
+    apr_size_t record_len;
+    const char *query = "";
+    int status;
+
+    if (!(meta = okta_provider_meta(r, &status))) {
+        return status;
+    }
+    login.created = apr_time_sec(r->request_time);
+    login.state = okta_random_id(r->pool, STATE_BYTES);
+    login.nonce = okta_random_id(r->pool, NONCE_BYTES);
+    login.code_verifier = okta_random_id(r->pool, VERIFIER_BYTES);
+    login.return_to = okta_is_local_path(r->unparsed_uri) ? r->unparsed_uri : "/";
+    if (!login.state || !login.nonce || !login.code_verifier
+        || okta_login_encode(&record, &record_len, r->pool, &login) != APR_SUCCESS
+        || okta_store_put(r, LOGIN_KIND, login.state, record, record_len,
+                          r->request_time + apr_time_from_sec(sc->login_timeout))
+               != APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      OKTALOGNO(00016) "cannot record a new sign-in in the session cache");
+        return okta_error_page(r, HTTP_SERVICE_UNAVAILABLE, "Sign-in unavailable",
+                               "The server cannot start a sign-in right now. Try again later.");
+    }
+    states = pending_states(r);
+    APR_ARRAY_PUSH(states, const char *) = login.state;
+    set_pending_states(r, states);
+
+    add_param(r->pool, &query, "response_type", "code");
+    add_param(r->pool, &query, "client_id", sc->client_id);
+    add_param(r->pool, &query, "redirect_uri", redirect_uri(r));
+    add_param(r->pool, &query, "scope", sc->scope);
+    add_param(r->pool, &query, "state", login.state);
+    add_param(r->pool, &query, "nonce", login.nonce);
+    add_param(r->pool, &query, "code_challenge", okta_pkce_challenge(r->pool, login.code_verifier));
+    add_param(r->pool, &query, "code_challenge_method", "S256");
+    apr_table_setn(r->err_headers_out, "Location",
+                   apr_pstrcat(r->pool, meta->authorization_endpoint,
+                               ap_strchr_c(meta->authorization_endpoint, '?') ? "&" : "?",
+                               query, NULL));
+    apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
+    ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
+                  OKTALOGNO(00017) "no session: sending the browser to sign in at %s",
+                  meta->authorization_endpoint);
+    return HTTP_MOVED_TEMPORARILY;
+}
+
+/* ---- the callback ------------------------------------------------------ */
+
+/* Removes `state` from the browser's pending list; 1 if it was there. */
+static int claim_pending_state(request_rec *r, const char *state)
+{
+    apr_array_header_t *states = pending_states(r), *kept;
+    int i, found = 0;
+
+    kept = apr_array_make(r->pool, states->nelts, sizeof(const char *));
+    for (i = 0; i < states->nelts; i++) {
+        const char *s = APR_ARRAY_IDX(states, i, const char *);
+        if (okta_ct_streq(s, state)) {
+            found = 1;
+        }
+        else {
+            APR_ARRAY_PUSH(kept, const char *) = s;
+        }
+    }
+    if (found) {
+        set_pending_states(r, kept);
+    }
+    return found;
+}
+
+static int provider_error(request_rec *r, const char *error, const char *description)
+{
+    const char *hint;
+    int status = HTTP_BAD_GATEWAY;
+
+    if (strcmp(error, "access_denied") == 0) {
+        status = HTTP_FORBIDDEN;
+        hint = "check that the user is assigned to the app and that the authorization "
+               "server's access policy rule admits this client";
+    }
+    else if (strcmp(error, "invalid_scope") == 0) {
+        hint = "check OktaScope against the authorization server's Scopes (it needs a "
+               "default scope; offline_access must be allowed for refresh tokens)";
+    }
+    else if (strcmp(error, "unauthorized_client") == 0) {
+        hint = "allow the Authorization Code grant type in the app and in the authorization "
+               "server's access policy rule";
+    }
+    else if (strcmp(error, "invalid_client") == 0) {
+        hint = "check OktaClientID, OktaClientSecret and OktaTokenEndpointAuth against the "
+               "app's Client authentication setting";
+    }
+    else if (strcmp(error, "invalid_grant") == 0) {
+        status = HTTP_BAD_REQUEST;
+        hint = "the sign-in code was used already or has expired; also check that "
+               "OktaRedirectURI is one of the app's Sign-in redirect URIs";
+    }
+    else {
+        hint = "see the provider's description";
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                  OKTALOGNO(00018) "the provider refused the sign-in: %s (%s): %s", error,
+                  description ? description : "no description", hint);
+    return okta_error_page(r, status, "Sign-in refused",
+                           apr_psprintf(r->pool, "The sign-in provider answered \"%s\"%s%s. "
+                                        "To fix: %s.", error, description ? ": " : "",
+                                        description ? description : "", hint));
+}
+
+static int bad_callback(request_rec *r, const char *why)
+{
+    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, OKTALOGNO(00019) "sign-in callback refused: %s",
+                  why);
+    return okta_error_page(r, HTTP_BAD_REQUEST, "Sign-in failed",
+                           apr_pstrcat(r->pool, why, ". Go back to the page you wanted and "
+                                       "sign in again.", NULL));
+}
+
+static const char *client_auth_header(request_rec *r, const okta_server_conf_t *sc)
+{
+    /* RFC 6749 2.3.1: id and secret are form-encoded before base64 */
+    const char *pair = apr_pstrcat(r->pool, okta_url_encode(r->pool, sc->client_id), ":",
+                                   okta_url_encode(r->pool, sc->client_secret), NULL);
+    char *b64 = apr_palloc(r->pool, apr_base64_encode_len((int)strlen(pair)));
+
+    apr_base64_encode(b64, pair, (int)strlen(pair));
+    return apr_pstrcat(r->pool, "Basic ", b64, NULL);
+}
+
+/* POSTs a token request; on failure the error page is ready and *status
+ * is set. */
+static int token_request(request_rec *r, const okta_provider_meta_t *meta, const char *form,
+                         okta_token_response_t *tr)
+{
+    okta_server_conf_t *sc = okta_server_conf(r);
+    okta_http_options_t opts = okta_http_options(sc);
+    okta_http_response_t resp;
+    const char *authorization = NULL, *why = NULL;
+    apr_status_t rv;
+
+    if (sc->client_auth == OKTA_CLIENT_AUTH_BASIC) {
+        authorization = client_auth_header(r, sc);
+    }
+    else {
+        add_param(r->pool, &form, "client_id", sc->client_id);
+        add_param(r->pool, &form, "client_secret", sc->client_secret);
+    }
+    rv = okta_http_post_form(&resp, r->pool, &opts, meta->token_endpoint, form, authorization,
+                             &why);
+    if (rv != APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
+                      OKTALOGNO(00020) "token endpoint unreachable: %s", why);
+        return okta_error_page(r, rv == APR_TIMEUP ? HTTP_GATEWAY_TIME_OUT : HTTP_BAD_GATEWAY,
+                               "Sign-in provider unavailable",
+                               "The sign-in provider did not answer. Try again later.");
+    }
+    if (okta_token_response_parse(tr, r->pool, resp.body, resp.len, &why) != APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      OKTALOGNO(00021) "token endpoint answered HTTP %ld: %s", resp.status, why);
+        return okta_error_page(r, HTTP_BAD_GATEWAY, "Sign-in failed",
+                               "The sign-in provider gave an answer this server cannot use.");
+    }
+    if (tr->error) {
+        return provider_error(r, tr->error, tr->error_description);
+    }
+    return OK;
+}
+
+static int id_token_refused(request_rec *r, int result, const char *why)
+{
+    const char *hint = "";
+
+    switch (result) {
+    case OKTA_JWT_BAD_ISSUER:
+        hint = ": OktaIssuer must equal the token's iss; in Okta set the authorization server's "
+               "Issuer to 'Okta URL', not 'Dynamic'";
+        break;
+    case OKTA_JWT_BAD_AUDIENCE:
+    case OKTA_JWT_BAD_AZP:
+        hint = ": check OktaClientID; the ID token's audience is the app's Client ID";
+        break;
+    case OKTA_JWT_EXPIRED:
+    case OKTA_JWT_ISSUED_IN_FUTURE:
+        hint = ": check this server's clock (NTP) or raise OktaClockSkew";
+        break;
+    default:
+        break;
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, OKTALOGNO(00022) "ID token refused: %s%s", why,
+                  hint);
+    return okta_error_page(r, result == OKTA_JWT_BAD_NONCE ? HTTP_BAD_REQUEST : HTTP_BAD_GATEWAY,
+                           "Sign-in failed",
+                           apr_pstrcat(r->pool, "The identity token from the sign-in provider "
+                                       "was refused: ", why, hint, ".", NULL));
+}
+
+/* Validates the ID token of a token response (OpenID Connect Core
+ * 3.1.3.7); *jwt is set when it returns OK. */
+static int validate_id_token(request_rec *r, const okta_provider_meta_t *meta,
+                             const char *id_token, const okta_login_t *login, okta_jwt_t **jwt)
+{
+    okta_server_conf_t *sc = okta_server_conf(r);
+    okta_id_token_expect_t expect;
+    const char *why = NULL;
+    int result;
+
+    if (!id_token) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      OKTALOGNO(00023) "the token response has no id_token: OktaScope must "
+                      "include openid");
+        return okta_error_page(r, HTTP_BAD_GATEWAY, "Sign-in failed",
+                               "The sign-in provider sent no identity token: OktaScope must "
+                               "include openid.");
+    }
+    if ((result = okta_jwt_parse(jwt, r->pool, id_token, &why)) != OKTA_JWT_OK) {
+        return id_token_refused(r, result, why);
+    }
+    if ((result = okta_provider_verify_signature(r, meta, *jwt)) != OKTA_JWT_OK) {
+        return okta_error_page(r, HTTP_BAD_GATEWAY, "Sign-in failed",
+                               "The identity token's signature was refused.");
+    }
+    expect.issuer = sc->issuer;
+    expect.client_id = sc->client_id;
+    expect.nonce = login->nonce;
+    expect.now = apr_time_sec(apr_time_now());
+    expect.skew = sc->clock_skew;
+    if ((result = okta_id_token_check(*jwt, &expect, r->pool, &why)) != OKTA_JWT_OK) {
+        return id_token_refused(r, result, why);
+    }
+    return OK;
+}
+
+static int create_session(request_rec *r, const okta_token_response_t *tr, const char *id_token,
+                          const okta_jwt_t *jwt, const okta_login_t *login)
+{
+    okta_server_conf_t *sc = okta_server_conf(r);
+    apr_int64_t now = apr_time_sec(apr_time_now());
+    okta_session_t session;
+    const char *id;
+
+    session.user = okta_jwt_claim_string(jwt, r->pool, sc->remote_user_claim);
+    if (!session.user || !*session.user) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      OKTALOGNO(00024) "the ID token has no claim \"%s\" for REMOTE_USER: add "
+                      "the scope that carries it to OktaScope, or change OktaRemoteUserClaim",
+                      sc->remote_user_claim);
+        return okta_error_page(r, HTTP_BAD_GATEWAY, "Sign-in failed",
+                               apr_psprintf(r->pool, "The identity token has no \"%s\" claim.",
+                                            sc->remote_user_claim));
+    }
+    session.created = session.last_seen = now;
+    session.access_expires = tr->expires_in ? now + tr->expires_in : 0;
+    session.issuer = sc->issuer;
+    session.client_id = sc->client_id;
+    session.id_token = id_token;
+    session.access_token = tr->access_token;
+    session.refresh_token = tr->refresh_token;
+    if (okta_claims_flatten(&session.claims, &session.nclaims, r->pool, jwt->payload)
+            != APR_SUCCESS
+        || !(id = okta_random_id(r->pool, SESSION_ID_BYTES))
+        || okta_session_save(r, id, &session) != APR_SUCCESS) {
+        return okta_error_page(r, HTTP_SERVICE_UNAVAILABLE, "Sign-in unavailable",
+                               "The server cannot keep your session right now. Try again "
+                               "later.");
+    }
+    apr_table_addn(r->err_headers_out, "Set-Cookie", okta_cookie(r, OKTA_SESSION_COOKIE, id, -1));
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, OKTALOGNO(00025) "signed in: %s", session.user);
+    apr_table_setn(r->err_headers_out, "Location", login->return_to);
+    return HTTP_MOVED_TEMPORARILY;
+}
+
+/* The pending sign-in this callback answers, taken out of the cache so it
+ * can never be used again. */
+static int take_login(request_rec *r, const char *state, okta_login_t *login)
+{
+    okta_server_conf_t *sc = okta_server_conf(r);
+    unsigned char *record;
+    apr_size_t len;
+    apr_status_t rv;
+
+    if (!claim_pending_state(r, state)) {
+        return bad_callback(r, "This sign-in was not started by this browser, or was already "
+                               "completed");
+    }
+    rv = okta_store_take(r, LOGIN_KIND, state, &record, &len);
+    if (rv == APR_NOTFOUND) {
+        return bad_callback(r, "This sign-in has expired or was already completed");
+    }
+    if (rv != APR_SUCCESS) {
+        return okta_error_page(r, HTTP_SERVICE_UNAVAILABLE, "Sign-in unavailable",
+                               "The server cannot read its session cache right now.");
+    }
+    if (okta_login_decode(login, record, len) != APR_SUCCESS
+        || !okta_ct_streq(login->state, state)) {
+        return bad_callback(r, "The sign-in record is damaged");
+    }
+    if (login->created + sc->login_timeout < apr_time_sec(apr_time_now())) {
+        return bad_callback(r, "This sign-in took too long (OktaLoginTimeout)");
+    }
+    return OK;
+}
+
+int okta_login_callback(request_rec *r)
+{
+    const okta_provider_meta_t *meta;
+    okta_token_response_t tr;
+    okta_login_t login;
+    okta_jwt_t *jwt;
+    apr_table_t *params;
+    const char *state, *code, *error, *form = "";
+    int status;
+
+    if (r->method_number != M_GET) {
+        return okta_error_page(r, HTTP_METHOD_NOT_ALLOWED, "Sign-in failed",
+                               "The sign-in callback accepts only GET.");
+    }
+    if (okta_query_parse(&params, r->pool, r->args) != APR_SUCCESS) {
+        return bad_callback(r, "The callback's query string is malformed");
+    }
+    if (okta_query_get_unique(params, "state", &state) != OKTA_PARAM_OK) {
+        return bad_callback(r, "The callback needs exactly one state parameter");
+    }
+    if ((status = take_login(r, state, &login)) != OK) {
+        return status;
+    }
+    switch (okta_query_get_unique(params, "error", &error)) {
+    case OKTA_PARAM_OK:
+        return provider_error(r, error, apr_table_get(params, "error_description"));
+    case OKTA_PARAM_REPEATED:
+        return bad_callback(r, "The callback repeats the error parameter");
+    default:
+        break;
+    }
+    if (okta_query_get_unique(params, "code", &code) != OKTA_PARAM_OK) {
+        return bad_callback(r, "The callback needs exactly one code parameter");
+    }
+    if (!(meta = okta_provider_meta(r, &status))) {
+        return status;
+    }
+    add_param(r->pool, &form, "grant_type", "authorization_code");
+    add_param(r->pool, &form, "code", code);
+    add_param(r->pool, &form, "redirect_uri", redirect_uri(r));
+    add_param(r->pool, &form, "code_verifier", login.code_verifier);
+    if ((status = token_request(r, meta, form, &tr)) != OK
+        || (status = validate_id_token(r, meta, tr.id_token, &login, &jwt)) != OK) {
+        return status;
+    }
+    return create_session(r, &tr, tr.id_token, jwt, &login);
+}

@@ -1,0 +1,177 @@
+/* Talking to the provider: discovery and JWKS (fetched on first need and
+ * kept per process), and token endpoint requests. */
+#include <apr_strings.h>
+#include <http_protocol.h>
+
+#include "mod_okta_authcode.h"
+#include "okta_jwt.h"
+#include "okta_util.h"
+
+/* A token naming an unknown kid makes us refetch the JWKS, but not more
+ * often than this: a flood of forged tokens must not become a flood of
+ * requests to the provider. */
+#define OKTA_JWKS_MIN_REFETCH apr_time_from_sec(10)
+#define MAX_DOCUMENT_BYTES (256 * 1024)
+
+okta_http_options_t okta_http_options(const okta_server_conf_t *sc)
+{
+    okta_http_options_t opts;
+
+    opts.ca_file = sc->ca_file;
+    opts.timeout_ms = sc->http_timeout * 1000L;
+    opts.connect_timeout_ms = sc->http_timeout * 1000L < 5000 ? sc->http_timeout * 1000L : 5000;
+    opts.max_body = MAX_DOCUMENT_BYTES;
+    return opts;
+}
+
+void okta_provider_child_init(apr_pool_t *p, server_rec *s)
+{
+    for (; s; s = s->next) {
+        okta_server_conf_t *sc = ap_get_module_config(s->module_config, &okta_authcode_module);
+        okta_provider_cache_t *cache;
+
+        if (!sc->issuer) {
+            continue;
+        }
+        sc->provider = cache = apr_pcalloc(p, sizeof(*cache));
+        apr_pool_create(&cache->pool, p);
+        apr_thread_mutex_create(&cache->mutex, APR_THREAD_MUTEX_DEFAULT, p);
+    }
+}
+
+/* GET a provider document; on failure logs with `tag` and returns NULL. */
+static const char *fetch_document(request_rec *r, const char *url, const char *what)
+{
+    okta_server_conf_t *sc = okta_server_conf(r);
+    okta_http_options_t opts = okta_http_options(sc);
+    okta_http_response_t resp;
+    const char *why = NULL;
+    apr_status_t rv = okta_http_get(&resp, r->pool, &opts, url, &why);
+
+    if (rv != APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
+                      OKTALOGNO(00011) "cannot fetch the provider's %s: %s (check OktaIssuer, "
+                      "the network path to the provider and OktaCAFile)", what, why);
+        return NULL;
+    }
+    if (resp.status != 200) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      OKTALOGNO(00012) "the provider answered HTTP %ld for its %s at %s (check "
+                      "OktaIssuer: for Okta it is https://{okta-domain}/oauth2/{server-id})",
+                      resp.status, what, url);
+        return NULL;
+    }
+    return resp.body;
+}
+
+static const okta_provider_meta_t *discover(request_rec *r, okta_server_conf_t *sc, int *status)
+{
+    okta_provider_cache_t *cache = sc->provider;
+    okta_provider_meta_t *meta;
+    const char *url = apr_pstrcat(r->pool, sc->issuer,
+                                  sc->issuer[strlen(sc->issuer) - 1] == '/' ? "" : "/",
+                                  ".well-known/openid-configuration", NULL);
+    const char *doc = fetch_document(r, url, "discovery document");
+    const char *why = NULL;
+
+    if (!doc) {
+        *status = HTTP_BAD_GATEWAY;
+        return NULL;
+    }
+    meta = apr_palloc(cache->pool, sizeof(*meta));
+    switch (okta_provider_meta_parse(meta, cache->pool, doc, strlen(doc), sc->issuer, &why)) {
+    case OKTA_META_OK:
+        return meta;
+    case OKTA_META_ISSUER_MISMATCH:
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      OKTALOGNO(00013) "%s: OktaIssuer must be the provider's issuer exactly; "
+                      "in Okta set the authorization server's Issuer to 'Okta URL', not "
+                      "'Dynamic'", why);
+        break;
+    default:
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      OKTALOGNO(00014) "unusable discovery document at %s: %s", url, why);
+    }
+    *status = HTTP_BAD_GATEWAY;
+    return NULL;
+}
+
+const okta_provider_meta_t *okta_provider_meta(request_rec *r, int *status)
+{
+    okta_server_conf_t *sc = okta_server_conf(r);
+    okta_provider_cache_t *cache = sc->provider;
+    const okta_provider_meta_t *meta;
+
+    /* Threads wait for one fetch instead of all asking the provider. */
+    apr_thread_mutex_lock(cache->mutex);
+    if (!cache->meta) {
+        cache->meta = discover(r, sc, status);
+    }
+    meta = cache->meta;
+    apr_thread_mutex_unlock(cache->mutex);
+    if (!meta) {
+        okta_error_page(r, *status, "Sign-in provider unavailable",
+                        "The sign-in provider could not be reached or described itself in a "
+                        "way this server cannot use. The server log says why.");
+    }
+    return meta;
+}
+
+/* A copy of the cached JWKS text, fetched if we have none or if `refetch`
+ * and the last fetch is old enough. */
+static const char *jwks_text(request_rec *r, const okta_provider_meta_t *meta, int refetch,
+                             apr_time_t *fetched)
+{
+    okta_provider_cache_t *cache = okta_server_conf(r)->provider;
+    const char *copy = NULL;
+
+    apr_thread_mutex_lock(cache->mutex);
+    if (!cache->jwks_json
+        || (refetch && cache->jwks_fetched == *fetched
+            && apr_time_now() - cache->jwks_fetched >= OKTA_JWKS_MIN_REFETCH)) {
+        const char *doc = fetch_document(r, meta->jwks_uri, "JWKS");
+        if (doc) {
+            if (cache->jwks_pool) {
+                apr_pool_clear(cache->jwks_pool);
+            }
+            else {
+                apr_pool_create(&cache->jwks_pool, cache->pool);
+            }
+            cache->jwks_json = apr_pstrdup(cache->jwks_pool, doc);
+            cache->jwks_fetched = apr_time_now();
+        }
+    }
+    if (cache->jwks_json) {
+        copy = apr_pstrdup(r->pool, cache->jwks_json);
+        *fetched = cache->jwks_fetched;
+    }
+    apr_thread_mutex_unlock(cache->mutex);
+    return copy;
+}
+
+int okta_provider_verify_signature(request_rec *r, const okta_provider_meta_t *meta,
+                                   const okta_jwt_t *jwt)
+{
+    apr_time_t fetched = 0;
+    int attempt, result = OKTA_JWT_KEY_UNKNOWN;
+    const char *why = "the provider's JWKS could not be fetched";
+
+    for (attempt = 0; attempt < 2 && result == OKTA_JWT_KEY_UNKNOWN; attempt++) {
+        const char *text = jwks_text(r, meta, attempt > 0, &fetched);
+        okta_jwks_t *jwks;
+
+        if (!text) {
+            break;
+        }
+        if (okta_jwks_parse(&jwks, r->pool, text, strlen(text), &why) != APR_SUCCESS) {
+            result = OKTA_JWT_KEY_UNKNOWN;
+            break;
+        }
+        result = okta_jwt_verify(jwt, jwks, OKTA_ALGS_ALL, r->pool, &why);
+    }
+    if (result != OKTA_JWT_OK) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      OKTALOGNO(00015) "ID token signature refused: %s", why);
+    }
+    return result;
+}

@@ -1,0 +1,141 @@
+/* Sessions: the cookie that names one, loading and saving it in the cache,
+ * its time limits, and signing out.  Loading a valid session is the hot
+ * path: one cache read, one decryption, no JSON and no outbound call. */
+#include <apr_lib.h>
+#include <apr_strings.h>
+#include <http_protocol.h>
+
+#include "mod_okta_authcode.h"
+#include "okta_util.h"
+
+#define SESSION_KIND "session"
+#define SESSION_ID_LEN 43 /* 32 random bytes in base64url */
+
+const char *okta_cookie(request_rec *r, const char *name, const char *value, int max_age)
+{
+    int secure = apr_strnatcasecmp(ap_http_scheme(r), "https") == 0;
+
+    return apr_psprintf(r->pool, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s%s", name, value,
+                        secure ? "; Secure" : "",
+                        max_age >= 0 ? apr_psprintf(r->pool, "; Max-Age=%d", max_age) : "");
+}
+
+static const char *session_id_from_cookie(request_rec *r)
+{
+    const char *header = apr_table_get(r->headers_in, "Cookie");
+    const char *value;
+    apr_size_t len, i;
+
+    if (!header || okta_cookie_find(header, OKTA_SESSION_COOKIE, &value, &len) != 1
+        || len != SESSION_ID_LEN) {
+        return NULL;
+    }
+    for (i = 0; i < len; i++) {
+        if (!apr_isalnum(value[i]) && value[i] != '-' && value[i] != '_') {
+            return NULL;
+        }
+    }
+    return apr_pstrmemdup(r->pool, value, len);
+}
+
+apr_status_t okta_session_save(request_rec *r, const char *id, const okta_session_t *s)
+{
+    okta_server_conf_t *sc = okta_server_conf(r);
+    unsigned char *record;
+    apr_size_t len;
+    apr_status_t rv = okta_session_encode(&record, &len, r->pool, s);
+
+    if (rv != APR_SUCCESS) {
+        return rv;
+    }
+    /* The cache drops the entry at whichever limit comes first. */
+    return okta_store_put(r, SESSION_KIND, id, record, len,
+                          apr_time_from_sec(s->created + sc->session_max < s->last_seen
+                                                + sc->session_inactivity
+                                                ? s->created + sc->session_max
+                                                : s->last_seen + sc->session_inactivity));
+}
+
+/* Records activity at most every so often, so a busy session does not
+ * write to the cache on every request. */
+static apr_int64_t touch_interval(const okta_server_conf_t *sc)
+{
+    return sc->session_inactivity / 8 < 60 ? sc->session_inactivity / 8 : 60;
+}
+
+apr_status_t okta_session_load(request_rec *r, okta_session_ref_t **out)
+{
+    okta_server_conf_t *sc = okta_server_conf(r);
+    const char *id = session_id_from_cookie(r);
+    apr_int64_t now = apr_time_sec(r->request_time);
+    okta_session_ref_t *ref;
+    unsigned char *record;
+    apr_size_t len;
+    apr_status_t rv;
+
+    if (!id) {
+        return APR_NOTFOUND;
+    }
+    if ((rv = okta_store_get(r, SESSION_KIND, id, &record, &len)) != APR_SUCCESS) {
+        return rv;
+    }
+    ref = apr_palloc(r->pool, sizeof(*ref));
+    ref->id = id;
+    if (okta_session_decode(&ref->session, r->pool, record, len) != APR_SUCCESS
+        || strcmp(ref->session.issuer, sc->issuer) != 0
+        || strcmp(ref->session.client_id, sc->client_id) != 0) {
+        return APR_NOTFOUND;
+    }
+    if (now >= ref->session.created + sc->session_max
+        || now >= ref->session.last_seen + sc->session_inactivity) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      OKTALOGNO(00026) "session of %s has ended (%s)", ref->session.user,
+                      now >= ref->session.created + sc->session_max
+                          ? "OktaSessionMaxDuration" : "OktaSessionInactivityTimeout");
+        okta_store_remove(r, SESSION_KIND, id);
+        return APR_NOTFOUND;
+    }
+    if (now - ref->session.last_seen >= touch_interval(sc)) {
+        ref->session.last_seen = now;
+        okta_session_save(r, id, &ref->session);
+    }
+    *out = ref;
+    return APR_SUCCESS;
+}
+
+int okta_logout(request_rec *r)
+{
+    okta_server_conf_t *sc = okta_server_conf(r);
+    okta_session_ref_t *ref = NULL;
+    const okta_provider_meta_t *meta;
+    const char *url;
+    int status;
+
+    apr_table_addn(r->err_headers_out, "Set-Cookie",
+                   okta_cookie(r, OKTA_SESSION_COOKIE, "", 0));
+    apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
+    if (okta_session_load(r, &ref) == APR_SUCCESS) {
+        okta_store_remove(r, SESSION_KIND, ref->id);
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, OKTALOGNO(00027) "signed out: %s",
+                      ref->session.user);
+    }
+    /* Ending the provider's session needs the ID token as a hint. */
+    if (ref && (meta = okta_provider_meta(r, &status)) && meta->end_session_endpoint) {
+        url = apr_pstrcat(r->pool, meta->end_session_endpoint,
+                          ap_strchr_c(meta->end_session_endpoint, '?') ? "&" : "?",
+                          "id_token_hint=", okta_url_encode(r->pool, ref->session.id_token),
+                          "&client_id=", okta_url_encode(r->pool, sc->client_id), NULL);
+        if (sc->post_logout_redirect_uri) {
+            url = apr_pstrcat(r->pool, url, "&post_logout_redirect_uri=",
+                              okta_url_encode(r->pool, sc->post_logout_redirect_uri), NULL);
+        }
+    }
+    else if (sc->post_logout_redirect_uri) {
+        url = sc->post_logout_redirect_uri;
+    }
+    else {
+        return okta_send_page(r, "Signed out", "You have been signed out.");
+    }
+    apr_table_setn(r->err_headers_out, "Location", url);
+    return HTTP_MOVED_TEMPORARILY;
+}

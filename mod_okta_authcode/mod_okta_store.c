@@ -1,0 +1,256 @@
+/* The cache behind sessions and pending sign-ins: any socache provider,
+ * chosen with OktaSessionCache.  Entries are sealed (okta_seal) under keys
+ * derived from the passphrase, and stored under an HMAC of their id, so
+ * neither the cache nor its network sees tokens or cookie values.
+ * A global mutex serialises access only for providers that are not safe
+ * across processes (shmcb); memcache and redis need none. */
+#include <apr_strings.h>
+#include <ap_provider.h>
+#include <ap_socache.h>
+#include <http_protocol.h>
+#include <util_mutex.h>
+
+#include "mod_okta_authcode.h"
+
+#define STORE_MUTEX_TYPE "okta-authcode-cache"
+#define DEFAULT_SHMCB_BYTES "16777216"
+/* The largest sealed entry: tokens of a few KB each plus claims. */
+#define STORE_MAX_ENTRY (32 * 1024)
+
+static const char *cache_spec; /* as given to OktaSessionCache */
+static const ap_socache_provider_t *cache_provider;
+static ap_socache_instance_t *cache_instance;
+static apr_global_mutex_t *cache_mutex; /* NULL when the provider needs none */
+
+static const char *create_instance(apr_pool_t *pconf, apr_pool_t *ptemp, const char *spec)
+{
+    const char *sep = ap_strchr_c(spec, ':');
+    const char *name = sep ? apr_pstrmemdup(ptemp, spec, sep - spec) : spec;
+    const char *err;
+
+    cache_provider = ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP, name,
+                                        AP_SOCACHE_PROVIDER_VERSION);
+    if (!cache_provider) {
+        return apr_psprintf(ptemp, "OktaSessionCache: unknown cache type '%s' (is "
+                            "mod_socache_%s loaded?)", name, name);
+    }
+    err = cache_provider->create(&cache_instance, sep ? sep + 1 : NULL, ptemp, pconf);
+    return err ? apr_psprintf(ptemp, "OktaSessionCache %s: %s", spec, err) : NULL;
+}
+
+const char *okta_store_set_spec(cmd_parms *cmd, void *dummy, const char *spec)
+{
+    const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
+
+    (void)dummy;
+    if (err) {
+        return err;
+    }
+    cache_spec = spec;
+    /* Check the spec now, so a typo is reported with its file and line. */
+    return create_instance(cmd->pool, cmd->temp_pool, spec);
+}
+
+int okta_store_pre_config(apr_pool_t *pconf)
+{
+    cache_spec = NULL;
+    cache_provider = NULL;
+    cache_instance = NULL;
+    cache_mutex = NULL;
+    return ap_mutex_register(pconf, STORE_MUTEX_TYPE, NULL, APR_LOCK_DEFAULT, 0);
+}
+
+static apr_status_t destroy_instance(void *data)
+{
+    server_rec *s = data;
+
+    if (cache_instance) {
+        cache_provider->destroy(cache_instance, s);
+        cache_instance = NULL;
+    }
+    return APR_SUCCESS;
+}
+
+static int module_in_use(server_rec *s)
+{
+    for (; s; s = s->next) {
+        okta_server_conf_t *sc = ap_get_module_config(s->module_config, &okta_authcode_module);
+        if (sc->issuer) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int okta_store_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
+{
+    struct ap_socache_hints hints = { 64, STORE_MAX_ENTRY, 3600 };
+    const char *err;
+    apr_status_t rv;
+
+    if (!module_in_use(s)) {
+        return OK;
+    }
+    if (!cache_spec) {
+        /* shmcb's default 512 KB would hold only about a hundred sessions */
+        cache_spec = apr_pstrcat(ptemp, "shmcb:",
+                                 ap_runtime_dir_relative(ptemp, "okta_authcode_sessions"),
+                                 "(" DEFAULT_SHMCB_BYTES ")", NULL);
+        if ((err = create_instance(pconf, ptemp, cache_spec)) != NULL) {
+            ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, OKTALOGNO(00003) "%s", err);
+            return HTTP_INTERNAL_SERVER_ERROR;
+        }
+    }
+    if (cache_provider->flags & AP_SOCACHE_FLAG_NOTMPSAFE) {
+        rv = ap_global_mutex_create(&cache_mutex, NULL, STORE_MUTEX_TYPE, NULL, s, pconf, 0);
+        if (rv != APR_SUCCESS) {
+            ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
+                         OKTALOGNO(00004) "cannot create the session cache mutex");
+            return HTTP_INTERNAL_SERVER_ERROR;
+        }
+    }
+    rv = cache_provider->init(cache_instance, "okta_authcode", &hints, s, pconf);
+    if (rv != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
+                     OKTALOGNO(00005) "cannot initialise the session cache %s", cache_spec);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    apr_pool_cleanup_register(pconf, s, destroy_instance, apr_pool_cleanup_null);
+    return OK;
+}
+
+void okta_store_child_init(apr_pool_t *p, server_rec *s)
+{
+    if (cache_mutex) {
+        apr_status_t rv = apr_global_mutex_child_init(&cache_mutex,
+                                                      apr_global_mutex_lockfile(cache_mutex), p);
+        if (rv != APR_SUCCESS) {
+            ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s,
+                         OKTALOGNO(00006) "cannot reattach the session cache mutex");
+        }
+    }
+}
+
+static void lock(void)
+{
+    if (cache_mutex) {
+        apr_global_mutex_lock(cache_mutex);
+    }
+}
+
+static void unlock(void)
+{
+    if (cache_mutex) {
+        apr_global_mutex_unlock(cache_mutex);
+    }
+}
+
+static apr_status_t entry_key(unsigned char key[OKTA_CACHE_KEY_LEN], request_rec *r,
+                              const char *kind, const char *id)
+{
+    okta_server_conf_t *sc = okta_server_conf(r);
+
+    if (!cache_instance) {
+        return APR_EINIT;
+    }
+    return okta_cache_key(key, sc->keys, kind, id);
+}
+
+apr_status_t okta_store_put(request_rec *r, const char *kind, const char *id,
+                            const unsigned char *data, apr_size_t len, apr_time_t expiry)
+{
+    unsigned char key[OKTA_CACHE_KEY_LEN], *sealed;
+    apr_size_t sealed_len;
+    apr_status_t rv;
+
+    if ((rv = entry_key(key, r, kind, id)) != APR_SUCCESS
+        || (rv = okta_seal(&sealed, &sealed_len, r->pool, okta_server_conf(r)->keys, key,
+                           sizeof(key), data, len)) != APR_SUCCESS) {
+        return rv;
+    }
+    if (sealed_len > STORE_MAX_ENTRY) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      OKTALOGNO(00007) "%s record of %" APR_SIZE_T_FMT " bytes is larger than "
+                      "the %d the cache takes: ask for fewer claims or scopes", kind,
+                      sealed_len, STORE_MAX_ENTRY);
+        return APR_ENOSPC;
+    }
+    lock();
+    rv = cache_provider->store(cache_instance, r->server, key, sizeof(key), expiry, sealed,
+                               (unsigned int)sealed_len, r->pool);
+    unlock();
+    if (rv != APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
+                      OKTALOGNO(00008) "cannot store a %s record in the session cache %s", kind,
+                      cache_spec);
+    }
+    return rv;
+}
+
+/* With `take`, the entry is removed in the same critical section, so of
+ * two requests racing for a one-shot entry only one gets it (where the
+ * provider is locked; elsewhere the provider's refusal of a replayed code
+ * is the second line). */
+static apr_status_t fetch(request_rec *r, const char *kind, const char *id,
+                          unsigned char **data, apr_size_t *len, int take)
+{
+    unsigned char key[OKTA_CACHE_KEY_LEN];
+    unsigned char *buf;
+    unsigned int buflen = STORE_MAX_ENTRY;
+    apr_status_t rv;
+
+    if ((rv = entry_key(key, r, kind, id)) != APR_SUCCESS) {
+        return rv == APR_EINVAL ? APR_NOTFOUND : rv;
+    }
+    buf = apr_palloc(r->pool, STORE_MAX_ENTRY);
+    lock();
+    rv = cache_provider->retrieve(cache_instance, r->server, key, sizeof(key), buf, &buflen,
+                                  r->pool);
+    if (rv == APR_SUCCESS && take) {
+        cache_provider->remove(cache_instance, r->server, key, sizeof(key), r->pool);
+    }
+    unlock();
+    if (rv != APR_SUCCESS) {
+        /* socache providers say NOTFOUND for a miss; anything else is the
+         * cache failing, which the caller must not take for "signed out" */
+        if (rv != APR_NOTFOUND) {
+            ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
+                          OKTALOGNO(00009) "cannot read the session cache %s", cache_spec);
+        }
+        return rv;
+    }
+    if (okta_open(data, len, okta_server_conf(r)->keys, key, sizeof(key), buf, buflen)
+        != APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
+                      OKTALOGNO(00010) "a %s record in the cache does not open with this "
+                      "server's OktaCryptoPassphrase; ignoring it", kind);
+        return APR_NOTFOUND;
+    }
+    return APR_SUCCESS;
+}
+
+apr_status_t okta_store_get(request_rec *r, const char *kind, const char *id,
+                            unsigned char **data, apr_size_t *len)
+{
+    return fetch(r, kind, id, data, len, 0);
+}
+
+apr_status_t okta_store_take(request_rec *r, const char *kind, const char *id,
+                             unsigned char **data, apr_size_t *len)
+{
+    return fetch(r, kind, id, data, len, 1);
+}
+
+apr_status_t okta_store_remove(request_rec *r, const char *kind, const char *id)
+{
+    unsigned char key[OKTA_CACHE_KEY_LEN];
+    apr_status_t rv;
+
+    if ((rv = entry_key(key, r, kind, id)) != APR_SUCCESS) {
+        return rv;
+    }
+    lock();
+    rv = cache_provider->remove(cache_instance, r->server, key, sizeof(key), r->pool);
+    unlock();
+    return rv;
+}

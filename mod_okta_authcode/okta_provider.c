@@ -1,0 +1,112 @@
+#include <string.h>
+#include <apr_strings.h>
+#include <apr_uri.h>
+#include <jansson.h>
+
+#include "okta_provider.h"
+
+static apr_status_t release_json(void *data)
+{
+    json_decref(data);
+    return APR_SUCCESS;
+}
+
+static const char *pooled_string(apr_pool_t *p, const json_t *obj, const char *key)
+{
+    const char *v = json_string_value(json_object_get(obj, key));
+    return v ? apr_pstrdup(p, v) : NULL;
+}
+
+int okta_url_is_secure_or_loopback(const char *url)
+{
+    apr_uri_t uri;
+    apr_pool_t *p;
+    int ok = 0;
+
+    if (strncmp(url, "https://", 8) == 0) {
+        return 1;
+    }
+    if (strncmp(url, "http://", 7) != 0 || apr_pool_create(&p, NULL) != APR_SUCCESS) {
+        return 0;
+    }
+    if (apr_uri_parse(p, url, &uri) == APR_SUCCESS && uri.hostname) {
+        ok = strcmp(uri.hostname, "localhost") == 0 || strcmp(uri.hostname, "::1") == 0
+             || (strncmp(uri.hostname, "127.", 4) == 0
+                 && strspn(uri.hostname, "0123456789.") == strlen(uri.hostname));
+    }
+    apr_pool_destroy(p);
+    return ok;
+}
+
+okta_meta_result_t okta_provider_meta_parse(okta_provider_meta_t *meta, apr_pool_t *p,
+                                            const char *json, apr_size_t len,
+                                            const char *expected_issuer, const char **why)
+{
+    json_t *doc = json_loadb(json, len, 0, NULL);
+    const char *endpoints[4];
+    int i;
+
+    if (!json_is_object(doc)) {
+        json_decref(doc);
+        *why = "discovery document is not a JSON object";
+        return OKTA_META_MALFORMED;
+    }
+    apr_pool_cleanup_register(p, doc, release_json, apr_pool_cleanup_null);
+    meta->issuer = pooled_string(p, doc, "issuer");
+    meta->authorization_endpoint = pooled_string(p, doc, "authorization_endpoint");
+    meta->token_endpoint = pooled_string(p, doc, "token_endpoint");
+    meta->jwks_uri = pooled_string(p, doc, "jwks_uri");
+    meta->end_session_endpoint = pooled_string(p, doc, "end_session_endpoint");
+    if (!meta->issuer || !meta->authorization_endpoint || !meta->token_endpoint
+        || !meta->jwks_uri) {
+        *why = "discovery document lacks issuer, authorization_endpoint, token_endpoint or "
+               "jwks_uri";
+        return OKTA_META_MALFORMED;
+    }
+    if (strcmp(meta->issuer, expected_issuer) != 0) {
+        *why = apr_psprintf(p, "discovery document names issuer \"%s\", not \"%s\"",
+                            meta->issuer, expected_issuer);
+        return OKTA_META_ISSUER_MISMATCH;
+    }
+    endpoints[0] = meta->authorization_endpoint;
+    endpoints[1] = meta->token_endpoint;
+    endpoints[2] = meta->jwks_uri;
+    endpoints[3] = meta->end_session_endpoint;
+    for (i = 0; i < 4; i++) {
+        if (endpoints[i] && !okta_url_is_secure_or_loopback(endpoints[i])) {
+            *why = apr_psprintf(p, "provider endpoint %s is neither https nor loopback",
+                                endpoints[i]);
+            return OKTA_META_INSECURE_ENDPOINT;
+        }
+    }
+    return OKTA_META_OK;
+}
+
+apr_status_t okta_token_response_parse(okta_token_response_t *tr, apr_pool_t *p,
+                                       const char *json, apr_size_t len, const char **why)
+{
+    json_t *doc = json_loadb(json, len, 0, NULL);
+    const json_t *expires_in;
+
+    memset(tr, 0, sizeof(*tr));
+    if (!json_is_object(doc)) {
+        json_decref(doc);
+        *why = "token endpoint answer is not a JSON object";
+        return APR_EINVAL;
+    }
+    apr_pool_cleanup_register(p, doc, release_json, apr_pool_cleanup_null);
+    tr->error = pooled_string(p, doc, "error");
+    tr->error_description = pooled_string(p, doc, "error_description");
+    tr->access_token = pooled_string(p, doc, "access_token");
+    tr->id_token = pooled_string(p, doc, "id_token");
+    tr->refresh_token = pooled_string(p, doc, "refresh_token");
+    expires_in = json_object_get(doc, "expires_in");
+    if (json_is_integer(expires_in) && json_integer_value(expires_in) > 0) {
+        tr->expires_in = json_integer_value(expires_in);
+    }
+    if (!tr->error && !tr->access_token) {
+        *why = "token endpoint answer has neither access_token nor error";
+        return APR_EINVAL;
+    }
+    return APR_SUCCESS;
+}

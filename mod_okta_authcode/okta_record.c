@@ -1,0 +1,279 @@
+#include <string.h>
+#include <apr_lib.h>
+#include <apr_strings.h>
+#include <jansson.h>
+
+#include "okta_record.h"
+
+#define RECORD_VERSION 1
+#define MAX_INTS 16
+#define MAX_STRINGS 1024
+
+static const char session_magic[4] = { 'O', 'K', 'S', 'E' };
+static const char login_magic[4] = { 'O', 'K', 'L', 'G' };
+
+/* Session record field order; claims follow as triples. */
+enum { S_CREATED, S_LAST_SEEN, S_ACCESS_EXPIRES, S_NINTS };
+enum { S_ISSUER, S_CLIENT_ID, S_USER, S_ID_TOKEN, S_ACCESS_TOKEN, S_REFRESH_TOKEN, S_NSTRS };
+enum { L_CREATED, L_NINTS };
+enum { L_STATE, L_NONCE, L_VERIFIER, L_RETURN_TO, L_NSTRS };
+
+typedef struct {
+    apr_int64_t ints[MAX_INTS];
+    int nints;
+    const char **strs;
+    int nstrs;
+} record_t;
+
+static apr_status_t record_encode(unsigned char **out, apr_size_t *outlen, apr_pool_t *p,
+                                  const char magic[4], const record_t *rec)
+{
+    apr_size_t len = 4 + 1 + 1 + 8 * (apr_size_t)rec->nints + 2;
+    unsigned char *buf, *o;
+    int i, b;
+
+    for (i = 0; i < rec->nstrs; i++) {
+        len += 4 + strlen(rec->strs[i]) + 1;
+    }
+    buf = o = apr_palloc(p, len);
+    memcpy(o, magic, 4);
+    o += 4;
+    *o++ = RECORD_VERSION;
+    *o++ = (unsigned char)rec->nints;
+    for (i = 0; i < rec->nints; i++) {
+        apr_uint64_t v = (apr_uint64_t)rec->ints[i];
+        for (b = 7; b >= 0; b--) {
+            *o++ = (unsigned char)(v >> (8 * b));
+        }
+    }
+    *o++ = (unsigned char)(rec->nstrs >> 8);
+    *o++ = (unsigned char)rec->nstrs;
+    for (i = 0; i < rec->nstrs; i++) {
+        apr_size_t slen = strlen(rec->strs[i]);
+        *o++ = (unsigned char)(slen >> 24);
+        *o++ = (unsigned char)(slen >> 16);
+        *o++ = (unsigned char)(slen >> 8);
+        *o++ = (unsigned char)slen;
+        memcpy(o, rec->strs[i], slen + 1);
+        o += slen + 1;
+    }
+    *out = buf;
+    *outlen = len;
+    return APR_SUCCESS;
+}
+
+/* Points rec->strs into buf; every length is checked before it is used. */
+static apr_status_t record_decode(record_t *rec, apr_pool_t *p, const char magic[4],
+                                  unsigned char *buf, apr_size_t len, const char **fixed,
+                                  int nfixed)
+{
+    unsigned char *s = buf, *end = buf + len;
+    int i, b;
+
+    if (len < 6 || memcmp(s, magic, 4) != 0 || s[4] != RECORD_VERSION) {
+        return APR_EINVAL;
+    }
+    rec->nints = s[5];
+    s += 6;
+    if (rec->nints > MAX_INTS || (apr_size_t)(end - s) < 8 * (apr_size_t)rec->nints + 2) {
+        return APR_EINVAL;
+    }
+    for (i = 0; i < rec->nints; i++) {
+        apr_uint64_t v = 0;
+        for (b = 0; b < 8; b++) {
+            v = (v << 8) | *s++;
+        }
+        rec->ints[i] = (apr_int64_t)v;
+    }
+    rec->nstrs = (s[0] << 8) | s[1];
+    s += 2;
+    if (rec->nstrs > MAX_STRINGS || rec->nstrs < nfixed) {
+        return APR_EINVAL;
+    }
+    if (rec->nstrs == nfixed) {
+        rec->strs = fixed;
+    }
+    else if (p) {
+        rec->strs = apr_palloc(p, sizeof(char *) * rec->nstrs);
+    }
+    else {
+        return APR_EINVAL;
+    }
+    for (i = 0; i < rec->nstrs; i++) {
+        apr_size_t slen;
+        if (end - s < 4) {
+            return APR_EINVAL;
+        }
+        slen = ((apr_size_t)s[0] << 24) | ((apr_size_t)s[1] << 16) | ((apr_size_t)s[2] << 8) | s[3];
+        s += 4;
+        if ((apr_size_t)(end - s) < slen + 1 || s[slen] != '\0' || memchr(s, '\0', slen)) {
+            return APR_EINVAL;
+        }
+        rec->strs[i] = (const char *)s;
+        s += slen + 1;
+    }
+    return s == end ? APR_SUCCESS : APR_EINVAL;
+}
+
+apr_status_t okta_session_encode(unsigned char **out, apr_size_t *len, apr_pool_t *p,
+                                 const okta_session_t *s)
+{
+    record_t rec;
+    int i;
+
+    rec.nints = S_NINTS;
+    rec.ints[S_CREATED] = s->created;
+    rec.ints[S_LAST_SEEN] = s->last_seen;
+    rec.ints[S_ACCESS_EXPIRES] = s->access_expires;
+    rec.nstrs = S_NSTRS + 3 * s->nclaims;
+    rec.strs = apr_palloc(p, sizeof(char *) * rec.nstrs);
+    rec.strs[S_ISSUER] = s->issuer;
+    rec.strs[S_CLIENT_ID] = s->client_id;
+    rec.strs[S_USER] = s->user;
+    rec.strs[S_ID_TOKEN] = s->id_token;
+    rec.strs[S_ACCESS_TOKEN] = s->access_token;
+    rec.strs[S_REFRESH_TOKEN] = s->refresh_token ? s->refresh_token : "";
+    for (i = 0; i < s->nclaims; i++) {
+        rec.strs[S_NSTRS + 3 * i] = s->claims[i].env_name;
+        rec.strs[S_NSTRS + 3 * i + 1] = s->claims[i].header_name;
+        rec.strs[S_NSTRS + 3 * i + 2] = s->claims[i].value;
+    }
+    if (rec.nstrs > MAX_STRINGS) {
+        return APR_ENOSPC;
+    }
+    return record_encode(out, len, p, session_magic, &rec);
+}
+
+apr_status_t okta_session_decode(okta_session_t *s, apr_pool_t *p, unsigned char *buf,
+                                 apr_size_t len)
+{
+    record_t rec;
+    const char *fixed[S_NSTRS];
+    apr_status_t rv;
+    int i;
+
+    rv = record_decode(&rec, p, session_magic, buf, len, fixed, S_NSTRS);
+    if (rv != APR_SUCCESS || rec.nints != S_NINTS || (rec.nstrs - S_NSTRS) % 3 != 0) {
+        return APR_EINVAL;
+    }
+    s->created = rec.ints[S_CREATED];
+    s->last_seen = rec.ints[S_LAST_SEEN];
+    s->access_expires = rec.ints[S_ACCESS_EXPIRES];
+    s->issuer = rec.strs[S_ISSUER];
+    s->client_id = rec.strs[S_CLIENT_ID];
+    s->user = rec.strs[S_USER];
+    s->id_token = rec.strs[S_ID_TOKEN];
+    s->access_token = rec.strs[S_ACCESS_TOKEN];
+    s->refresh_token = rec.strs[S_REFRESH_TOKEN];
+    s->nclaims = (rec.nstrs - S_NSTRS) / 3;
+    s->claims = s->nclaims ? apr_palloc(p, sizeof(okta_claim_t) * s->nclaims) : NULL;
+    for (i = 0; i < s->nclaims; i++) {
+        s->claims[i].env_name = rec.strs[S_NSTRS + 3 * i];
+        s->claims[i].header_name = rec.strs[S_NSTRS + 3 * i + 1];
+        s->claims[i].value = rec.strs[S_NSTRS + 3 * i + 2];
+    }
+    return APR_SUCCESS;
+}
+
+apr_status_t okta_login_encode(unsigned char **out, apr_size_t *len, apr_pool_t *p,
+                               const okta_login_t *l)
+{
+    const char *strs[L_NSTRS];
+    record_t rec;
+
+    rec.nints = L_NINTS;
+    rec.ints[L_CREATED] = l->created;
+    rec.nstrs = L_NSTRS;
+    rec.strs = strs;
+    strs[L_STATE] = l->state;
+    strs[L_NONCE] = l->nonce;
+    strs[L_VERIFIER] = l->code_verifier;
+    strs[L_RETURN_TO] = l->return_to;
+    return record_encode(out, len, p, login_magic, &rec);
+}
+
+apr_status_t okta_login_decode(okta_login_t *l, unsigned char *buf, apr_size_t len)
+{
+    const char *strs[L_NSTRS];
+    record_t rec;
+
+    if (record_decode(&rec, NULL, login_magic, buf, len, strs, L_NSTRS) != APR_SUCCESS
+        || rec.nints != L_NINTS || rec.nstrs != L_NSTRS) {
+        return APR_EINVAL;
+    }
+    l->created = rec.ints[L_CREATED];
+    l->state = strs[L_STATE];
+    l->nonce = strs[L_NONCE];
+    l->code_verifier = strs[L_VERIFIER];
+    l->return_to = strs[L_RETURN_TO];
+    return APR_SUCCESS;
+}
+
+static const char *sanitize_claim_name(apr_pool_t *p, const char *name)
+{
+    char *out = apr_pstrdup(p, name), *c;
+
+    for (c = out; *c; c++) {
+        if (!apr_isalnum(*c)) {
+            *c = '_';
+        }
+    }
+    return out;
+}
+
+static const char *claim_value_text(apr_pool_t *p, const json_t *v)
+{
+    char *dump;
+    const char *text;
+
+    if (json_is_string(v)) {
+        return apr_pstrmemdup(p, json_string_value(v), json_string_length(v));
+    }
+    if (json_is_array(v)) {
+        size_t i;
+        const json_t *item;
+        const char *joined = NULL;
+        json_array_foreach(v, i, item) {
+            if (!json_is_string(item)) {
+                joined = NULL;
+                break;
+            }
+            joined = joined ? apr_pstrcat(p, joined, ",", json_string_value(item), NULL)
+                            : json_string_value(item);
+        }
+        if (joined || json_array_size(v) == 0) {
+            return apr_pstrdup(p, joined ? joined : "");
+        }
+    }
+    dump = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+    if (!dump) {
+        return "";
+    }
+    text = apr_pstrdup(p, dump);
+    free(dump);
+    return text;
+}
+
+apr_status_t okta_claims_flatten(okta_claim_t **claims, int *nclaims, apr_pool_t *p,
+                                 const struct json_t *payload)
+{
+    const char *key;
+    const json_t *value;
+    okta_claim_t *out;
+    int n = 0;
+
+    if (!json_is_object(payload)) {
+        return APR_EINVAL;
+    }
+    out = apr_palloc(p, sizeof(okta_claim_t) * (json_object_size(payload) + 1));
+    json_object_foreach((json_t *)payload, key, value) {
+        const char *name = sanitize_claim_name(p, key);
+        out[n].env_name = apr_pstrcat(p, "OKTA_CLAIM_", name, NULL);
+        out[n].header_name = apr_pstrcat(p, "X-Okta-Claim-", name, NULL);
+        out[n].value = claim_value_text(p, value);
+        n++;
+    }
+    *claims = out;
+    *nclaims = n;
+    return APR_SUCCESS;
+}

@@ -1,0 +1,70 @@
+/* What the module keeps in the cache, and how it is laid out in bytes.
+ *
+ * Two kinds of record: a session (one per signed-in browser) and a pending
+ * login (one per authorization request in flight).  Both are read on hot
+ * paths, so decoding is a bounds-checked walk over the buffer that points
+ * into it instead of copying, and there is no JSON here.
+ *
+ * Layout (all integers big-endian):
+ *
+ *   +-------+---------+---------------------+-------------------------------+
+ *   | magic | version | nints x int64       | nstrs x (uint32 len, bytes, 0) |
+ *   | 4     | 1       | (count: 1 byte)     | (count: uint16)                |
+ *   +-------+---------+---------------------+-------------------------------+
+ *
+ * Each string is stored with a trailing NUL so decoded fields can be used
+ * as C strings in place.  A session's strings are its fixed fields followed
+ * by claim triples (environment name, header name, value). */
+#ifndef OKTA_RECORD_H
+#define OKTA_RECORD_H
+
+#include <apr_pools.h>
+
+typedef struct okta_claim_t {
+    const char *env_name; /* OKTA_CLAIM_<name> */
+    const char *header_name; /* X-Okta-Claim-<name> */
+    const char *value;
+} okta_claim_t;
+
+typedef struct okta_session_t {
+    apr_int64_t created; /* login time, seconds since the epoch */
+    apr_int64_t last_seen; /* last recorded activity */
+    apr_int64_t access_expires; /* access token expiry, 0 if unknown */
+    const char *issuer; /* the session is valid only for this issuer ... */
+    const char *client_id; /* ... and client */
+    const char *user; /* REMOTE_USER */
+    const char *id_token;
+    const char *access_token;
+    const char *refresh_token; /* "" when none was issued */
+    int nclaims;
+    okta_claim_t *claims;
+} okta_session_t;
+
+typedef struct okta_login_t {
+    apr_int64_t created;
+    const char *state;
+    const char *nonce;
+    const char *code_verifier;
+    const char *return_to; /* local path + query to go back to */
+} okta_login_t;
+
+apr_status_t okta_session_encode(unsigned char **out, apr_size_t *len, apr_pool_t *p,
+                                 const okta_session_t *s);
+/** Fills *s with pointers into buf (which must outlive *s).  APR_EINVAL
+ * for anything that is not a well-formed session record. */
+apr_status_t okta_session_decode(okta_session_t *s, apr_pool_t *p, unsigned char *buf,
+                                 apr_size_t len);
+
+apr_status_t okta_login_encode(unsigned char **out, apr_size_t *len, apr_pool_t *p,
+                               const okta_login_t *l);
+apr_status_t okta_login_decode(okta_login_t *l, unsigned char *buf, apr_size_t len);
+
+/** Builds the claim list handed to applications from the ID token's
+ * payload (a jansson object): strings as they are, numbers and booleans
+ * as text, arrays of strings joined with ',', anything else as compact
+ * JSON.  Names are reduced to [A-Za-z0-9_]. */
+struct json_t;
+apr_status_t okta_claims_flatten(okta_claim_t **claims, int *nclaims, apr_pool_t *p,
+                                 const struct json_t *payload);
+
+#endif

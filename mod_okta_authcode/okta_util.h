@@ -1,0 +1,54 @@
+/* Small codecs shared by the core: base64url, URL encoding, query and
+ * cookie parsing, constant-time comparison.  No httpd types here. */
+#ifndef OKTA_UTIL_H
+#define OKTA_UTIL_H
+
+#include <apr_pools.h>
+#include <apr_tables.h>
+
+/** base64url without padding (RFC 7515 section 2).  Never fails. */
+char *okta_b64url_encode(apr_pool_t *p, const unsigned char *data, apr_size_t len);
+
+/** Decodes base64url (padding not accepted).  The output is NUL-terminated
+ * for convenience; *outlen excludes that NUL.  APR_EINVAL on any byte
+ * outside the alphabet or an impossible length. */
+apr_status_t okta_b64url_decode(unsigned char **out, apr_size_t *outlen, apr_pool_t *p,
+                                const char *in, apr_size_t inlen);
+
+/** Percent-encodes everything but RFC 3986 unreserved characters, so the
+ * result is safe both in a query string and in a form body. */
+char *okta_url_encode(apr_pool_t *p, const char *s);
+
+/** Decodes %XX and '+' (form encoding).  APR_EINVAL on a bad escape or an
+ * encoded NUL. */
+apr_status_t okta_url_decode(char **out, apr_pool_t *p, const char *s, apr_size_t len);
+
+/** Splits a query string or form body into a table of decoded names and
+ * values.  Repeated names are all kept (see okta_query_get_unique). */
+apr_status_t okta_query_parse(apr_table_t **out, apr_pool_t *p, const char *query);
+
+typedef enum {
+    OKTA_PARAM_OK = 0,
+    OKTA_PARAM_MISSING,
+    OKTA_PARAM_REPEATED
+} okta_param_result_t;
+
+/** The value of a parameter that must appear exactly once. */
+okta_param_result_t okta_query_get_unique(const apr_table_t *params, const char *name,
+                                          const char **value);
+
+/** Finds cookie `name` in a Cookie request header without copying.  Returns
+ * 1 and sets *value and *len to the value's bytes inside `header` when present
+ * exactly once, 0 when absent, -1 when repeated. */
+int okta_cookie_find(const char *header, const char *name, const char **value, apr_size_t *len);
+
+/** 1 when the two NUL-terminated strings are equal; the time taken depends
+ * only on their lengths, not on where they differ. */
+int okta_ct_streq(const char *a, const char *b);
+
+/** 1 when `url` is a local path that a browser cannot read as another
+ * origin: starts with a single '/', no "//" or "/\" prefix, no control
+ * characters or backslashes. */
+int okta_is_local_path(const char *url);
+
+#endif

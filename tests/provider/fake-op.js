@@ -1,0 +1,592 @@
+// A scripted FAKE OpenID provider for the hostile mod_okta_authcode tests.
+//
+// Plain Node (node:http + node:crypto), no dependencies. It answers the
+// authorization request at once (no login page), and its token endpoint
+// returns an ID token that is broken in the way the current "mode" says
+// (bad signature, wrong issuer, alg none, ...). Several tenants live side by
+// side under path prefixes: /good, /mismatch (discovery names another issuer)
+// and /down (everything answers 500).
+//
+// Run: node fake-op.js   (see README.md)
+
+import * as crypto from 'node:crypto';
+import * as http from 'node:http';
+
+// ---------------------------------------------------------------- settings
+
+function portFromEnv(name, fallback) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > 65535) {
+    console.error(`fake-op: ${name} must be a TCP port, got ${JSON.stringify(raw)}`);
+    process.exit(2);
+  }
+  return value;
+}
+
+const PORT = portFromEnv('FAKE_PORT', 8602);
+const HOST = '127.0.0.1';
+const BASE = `http://${HOST}:${PORT}`;
+const CLIENT_ID = 'fake-client';
+const CLIENT_SECRET = 'fake-secret';
+const TENANTS = new Set(['good', 'mismatch', 'down']);
+const CODE_TTL_MS = 5 * 60 * 1000;
+
+const MODES = new Set([
+  'normal',
+  'authorize_error',
+  'bad_signature',
+  'wrong_iss',
+  'wrong_aud',
+  'nonce_mismatch',
+  'expired',
+  'iat_future',
+  'alg_none',
+  'hs256',
+  'missing_sub',
+  'azp_wrong',
+  'multi_aud_no_azp',
+  'multi_aud_with_azp',
+  'unknown_kid',
+  'es256',
+  'ps256',
+  'no_kid',
+  'token_error_invalid_client',
+  'token_error_500',
+  'token_hang',
+]);
+
+let mode = 'normal';
+
+// ---------------------------------------------------------------- keys
+
+const rsaKey = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+const rsaUnknownKey = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+const ecKey = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
+
+const JWKS = {
+  keys: [
+    { ...rsaKey.publicKey.export({ format: 'jwk' }), kid: 'fake-rsa-1', alg: 'RS256', use: 'sig' },
+    { ...ecKey.publicKey.export({ format: 'jwk' }), kid: 'fake-ec-1', alg: 'ES256', use: 'sig' },
+  ],
+};
+
+// ---------------------------------------------------------------- JWS
+
+const b64u = (input) => Buffer.from(input).toString('base64url');
+const b64uJson = (value) => b64u(JSON.stringify(value));
+
+function jws(header, payload, signer) {
+  const input = `${b64uJson(header)}.${b64uJson(payload)}`;
+  const signature = signer ? signer(Buffer.from(input, 'ascii')) : Buffer.alloc(0);
+  return `${input}.${b64u(signature)}`;
+}
+
+const signers = {
+  RS256: (key) => (data) => crypto.sign('sha256', data, key),
+  PS256: (key) => (data) => crypto.sign('sha256', data, {
+    key,
+    padding: crypto.constants.RSA_PKCS1_PSS_PADDING,
+    saltLength: 32,
+  }),
+  ES256: (key) => (data) => crypto.sign('sha256', data, { key, dsaEncoding: 'ieee-p1363' }),
+  HS256: (secret) => (data) => crypto.createHmac('sha256', secret).update(data).digest(),
+};
+
+// Build the ID token for the current mode. `grant` holds what the
+// authorization request said (tenant, nonce, client id).
+function idTokenFor(grant, currentMode) {
+  const now = Math.floor(Date.now() / 1000);
+  const issuer = `${BASE}/${grant.tenant}`;
+  const payload = {
+    iss: issuer,
+    sub: 'mallory-sub',
+    aud: CLIENT_ID,
+    iat: now,
+    exp: now + 300,
+    auth_time: grant.authTime,
+    email: 'mallory@example.com',
+    email_verified: true,
+    name: 'Mallory Fake',
+    preferred_username: 'mallory',
+  };
+  if (grant.nonce !== undefined) payload.nonce = grant.nonce;
+
+  let header = { alg: 'RS256', typ: 'JWT', kid: 'fake-rsa-1' };
+  let signer = signers.RS256(rsaKey.privateKey);
+
+  switch (currentMode) {
+    case 'wrong_iss':
+      payload.iss = `${BASE}/evil`;
+      break;
+    case 'wrong_aud':
+      payload.aud = 'other-client';
+      break;
+    case 'nonce_mismatch':
+      payload.nonce = `not-${grant.nonce ?? 'the-nonce'}`;
+      break;
+    case 'expired':
+      payload.iat = now - 3600 - 300;
+      payload.exp = now - 3600;
+      break;
+    case 'iat_future':
+      payload.iat = now + 3600;
+      payload.exp = now + 3600 + 300;
+      break;
+    case 'alg_none':
+      header = { alg: 'none', typ: 'JWT' };
+      signer = undefined;
+      break;
+    case 'hs256':
+      header = { alg: 'HS256', typ: 'JWT' };
+      signer = signers.HS256(CLIENT_SECRET);
+      break;
+    case 'missing_sub':
+      delete payload.sub;
+      break;
+    case 'azp_wrong':
+      payload.azp = 'someone-else';
+      break;
+    case 'multi_aud_no_azp':
+      payload.aud = [CLIENT_ID, 'other'];
+      break;
+    case 'multi_aud_with_azp':
+      payload.aud = [CLIENT_ID, 'other'];
+      payload.azp = CLIENT_ID;
+      break;
+    case 'unknown_kid':
+      header = { alg: 'RS256', typ: 'JWT', kid: 'fake-rsa-unknown' };
+      signer = signers.RS256(rsaUnknownKey.privateKey);
+      break;
+    case 'es256':
+      header = { alg: 'ES256', typ: 'JWT', kid: 'fake-ec-1' };
+      signer = signers.ES256(ecKey.privateKey);
+      break;
+    case 'ps256':
+      header = { alg: 'PS256', typ: 'JWT', kid: 'fake-rsa-1' };
+      signer = signers.PS256(rsaKey.privateKey);
+      break;
+    case 'no_kid':
+      header = { alg: 'RS256', typ: 'JWT' };
+      break;
+    default:
+      break;
+  }
+
+  const token = jws(header, payload, signer);
+  if (currentMode !== 'bad_signature') return token;
+
+  // signed over the real payload, then the payload is swapped
+  const [h, , s] = token.split('.');
+  return `${h}.${b64uJson({ ...payload, email: 'admin@example.com', name: 'Tampered' })}.${s}`;
+}
+
+// ---------------------------------------------------------------- state
+
+const requests = [];
+const codes = new Map(); // code -> grant
+const refreshTokens = new Map(); // refresh token -> grant
+const accessTokens = new Map(); // access token -> grant
+const hanging = new Set(); // responses held open by token_hang
+
+const randomToken = () => crypto.randomBytes(24).toString('base64url');
+
+function pruneCodes() {
+  const now = Date.now();
+  for (const [code, grant] of codes) {
+    if (now - grant.createdAt > CODE_TTL_MS * 4) codes.delete(code);
+  }
+}
+
+// ---------------------------------------------------------------- http helpers
+
+function send(res, status, body, type = 'text/plain; charset=utf-8', extraHeaders = {}) {
+  const buf = Buffer.from(body);
+  res.writeHead(status, {
+    'Content-Type': type,
+    'Content-Length': buf.length,
+    'Cache-Control': 'no-store',
+    ...extraHeaders,
+  });
+  res.end(buf);
+}
+
+function sendJson(res, status, value, extraHeaders = {}) {
+  send(res, status, `${JSON.stringify(value, null, 2)}\n`, 'application/json', extraHeaders);
+}
+
+function redirect(res, location) {
+  res.writeHead(302, { Location: location, 'Content-Length': 0, 'Cache-Control': 'no-store' });
+  res.end();
+}
+
+async function readBody(req, limit = 64 * 1024) {
+  const chunks = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += chunk.length;
+    if (size > limit) throw new Error('request body too large');
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function formDecode(value) {
+  try {
+    return decodeURIComponent(value.replace(/\+/g, ' '));
+  } catch {
+    return value;
+  }
+}
+
+// RFC 6749 2.3.1: client_id and secret are form-encoded before base64
+function parseBasic(header) {
+  const m = /^basic\s+(\S+)\s*$/i.exec(header || '');
+  if (!m) return undefined;
+  const decoded = Buffer.from(m[1], 'base64').toString('utf8');
+  const i = decoded.indexOf(':');
+  if (i === -1) return { clientId: formDecode(decoded), secret: undefined };
+  return { clientId: formDecode(decoded.slice(0, i)), secret: formDecode(decoded.slice(i + 1)) };
+}
+
+function authScheme(header) {
+  const m = /^(\S+)\s/.exec(header || '');
+  return m ? m[1].toLowerCase() : undefined;
+}
+
+// ---------------------------------------------------------------- tenant endpoints
+
+function discovery(tenant) {
+  const issuer = `${BASE}/${tenant}`;
+  return {
+    issuer: tenant === 'mismatch' ? `${BASE}/elsewhere` : issuer,
+    authorization_endpoint: `${issuer}/authorize`,
+    token_endpoint: `${issuer}/token`,
+    userinfo_endpoint: `${issuer}/userinfo`,
+    jwks_uri: `${issuer}/jwks`,
+    end_session_endpoint: `${issuer}/logout`,
+    response_types_supported: ['code'],
+    response_modes_supported: ['query'],
+    grant_types_supported: ['authorization_code', 'refresh_token'],
+    subject_types_supported: ['public'],
+    id_token_signing_alg_values_supported: ['RS256', 'ES256'],
+    scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
+    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+    code_challenge_methods_supported: ['S256'],
+    claims_supported: ['iss', 'sub', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'email', 'email_verified', 'name', 'preferred_username'],
+  };
+}
+
+function authorize(tenant, url, res) {
+  const q = Object.fromEntries(url.searchParams);
+  if (!q.redirect_uri) {
+    send(res, 400, 'fake-op: redirect_uri missing\n');
+    return;
+  }
+  let target;
+  try {
+    target = new URL(q.redirect_uri);
+  } catch {
+    send(res, 400, 'fake-op: redirect_uri is not a URL\n');
+    return;
+  }
+
+  if (mode === 'authorize_error') {
+    target.searchParams.set('error', 'access_denied');
+    target.searchParams.set('error_description', 'User denied');
+  } else {
+    pruneCodes();
+    const code = randomToken();
+    codes.set(code, {
+      tenant,
+      clientId: q.client_id,
+      redirectUri: q.redirect_uri,
+      state: q.state,
+      nonce: q.nonce,
+      codeChallenge: q.code_challenge,
+      codeChallengeMethod: q.code_challenge_method,
+      scope: q.scope,
+      responseType: q.response_type,
+      createdAt: Date.now(),
+      authTime: Math.floor(Date.now() / 1000),
+      used: false,
+    });
+    target.searchParams.set('code', code);
+  }
+  if (q.state !== undefined) target.searchParams.set('state', q.state);
+  redirect(res, target.href);
+}
+
+function tokenError(res, status, error, description) {
+  const headers = status === 401 ? { 'WWW-Authenticate': 'Basic realm="fake-op"' } : {};
+  sendJson(res, status, { error, error_description: description }, headers);
+}
+
+function issueTokens(res, grant) {
+  const accessToken = randomToken();
+  const refreshToken = randomToken();
+  accessTokens.set(accessToken, grant);
+  refreshTokens.set(refreshToken, grant);
+  sendJson(res, 200, {
+    access_token: accessToken,
+    token_type: 'Bearer',
+    expires_in: 300,
+    scope: grant.scope,
+    id_token: idTokenFor(grant, mode),
+    refresh_token: refreshToken,
+  });
+}
+
+function token(tenant, req, res, form, entry) {
+  if (mode === 'token_hang') {
+    // hold the request open until the client gives up (or reset/shutdown)
+    entry.status = 'hanging';
+    hanging.add(res);
+    res.on('close', () => hanging.delete(res));
+    return;
+  }
+  if (mode === 'token_error_500') {
+    send(res, 500, 'fake-op: internal server error\n');
+    return;
+  }
+  if (mode === 'token_error_invalid_client') {
+    tokenError(res, 401, 'invalid_client', 'client authentication failed (mode token_error_invalid_client)');
+    return;
+  }
+
+  const basic = parseBasic(req.headers.authorization);
+  if (basic && (form.client_secret !== undefined)) {
+    tokenError(res, 400, 'invalid_request', 'more than one client authentication method used');
+    return;
+  }
+  const clientId = basic ? basic.clientId : form.client_id;
+  const secret = basic ? basic.secret : form.client_secret;
+  if (clientId !== CLIENT_ID || secret !== CLIENT_SECRET) {
+    tokenError(res, 401, 'invalid_client', 'client authentication failed');
+    return;
+  }
+  if (basic && form.client_id !== undefined && form.client_id !== basic.clientId) {
+    tokenError(res, 400, 'invalid_request', 'client_id does not match the authenticated client');
+    return;
+  }
+
+  if (form.grant_type === 'refresh_token') {
+    const grant = refreshTokens.get(form.refresh_token);
+    if (!grant || grant.tenant !== tenant) {
+      tokenError(res, 400, 'invalid_grant', 'unknown refresh token');
+      return;
+    }
+    refreshTokens.delete(form.refresh_token); // rotate
+    issueTokens(res, { ...grant, nonce: undefined });
+    return;
+  }
+  if (form.grant_type !== 'authorization_code') {
+    tokenError(res, 400, 'unsupported_grant_type', `grant_type ${form.grant_type ?? '(missing)'} is not supported`);
+    return;
+  }
+
+  const grant = form.code ? codes.get(form.code) : undefined;
+  if (!grant || grant.tenant !== tenant) {
+    tokenError(res, 400, 'invalid_grant', 'unknown authorization code');
+    return;
+  }
+  if (grant.used) {
+    tokenError(res, 400, 'invalid_grant', 'authorization code already used');
+    return;
+  }
+  grant.used = true;
+  if (Date.now() - grant.createdAt > CODE_TTL_MS) {
+    tokenError(res, 400, 'invalid_grant', 'authorization code expired');
+    return;
+  }
+  if (grant.clientId !== clientId) {
+    tokenError(res, 400, 'invalid_grant', 'authorization code was issued to another client');
+    return;
+  }
+  if (form.redirect_uri !== grant.redirectUri) {
+    tokenError(res, 400, 'invalid_grant', 'redirect_uri does not match the authorization request');
+    return;
+  }
+  if (grant.codeChallenge !== undefined) {
+    if (grant.codeChallengeMethod !== 'S256') {
+      tokenError(res, 400, 'invalid_grant', 'only the S256 code_challenge_method is supported');
+      return;
+    }
+    const verifier = form.code_verifier;
+    const expected = typeof verifier === 'string'
+      ? crypto.createHash('sha256').update(verifier, 'ascii').digest('base64url')
+      : undefined;
+    if (expected === undefined || expected !== grant.codeChallenge) {
+      tokenError(res, 400, 'invalid_grant', 'PKCE verification failed');
+      return;
+    }
+  }
+  issueTokens(res, grant);
+}
+
+function userinfo(tenant, req, res) {
+  const m = /^bearer\s+(\S+)$/i.exec(req.headers.authorization || '');
+  const grant = m ? accessTokens.get(m[1]) : undefined;
+  if (!grant || grant.tenant !== tenant) {
+    send(res, 401, '', 'text/plain', { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+    return;
+  }
+  sendJson(res, 200, {
+    sub: 'mallory-sub',
+    email: 'mallory@example.com',
+    email_verified: true,
+    name: 'Mallory Fake',
+    preferred_username: 'mallory',
+  });
+}
+
+// ---------------------------------------------------------------- test endpoints
+
+function releaseHanging() {
+  for (const res of hanging) res.destroy();
+  hanging.clear();
+}
+
+function testEndpoint(url, req, res) {
+  if (url.pathname === '/_test/requests' && req.method === 'GET') {
+    sendJson(res, 200, requests);
+    return;
+  }
+  if (url.pathname === '/_test/reset' && (req.method === 'POST' || req.method === 'GET')) {
+    requests.length = 0;
+    mode = 'normal';
+    releaseHanging();
+    sendJson(res, 200, { reset: true, mode });
+    return;
+  }
+  if (url.pathname === '/_test/mode' && (req.method === 'POST' || req.method === 'GET')) {
+    const name = url.searchParams.get('name');
+    if (name === null) {
+      sendJson(res, 200, { mode, modes: [...MODES] });
+      return;
+    }
+    if (!MODES.has(name)) {
+      sendJson(res, 400, { error: 'unknown mode', mode, modes: [...MODES] });
+      return;
+    }
+    mode = name;
+    if (mode !== 'token_hang') releaseHanging();
+    console.log(`fake-op: mode ${mode}`);
+    sendJson(res, 200, { mode });
+    return;
+  }
+  sendJson(res, 404, { error: 'not_found' });
+}
+
+// ---------------------------------------------------------------- router
+
+async function handle(req, res) {
+  const url = new URL(req.url, BASE);
+
+  if (url.pathname.startsWith('/_test/')) {
+    testEndpoint(url, req, res);
+    return;
+  }
+
+  let form = {};
+  if (req.method === 'POST') {
+    const raw = await readBody(req);
+    if (/^application\/x-www-form-urlencoded/i.test(req.headers['content-type'] || '')) {
+      form = Object.fromEntries(new URLSearchParams(raw));
+    }
+  }
+
+  const basic = parseBasic(req.headers.authorization);
+  const entry = {
+    time: new Date().toISOString(),
+    method: req.method,
+    path: url.pathname,
+    query: Object.fromEntries(url.searchParams),
+    form,
+    auth_scheme: authScheme(req.headers.authorization),
+    basic_client_id: basic?.clientId,
+    mode,
+    status: undefined,
+  };
+  requests.push(entry);
+  res.on('finish', () => { entry.status = res.statusCode; });
+
+  const m = /^\/([^/]+)(\/.*)?$/.exec(url.pathname);
+  const tenant = m?.[1];
+  const rest = m?.[2] || '/';
+  if (!tenant || !TENANTS.has(tenant)) {
+    send(res, 404, 'fake-op: unknown tenant\n');
+    return;
+  }
+  if (tenant === 'down') {
+    send(res, 500, 'fake-op: tenant down\n');
+    return;
+  }
+
+  const isGet = req.method === 'GET' || req.method === 'HEAD';
+  switch (rest) {
+    case '/.well-known/openid-configuration':
+      if (isGet) { sendJson(res, 200, discovery(tenant)); return; }
+      break;
+    case '/jwks':
+      if (isGet) { sendJson(res, 200, JWKS, { 'Content-Type': 'application/jwk-set+json' }); return; }
+      break;
+    case '/authorize':
+      if (isGet) { authorize(tenant, url, res); return; }
+      break;
+    case '/token':
+      if (req.method === 'POST') {
+        res.on('finish', () => {
+          const auth = basic ? 'basic' : (form.client_secret !== undefined ? 'post' : 'none');
+          console.log(`fake-op: token ${tenant} grant_type=${form.grant_type ?? '-'} client=${basic?.clientId ?? form.client_id ?? '-'} auth=${auth} mode=${entry.mode} status=${res.statusCode}`);
+        });
+        token(tenant, req, res, form, entry);
+        if (entry.status === 'hanging') console.log(`fake-op: token ${tenant} mode=token_hang: holding the request open`);
+        return;
+      }
+      break;
+    case '/userinfo':
+      if (isGet || req.method === 'POST') { userinfo(tenant, req, res); return; }
+      break;
+    case '/logout':
+      if (isGet || req.method === 'POST') { send(res, 200, 'signed out\n'); return; }
+      break;
+    default:
+      send(res, 404, 'fake-op: not found\n');
+      return;
+  }
+  send(res, 405, 'fake-op: method not allowed\n');
+}
+
+const server = http.createServer((req, res) => {
+  handle(req, res).catch((err) => {
+    console.error('fake-op: error', err);
+    if (!res.headersSent) send(res, 500, 'fake-op: error\n');
+    else res.destroy();
+  });
+});
+server.keepAliveTimeout = 5000;
+
+server.on('error', (err) => {
+  console.error(`fake-op: ${err.message}`);
+  process.exit(1);
+});
+
+server.listen(PORT, HOST, () => {
+  console.log(`fake-op tenants: ${[...TENANTS].map((t) => `${BASE}/${t}`).join(' ')}; client ${CLIENT_ID} / ${CLIENT_SECRET}`);
+  console.log(`fake-op listening on ${BASE}`);
+});
+
+let stopping = false;
+function stop(signal) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`fake-op: ${signal}, shutting down`);
+  releaseHanging();
+  server.close(() => process.exit(0));
+  server.closeAllConnections();
+  setTimeout(() => process.exit(0), 2000).unref();
+}
+process.on('SIGTERM', () => stop('SIGTERM'));
+process.on('SIGINT', () => stop('SIGINT'));

@@ -1,0 +1,304 @@
+/* okta_provider: discovery metadata, endpoint security, token responses. */
+#include <stdio.h>
+#include <string.h>
+
+#include "okta_provider.h"
+#include "unit.h"
+
+#define ISSUER "https://id.example.com/oauth2/default"
+
+static json_t *discovery(const char *base)
+{
+    char authz[256], token[256], jwks[256], logout[256];
+
+    snprintf(authz, sizeof(authz), "%s/v1/authorize", base);
+    snprintf(token, sizeof(token), "%s/v1/token", base);
+    snprintf(jwks, sizeof(jwks), "%s/v1/keys", base);
+    snprintf(logout, sizeof(logout), "%s/v1/logout", base);
+    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:[s], s:[s]}",
+                     "issuer", base,
+                     "authorization_endpoint", authz,
+                     "token_endpoint", token,
+                     "jwks_uri", jwks,
+                     "end_session_endpoint", logout,
+                     "response_types_supported", "code",
+                     "id_token_signing_alg_values_supported", "RS256");
+}
+
+/* Parses `doc` (reference taken) expecting `issuer`. */
+static okta_meta_result_t parse_meta(okta_provider_meta_t *meta, json_t *doc,
+                                     const char *issuer)
+{
+    const char *text = test_json_text(test_pool, doc);
+    const char *why = NULL;
+    okta_meta_result_t r;
+
+    memset(meta, 0, sizeof(*meta));
+    r = okta_provider_meta_parse(meta, test_pool, text, strlen(text), issuer, &why);
+    if (r != OKTA_META_OK) {
+        ck_assert_ptr_nonnull(why);
+    }
+    return r;
+}
+
+static json_t *with(json_t *doc, const char *name, const char *value)
+{
+    json_object_set_new(doc, name, json_string(value));
+    return doc;
+}
+
+START_TEST(meta_parse_good_document)
+{
+    okta_provider_meta_t meta;
+
+    ck_assert_int_eq(parse_meta(&meta, discovery(ISSUER), ISSUER), OKTA_META_OK);
+    ck_assert_str_eq(meta.issuer, ISSUER);
+    ck_assert_str_eq(meta.authorization_endpoint, ISSUER "/v1/authorize");
+    ck_assert_str_eq(meta.token_endpoint, ISSUER "/v1/token");
+    ck_assert_str_eq(meta.jwks_uri, ISSUER "/v1/keys");
+    ck_assert_str_eq(meta.end_session_endpoint, ISSUER "/v1/logout");
+}
+END_TEST
+
+START_TEST(meta_parse_without_end_session_endpoint)
+{
+    okta_provider_meta_t meta;
+    json_t *doc = discovery(ISSUER);
+
+    json_object_del(doc, "end_session_endpoint");
+    ck_assert_int_eq(parse_meta(&meta, doc, ISSUER), OKTA_META_OK);
+    ck_assert_ptr_null(meta.end_session_endpoint);
+}
+END_TEST
+
+START_TEST(meta_parse_issuer_must_match_exactly)
+{
+    okta_provider_meta_t meta;
+
+    ck_assert_int_eq(parse_meta(&meta, with(discovery(ISSUER), "issuer", ISSUER "/"), ISSUER),
+                     OKTA_META_ISSUER_MISMATCH);
+    ck_assert_int_eq(parse_meta(&meta, discovery(ISSUER), ISSUER "/"),
+                     OKTA_META_ISSUER_MISMATCH);
+    ck_assert_int_eq(parse_meta(&meta, with(discovery(ISSUER), "issuer",
+                                            "https://evil.example/oauth2/default"), ISSUER),
+                     OKTA_META_ISSUER_MISMATCH);
+}
+END_TEST
+
+START_TEST(meta_parse_missing_token_endpoint)
+{
+    okta_provider_meta_t meta;
+    json_t *doc = discovery(ISSUER);
+
+    json_object_del(doc, "token_endpoint");
+    ck_assert_int_eq(parse_meta(&meta, doc, ISSUER), OKTA_META_MALFORMED);
+}
+END_TEST
+
+START_TEST(meta_parse_endpoint_not_a_string)
+{
+    okta_provider_meta_t meta;
+    json_t *doc = discovery(ISSUER);
+
+    json_object_set_new(doc, "jwks_uri", json_integer(443));
+    ck_assert_int_eq(parse_meta(&meta, doc, ISSUER), OKTA_META_MALFORMED);
+}
+END_TEST
+
+START_TEST(meta_parse_not_json)
+{
+    okta_provider_meta_t meta;
+    const char *why = NULL;
+
+    ck_assert_int_eq(okta_provider_meta_parse(&meta, test_pool, "<html>", 6, ISSUER, &why),
+                     OKTA_META_MALFORMED);
+    ck_assert_ptr_nonnull(why);
+    ck_assert_int_eq(okta_provider_meta_parse(&meta, test_pool, "[]", 2, ISSUER, &why),
+                     OKTA_META_MALFORMED);
+}
+END_TEST
+
+START_TEST(meta_parse_http_endpoint_refused)
+{
+    okta_provider_meta_t meta;
+
+    ck_assert_int_eq(parse_meta(&meta, with(discovery(ISSUER), "token_endpoint",
+                                            "http://id.example.com/oauth2/default/v1/token"),
+                                ISSUER),
+                     OKTA_META_INSECURE_ENDPOINT);
+    ck_assert_int_eq(parse_meta(&meta, with(discovery(ISSUER), "jwks_uri",
+                                            "http://id.example.com/keys"), ISSUER),
+                     OKTA_META_INSECURE_ENDPOINT);
+    ck_assert_int_eq(parse_meta(&meta, with(discovery(ISSUER), "authorization_endpoint",
+                                            "http://id.example.com/authorize"), ISSUER),
+                     OKTA_META_INSECURE_ENDPOINT);
+}
+END_TEST
+
+START_TEST(meta_parse_http_on_loopback_accepted)
+{
+    okta_provider_meta_t meta;
+
+    ck_assert_int_eq(parse_meta(&meta, discovery("http://127.0.0.1:8443/oauth2/default"),
+                                "http://127.0.0.1:8443/oauth2/default"),
+                     OKTA_META_OK);
+    ck_assert_str_eq(meta.token_endpoint, "http://127.0.0.1:8443/oauth2/default/v1/token");
+}
+END_TEST
+
+START_TEST(url_secure_or_loopback_accepts)
+{
+    ck_assert_int_eq(okta_url_is_secure_or_loopback("https://x"), 1);
+    ck_assert_int_eq(okta_url_is_secure_or_loopback("https://id.example.com/v1/token"), 1);
+    ck_assert_int_eq(okta_url_is_secure_or_loopback("http://127.0.0.1:1"), 1);
+    ck_assert_int_eq(okta_url_is_secure_or_loopback("http://127.0.0.1/token"), 1);
+    ck_assert_int_eq(okta_url_is_secure_or_loopback("http://127.8.9.10:8080/"), 1);
+    ck_assert_int_eq(okta_url_is_secure_or_loopback("http://localhost"), 1);
+    ck_assert_int_eq(okta_url_is_secure_or_loopback("http://localhost:8080/x"), 1);
+    ck_assert_int_eq(okta_url_is_secure_or_loopback("http://[::1]:8080/"), 1);
+    ck_assert_int_eq(okta_url_is_secure_or_loopback("http://[::1]"), 1);
+}
+END_TEST
+
+START_TEST(url_secure_or_loopback_refuses)
+{
+    ck_assert_int_eq(okta_url_is_secure_or_loopback("http://evil"), 0);
+    ck_assert_int_eq(okta_url_is_secure_or_loopback("http://127.0.0.1.evil.example"), 0);
+    ck_assert_int_eq(okta_url_is_secure_or_loopback("http://127.0.0.1.evil.example/x"), 0);
+    ck_assert_int_eq(okta_url_is_secure_or_loopback("http://localhost.evil.example"), 0);
+    ck_assert_int_eq(okta_url_is_secure_or_loopback("http://localhost.evil.example:80/"), 0);
+    ck_assert_int_eq(okta_url_is_secure_or_loopback("http://[::1].evil.example/"), 0);
+    ck_assert_int_eq(okta_url_is_secure_or_loopback("http://128.0.0.1/"), 0);
+    ck_assert_int_eq(okta_url_is_secure_or_loopback("ftp://127.0.0.1/"), 0);
+    ck_assert_int_eq(okta_url_is_secure_or_loopback("httpsx://id.example.com/"), 0);
+    ck_assert_int_eq(okta_url_is_secure_or_loopback(""), 0);
+}
+END_TEST
+
+START_TEST(url_secure_or_loopback_refuses_userinfo_trick)
+{
+    /* the host here is evil.example; 127.0.0.1 is only a user name */
+    ck_assert_int_eq(okta_url_is_secure_or_loopback("http://127.0.0.1@evil.example/"), 0);
+    ck_assert_int_eq(okta_url_is_secure_or_loopback("http://localhost:80@evil.example/"), 0);
+}
+END_TEST
+
+static apr_status_t parse_token(okta_token_response_t *tr, const char *text, const char **why)
+{
+    memset(tr, 0x5a, sizeof(*tr));
+    *why = NULL;
+    return okta_token_response_parse(tr, test_pool, text, strlen(text), why);
+}
+
+START_TEST(token_response_success_all_fields)
+{
+    okta_token_response_t tr;
+    const char *why;
+
+    ck_assert_int_eq(parse_token(&tr, "{\"token_type\":\"Bearer\",\"expires_in\":3600,"
+                                      "\"access_token\":\"at-1\",\"scope\":\"openid email\","
+                                      "\"refresh_token\":\"rt-1\",\"id_token\":\"a.b.c\"}",
+                                 &why),
+                     APR_SUCCESS);
+    ck_assert_str_eq(tr.access_token, "at-1");
+    ck_assert_str_eq(tr.id_token, "a.b.c");
+    ck_assert_str_eq(tr.refresh_token, "rt-1");
+    ck_assert(tr.expires_in == 3600);
+    ck_assert_ptr_null(tr.error);
+    ck_assert_ptr_null(tr.error_description);
+}
+END_TEST
+
+START_TEST(token_response_success_minimal)
+{
+    okta_token_response_t tr;
+    const char *why;
+
+    ck_assert_int_eq(parse_token(&tr, "{\"token_type\":\"Bearer\",\"access_token\":\"at-1\"}",
+                                 &why),
+                     APR_SUCCESS);
+    ck_assert_str_eq(tr.access_token, "at-1");
+    ck_assert_ptr_null(tr.id_token);
+    ck_assert_ptr_null(tr.refresh_token);
+    ck_assert(tr.expires_in == 0);
+    ck_assert_ptr_null(tr.error);
+}
+END_TEST
+
+START_TEST(token_response_error)
+{
+    okta_token_response_t tr;
+    const char *why;
+
+    ck_assert_int_eq(parse_token(&tr, "{\"error\":\"invalid_grant\","
+                                      "\"error_description\":\"The authorization code is "
+                                      "invalid or has expired.\"}", &why),
+                     APR_SUCCESS);
+    ck_assert_str_eq(tr.error, "invalid_grant");
+    ck_assert_str_eq(tr.error_description, "The authorization code is invalid or has expired.");
+    ck_assert_ptr_null(tr.access_token);
+}
+END_TEST
+
+START_TEST(token_response_error_without_description)
+{
+    okta_token_response_t tr;
+    const char *why;
+
+    ck_assert_int_eq(parse_token(&tr, "{\"error\":\"invalid_client\"}", &why), APR_SUCCESS);
+    ck_assert_str_eq(tr.error, "invalid_client");
+    ck_assert_ptr_null(tr.error_description);
+}
+END_TEST
+
+START_TEST(token_response_not_json)
+{
+    okta_token_response_t tr;
+    const char *why;
+
+    ck_assert_int_eq(parse_token(&tr, "<html>Bad Gateway</html>", &why), APR_EINVAL);
+    ck_assert_ptr_nonnull(why);
+    ck_assert_int_eq(parse_token(&tr, "", &why), APR_EINVAL);
+    ck_assert_ptr_nonnull(why);
+}
+END_TEST
+
+START_TEST(token_response_neither_token_nor_error)
+{
+    okta_token_response_t tr;
+    const char *why;
+
+    ck_assert_int_eq(parse_token(&tr, "{\"token_type\":\"Bearer\",\"id_token\":\"a.b.c\"}",
+                                 &why),
+                     APR_EINVAL);
+    ck_assert_ptr_nonnull(why);
+    ck_assert_int_eq(parse_token(&tr, "{}", &why), APR_EINVAL);
+    ck_assert_int_eq(parse_token(&tr, "[\"access_token\"]", &why), APR_EINVAL);
+    ck_assert_int_eq(parse_token(&tr, "{\"access_token\":42}", &why), APR_EINVAL);
+}
+END_TEST
+
+TCase *provider_tcase(void)
+{
+    TCase *tc = tcase_create("provider");
+
+    tcase_add_checked_fixture(tc, test_pool_setup, test_pool_teardown);
+    tcase_add_test(tc, meta_parse_good_document);
+    tcase_add_test(tc, meta_parse_without_end_session_endpoint);
+    tcase_add_test(tc, meta_parse_issuer_must_match_exactly);
+    tcase_add_test(tc, meta_parse_missing_token_endpoint);
+    tcase_add_test(tc, meta_parse_endpoint_not_a_string);
+    tcase_add_test(tc, meta_parse_not_json);
+    tcase_add_test(tc, meta_parse_http_endpoint_refused);
+    tcase_add_test(tc, meta_parse_http_on_loopback_accepted);
+    tcase_add_test(tc, url_secure_or_loopback_accepts);
+    tcase_add_test(tc, url_secure_or_loopback_refuses);
+    tcase_add_test(tc, url_secure_or_loopback_refuses_userinfo_trick);
+    tcase_add_test(tc, token_response_success_all_fields);
+    tcase_add_test(tc, token_response_success_minimal);
+    tcase_add_test(tc, token_response_error);
+    tcase_add_test(tc, token_response_error_without_description);
+    tcase_add_test(tc, token_response_not_json);
+    tcase_add_test(tc, token_response_neither_token_nor_error);
+    return tc;
+}
