@@ -209,13 +209,16 @@ apr_status_t okta_login_decode(okta_login_t *l, unsigned char *buf, apr_size_t l
     return APR_SUCCESS;
 }
 
-static const char *sanitize_claim_name(apr_pool_t *p, const char *name)
+/* Claim names become environment variable names (with '_') and header
+ * names (with '-': proxies such as nginx drop headers with '_'). */
+static const char *sanitize_claim_name(apr_pool_t *p, const char *prefix, const char *name,
+                                       char replacement)
 {
-    char *out = apr_pstrdup(p, name), *c;
+    char *out = apr_pstrcat(p, prefix, name, NULL), *c;
 
-    for (c = out; *c; c++) {
+    for (c = out + strlen(prefix); *c; c++) {
         if (!apr_isalnum(*c)) {
-            *c = '_';
+            *c = replacement;
         }
     }
     return out;
@@ -267,9 +270,8 @@ apr_status_t okta_claims_flatten(okta_claim_t **claims, int *nclaims, apr_pool_t
     }
     out = apr_palloc(p, sizeof(okta_claim_t) * (json_object_size(payload) + 1));
     json_object_foreach((json_t *)payload, key, value) {
-        const char *name = sanitize_claim_name(p, key);
-        out[n].env_name = apr_pstrcat(p, "OKTA_CLAIM_", name, NULL);
-        out[n].header_name = apr_pstrcat(p, "X-Okta-Claim-", name, NULL);
+        out[n].env_name = sanitize_claim_name(p, "OKTA_CLAIM_", key, '_');
+        out[n].header_name = sanitize_claim_name(p, "X-Okta-Claim-", key, '-');
         out[n].value = claim_value_text(p, value);
         n++;
     }

@@ -62,7 +62,8 @@ apr_status_t okta_login_decode(okta_login_t *l, unsigned char *buf, apr_size_t l
 /** Builds the claim list handed to applications from the ID token's
  * payload (a jansson object): strings as they are, numbers and booleans
  * as text, arrays of strings joined with ',', anything else as compact
- * JSON.  Names are reduced to [A-Za-z0-9_]. */
+ * JSON.  In names, characters other than [A-Za-z0-9] become '_' for the
+ * environment and '-' for headers. */
 struct json_t;
 apr_status_t okta_claims_flatten(okta_claim_t **claims, int *nclaims, apr_pool_t *p,
                                  const struct json_t *payload);

@@ -1,0 +1,58 @@
+#!/bin/sh
+# Builds and installs the module, enables it in Debian's apache2, and serves
+# a sample page on http://localhost:8585 that needs a sign-in.
+#   - by default at a local OpenID provider (oidc-provider on 127.0.0.1:8601,
+#     test user alice / alice-password), which runs until Ctrl-C;
+#   - at a real Okta tenant when OKTA_ISSUER, OKTA_CLIENT_ID and
+#     OKTA_CLIENT_SECRET are set (the app's Sign-in redirect URIs must include
+#     http://localhost:8585/callback).
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+sh build/install-deps.sh
+autoreconf -fi > /dev/null 2>&1 || autoreconf -fi
+./configure -q
+make -s
+make -s install
+a2enmod -q okta_authcode include
+
+demo_root=/var/www/okta-demo
+mkdir -p "$demo_root"
+cp build/demo/index.html build/demo/logged-out.html "$demo_root/"
+
+if [ -n "${OKTA_ISSUER:-}" ] && [ -n "${OKTA_CLIENT_ID:-}" ] && [ -n "${OKTA_CLIENT_SECRET:-}" ]; then
+    issuer=$OKTA_ISSUER client_id=$OKTA_CLIENT_ID client_secret=$OKTA_CLIENT_SECRET
+    local_provider=no
+else
+    issuer=http://127.0.0.1:8601 client_id=okta-test client_secret=okta-test-secret
+    local_provider=yes
+fi
+passphrase=$(head -c 32 /dev/urandom | base64 | tr -d '\n/+=')
+sed -e "s|@DEMO_ROOT@|$demo_root|g" -e "s|@ISSUER@|$issuer|" -e "s|@CLIENT_ID@|$client_id|" \
+    -e "s|@CLIENT_SECRET@|$client_secret|" -e "s|@PASSPHRASE@|$passphrase|" \
+    build/demo/okta-demo.conf.in > /etc/apache2/sites-available/okta-demo.conf
+chmod 600 /etc/apache2/sites-available/okta-demo.conf
+a2ensite -q okta-demo
+
+if [ "$local_provider" = yes ]; then
+    OP_PORT=8601 OP_RP_PORTS=8585 node tests/provider/op.js &
+    op_pid=$!
+    trap 'kill $op_pid 2>/dev/null; apache2ctl stop 2>/dev/null' EXIT INT TERM
+    until curl -sf -o /dev/null http://127.0.0.1:8601/.well-known/openid-configuration; do
+        sleep 0.2
+    done
+fi
+apache2ctl configtest
+apache2ctl stop 2>/dev/null || true
+sleep 1
+apache2ctl start
+
+echo
+echo "Demo: open http://localhost:8585/ and sign in."
+if [ "$local_provider" = yes ]; then
+    echo "Local provider $issuer; test user: alice / alice-password (or bob / bob-password)."
+    echo "Ctrl-C stops the demo."
+    wait $op_pid
+else
+    echo "Provider: $issuer (client $client_id). Apache keeps running; stop it with apache2ctl stop."
+fi
