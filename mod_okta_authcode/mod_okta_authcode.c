@@ -43,11 +43,21 @@ int okta_send_page(request_rec *r, const char *title, const char *text)
     return page(r, HTTP_OK, title, text, 1);
 }
 
+typedef struct {
+    apr_pool_t *pool;
+    apr_array_header_t *names; /* allocated only when there is one */
+} claim_headers_t;
+
 static int collect_claim_header(void *baton, const char *key, const char *value)
 {
+    claim_headers_t *found = baton;
+
     (void)value;
     if (strncasecmp(key, CLAIM_HEADER_PREFIX, sizeof(CLAIM_HEADER_PREFIX) - 1) == 0) {
-        *(const char **)apr_array_push(baton) = key;
+        if (!found->names) {
+            found->names = apr_array_make(found->pool, 2, sizeof(const char *));
+        }
+        APR_ARRAY_PUSH(found->names, const char *) = key;
     }
     return 1;
 }
@@ -55,12 +65,12 @@ static int collect_claim_header(void *baton, const char *key, const char *value)
 /* A client must not be able to pose as the module to the application. */
 static void strip_client_claim_headers(request_rec *r)
 {
-    apr_array_header_t *found = apr_array_make(r->pool, 0, sizeof(const char *));
+    claim_headers_t found = { r->pool, NULL };
     int i;
 
-    apr_table_do(collect_claim_header, found, r->headers_in, NULL);
-    for (i = 0; i < found->nelts; i++) {
-        apr_table_unset(r->headers_in, APR_ARRAY_IDX(found, i, const char *));
+    apr_table_do(collect_claim_header, &found, r->headers_in, NULL);
+    for (i = 0; found.names && i < found.names->nelts; i++) {
+        apr_table_unset(r->headers_in, APR_ARRAY_IDX(found.names, i, const char *));
     }
 }
 
@@ -94,6 +104,14 @@ static int check_authn(request_rec *r)
                       "OktaIssuer", r->uri);
         return okta_error_page(r, HTTP_INTERNAL_SERVER_ERROR, "Sign-in not configured",
                                "This server is not configured for sign-in.");
+    }
+    if (r->main && r->main->user && r->main->ap_auth_type
+        && strcasecmp(r->main->ap_auth_type, OKTA_AUTH_TYPE) == 0) {
+        /* a subrequest (DirectoryIndex, SSI, ...) inherits the main
+         * request's user, environment and headers */
+        r->user = r->main->user;
+        r->ap_auth_type = OKTA_AUTH_TYPE;
+        return OK;
     }
     strip_client_claim_headers(r);
     rv = okta_session_load(r, &ref);

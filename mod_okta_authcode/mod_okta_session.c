@@ -10,6 +10,7 @@
 
 #define SESSION_KIND "session"
 #define SESSION_ID_LEN 43 /* 32 random bytes in base64url */
+#define SESSION_END_GRACE 60 /* seconds */
 
 const char *okta_cookie(request_rec *r, const char *name, const char *value, int max_age)
 {
@@ -38,6 +39,15 @@ static const char *session_id_from_cookie(request_rec *r)
     return apr_pstrmemdup(r->pool, value, len);
 }
 
+/* When the session ends if nothing else happens. */
+static apr_int64_t session_end(const okta_server_conf_t *sc, const okta_session_t *s)
+{
+    apr_int64_t by_age = s->created + sc->session_max;
+    apr_int64_t by_idleness = s->last_seen + sc->session_inactivity;
+
+    return by_age < by_idleness ? by_age : by_idleness;
+}
+
 apr_status_t okta_session_save(request_rec *r, const char *id, const okta_session_t *s)
 {
     okta_server_conf_t *sc = okta_server_conf(r);
@@ -48,12 +58,10 @@ apr_status_t okta_session_save(request_rec *r, const char *id, const okta_sessio
     if (rv != APR_SUCCESS) {
         return rv;
     }
-    /* The cache drops the entry at whichever limit comes first. */
+    /* The cache keeps the entry a little past whichever limit comes first,
+     * so the request that finds it ended can say why. */
     return okta_store_put(r, SESSION_KIND, id, record, len,
-                          apr_time_from_sec(s->created + sc->session_max < s->last_seen
-                                                + sc->session_inactivity
-                                                ? s->created + sc->session_max
-                                                : s->last_seen + sc->session_inactivity));
+                          apr_time_from_sec(session_end(sc, s) + SESSION_END_GRACE));
 }
 
 /* Records activity at most every so often, so a busy session does not
@@ -86,8 +94,7 @@ apr_status_t okta_session_load(request_rec *r, okta_session_ref_t **out)
         || strcmp(ref->session.client_id, sc->client_id) != 0) {
         return APR_NOTFOUND;
     }
-    if (now >= ref->session.created + sc->session_max
-        || now >= ref->session.last_seen + sc->session_inactivity) {
+    if (now >= session_end(sc, &ref->session)) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                       OKTALOGNO(00026) "session of %s has ended (%s)", ref->session.user,
                       now >= ref->session.created + sc->session_max
