@@ -7,12 +7,8 @@
 #     OKTA_CLIENT_SECRET are set (the app's Sign-in redirect URIs must include
 #     http://localhost:8585/callback).
 set -eu
-top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top"
-sh build/install-deps.sh
-autoreconf -fi > /dev/null 2>&1 || autoreconf -fi
-./configure -q
-make -s
+cd "$(dirname "$0")/.."
+sh build/build.sh
 make -s install
 a2enmod -q okta_authcode include
 

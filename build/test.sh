@@ -2,12 +2,8 @@
 # Installs dependencies, builds, and runs every test: the C unit tests and
 # the Apache::Test suite (real provider, scripted fake, headless browser).
 set -eu
-top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top"
-sh build/install-deps.sh
-autoreconf -fi > /dev/null 2>&1 || autoreconf -fi
-./configure -q
-make -s
+cd "$(dirname "$0")/.."
+sh build/build.sh
 if ! make -s check; then
     echo "test.sh: tests FAILED" >&2
     cat tests/unit/test_core.log 2>/dev/null || true

@@ -73,13 +73,16 @@ static const okta_provider_meta_t *discover(request_rec *r, okta_server_conf_t *
                                   ".well-known/openid-configuration", NULL);
     const char *doc = fetch_document(r, url, "discovery document");
     const char *why = NULL;
+    apr_pool_t *mp;
 
+    *status = HTTP_BAD_GATEWAY;
     if (!doc) {
-        *status = HTTP_BAD_GATEWAY;
         return NULL;
     }
-    meta = apr_palloc(cache->pool, sizeof(*meta));
-    switch (okta_provider_meta_parse(meta, cache->pool, doc, strlen(doc), sc->issuer, &why)) {
+    /* kept for the life of the process only if it is usable */
+    apr_pool_create(&mp, cache->pool);
+    meta = apr_palloc(mp, sizeof(*meta));
+    switch (okta_provider_meta_parse(meta, mp, doc, strlen(doc), sc->issuer, &why)) {
     case OKTA_META_OK:
         return meta;
     case OKTA_META_ISSUER_MISMATCH:
@@ -92,7 +95,7 @@ static const okta_provider_meta_t *discover(request_rec *r, okta_server_conf_t *
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       OKTALOGNO(00014) "unusable discovery document at %s: %s", url, why);
     }
-    *status = HTTP_BAD_GATEWAY;
+    apr_pool_destroy(mp);
     return NULL;
 }
 

@@ -49,26 +49,10 @@ const char *okta_alg_name(okta_alg_t alg)
     return algs[alg].name;
 }
 
-static apr_status_t release_json(void *data)
-{
-    json_decref(data);
-    return APR_SUCCESS;
-}
-
 static apr_status_t release_pkey(void *data)
 {
     EVP_PKEY_free(data);
     return APR_SUCCESS;
-}
-
-static json_t *json_parse_pooled(apr_pool_t *p, const char *text, apr_size_t len)
-{
-    json_t *json = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL);
-
-    if (json) {
-        apr_pool_cleanup_register(p, json, release_json, apr_pool_cleanup_null);
-    }
-    return json;
 }
 
 static const char *json_str(const json_t *obj, const char *key)
@@ -170,13 +154,13 @@ static EVP_PKEY *ec_key(apr_pool_t *p, const json_t *jwk)
 apr_status_t okta_jwks_parse(okta_jwks_t **out, apr_pool_t *p, const char *json,
                              apr_size_t len, const char **why)
 {
-    json_t *doc = json_parse_pooled(p, json, len);
+    json_t *doc = okta_json_parse_object(p, json, len);
     json_t *keys = json_object_get(doc, "keys");
     okta_jwks_t *jwks;
     json_t *jwk;
     size_t i;
 
-    if (!json_is_object(doc) || !json_is_array(keys)) {
+    if (!json_is_array(keys)) {
         *why = "not a JWKS document (no \"keys\" array)";
         return APR_EINVAL;
     }
@@ -216,13 +200,11 @@ static json_t *decode_json_part(apr_pool_t *p, const char *b64, apr_size_t len)
 {
     unsigned char *raw;
     apr_size_t rawlen;
-    json_t *json;
 
     if (okta_b64url_decode(&raw, &rawlen, p, b64, len) != APR_SUCCESS) {
         return NULL;
     }
-    json = json_parse_pooled(p, (const char *)raw, rawlen);
-    return json_is_object(json) ? json : NULL;
+    return okta_json_parse_object(p, (const char *)raw, rawlen);
 }
 
 okta_jwt_result_t okta_jwt_parse(okta_jwt_t **out, apr_pool_t *p, const char *compact,

@@ -4,17 +4,12 @@
 #include <jansson.h>
 
 #include "okta_provider.h"
+#include "okta_util.h"
 
-static apr_status_t release_json(void *data)
+/* Strings stay valid as long as the object, that is, the pool. */
+static const char *member(const json_t *obj, const char *key)
 {
-    json_decref(data);
-    return APR_SUCCESS;
-}
-
-static const char *pooled_string(apr_pool_t *p, const json_t *obj, const char *key)
-{
-    const char *v = json_string_value(json_object_get(obj, key));
-    return v ? apr_pstrdup(p, v) : NULL;
+    return json_string_value(json_object_get(obj, key));
 }
 
 int okta_url_is_secure_or_loopback(const char *url)
@@ -42,21 +37,19 @@ okta_meta_result_t okta_provider_meta_parse(okta_provider_meta_t *meta, apr_pool
                                             const char *json, apr_size_t len,
                                             const char *expected_issuer, const char **why)
 {
-    json_t *doc = json_loadb(json, len, 0, NULL);
+    json_t *doc = okta_json_parse_object(p, json, len);
     const char *endpoints[4];
     int i;
 
-    if (!json_is_object(doc)) {
-        json_decref(doc);
+    if (!doc) {
         *why = "discovery document is not a JSON object";
         return OKTA_META_MALFORMED;
     }
-    apr_pool_cleanup_register(p, doc, release_json, apr_pool_cleanup_null);
-    meta->issuer = pooled_string(p, doc, "issuer");
-    meta->authorization_endpoint = pooled_string(p, doc, "authorization_endpoint");
-    meta->token_endpoint = pooled_string(p, doc, "token_endpoint");
-    meta->jwks_uri = pooled_string(p, doc, "jwks_uri");
-    meta->end_session_endpoint = pooled_string(p, doc, "end_session_endpoint");
+    meta->issuer = member(doc, "issuer");
+    meta->authorization_endpoint = member(doc, "authorization_endpoint");
+    meta->token_endpoint = member(doc, "token_endpoint");
+    meta->jwks_uri = member(doc, "jwks_uri");
+    meta->end_session_endpoint = member(doc, "end_session_endpoint");
     if (!meta->issuer || !meta->authorization_endpoint || !meta->token_endpoint
         || !meta->jwks_uri) {
         *why = "discovery document lacks issuer, authorization_endpoint, token_endpoint or "
@@ -85,21 +78,19 @@ okta_meta_result_t okta_provider_meta_parse(okta_provider_meta_t *meta, apr_pool
 apr_status_t okta_token_response_parse(okta_token_response_t *tr, apr_pool_t *p,
                                        const char *json, apr_size_t len, const char **why)
 {
-    json_t *doc = json_loadb(json, len, 0, NULL);
+    json_t *doc = okta_json_parse_object(p, json, len);
     const json_t *expires_in;
 
     memset(tr, 0, sizeof(*tr));
-    if (!json_is_object(doc)) {
-        json_decref(doc);
+    if (!doc) {
         *why = "token endpoint answer is not a JSON object";
         return APR_EINVAL;
     }
-    apr_pool_cleanup_register(p, doc, release_json, apr_pool_cleanup_null);
-    tr->error = pooled_string(p, doc, "error");
-    tr->error_description = pooled_string(p, doc, "error_description");
-    tr->access_token = pooled_string(p, doc, "access_token");
-    tr->id_token = pooled_string(p, doc, "id_token");
-    tr->refresh_token = pooled_string(p, doc, "refresh_token");
+    tr->error = member(doc, "error");
+    tr->error_description = member(doc, "error_description");
+    tr->access_token = member(doc, "access_token");
+    tr->id_token = member(doc, "id_token");
+    tr->refresh_token = member(doc, "refresh_token");
     expires_in = json_object_get(doc, "expires_in");
     if (json_is_integer(expires_in) && json_integer_value(expires_in) > 0) {
         tr->expires_in = json_integer_value(expires_in);

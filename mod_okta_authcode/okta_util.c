@@ -258,3 +258,21 @@ int okta_is_local_path(const char *url)
     }
     return 1;
 }
+
+static apr_status_t release_json(void *data)
+{
+    json_decref(data);
+    return APR_SUCCESS;
+}
+
+json_t *okta_json_parse_object(apr_pool_t *p, const char *text, apr_size_t len)
+{
+    json_t *json = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL);
+
+    if (!json_is_object(json)) {
+        json_decref(json);
+        return NULL;
+    }
+    apr_pool_cleanup_register(p, json, release_json, apr_pool_cleanup_null);
+    return json;
+}

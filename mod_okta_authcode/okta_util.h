@@ -5,6 +5,7 @@
 
 #include <apr_pools.h>
 #include <apr_tables.h>
+#include <jansson.h>
 
 /** base64url without padding (RFC 7515 section 2).  Never fails. */
 char *okta_b64url_encode(apr_pool_t *p, const unsigned char *data, apr_size_t len);
@@ -50,5 +51,9 @@ int okta_ct_streq(const char *a, const char *b);
  * origin: starts with a single '/', no "//" or "/\" prefix, no control
  * characters or backslashes. */
 int okta_is_local_path(const char *url);
+
+/** Parses `len` bytes of JSON that must be an object (duplicate keys
+ * refused); the object is released with the pool.  NULL otherwise. */
+json_t *okta_json_parse_object(apr_pool_t *p, const char *text, apr_size_t len);
 
 #endif
