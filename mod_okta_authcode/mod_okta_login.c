@@ -111,6 +111,7 @@ int okta_login_start(request_rec *r)
         return status;
     }
     login.created = apr_time_sec(r->request_time);
+    login.silent = 0;
     login.state = okta_random_id(r->pool, STATE_BYTES);
     login.nonce = okta_random_id(r->pool, NONCE_BYTES);
     login.code_verifier = okta_random_id(r->pool, VERIFIER_BYTES);
@@ -354,6 +355,7 @@ static int create_session(request_rec *r, const okta_token_response_t *tr, const
     }
     session.created = session.last_seen = now;
     session.access_expires = tr->expires_in ? now + tr->expires_in : 0;
+    session.refresh_sent_at = 0;
     session.issuer = sc->issuer;
     session.client_id = sc->client_id;
     session.id_token = id_token;

@@ -11,12 +11,15 @@
 
 static const char session_magic[4] = { 'O', 'K', 'S', 'E' };
 static const char login_magic[4] = { 'O', 'K', 'L', 'G' };
+static const char refresh_magic[4] = { 'O', 'K', 'R', 'F' };
 
 /* Session record field order; claims follow as triples. */
-enum { S_CREATED, S_LAST_SEEN, S_ACCESS_EXPIRES, S_NINTS };
+enum { S_CREATED, S_LAST_SEEN, S_ACCESS_EXPIRES, S_REFRESH_SENT_AT, S_NINTS };
 enum { S_ISSUER, S_CLIENT_ID, S_USER, S_ID_TOKEN, S_ACCESS_TOKEN, S_REFRESH_TOKEN, S_NSTRS };
-enum { L_CREATED, L_NINTS };
+enum { L_CREATED, L_SILENT, L_NINTS };
 enum { L_STATE, L_NONCE, L_VERIFIER, L_RETURN_TO, L_NSTRS };
+enum { R_REFUSED, R_ACCESS_EXPIRES, R_NINTS };
+enum { R_ACCESS_TOKEN, R_REFRESH_TOKEN, R_ID_TOKEN, R_NSTRS };
 
 typedef struct {
     apr_int64_t ints[MAX_INTS];
@@ -125,6 +128,7 @@ apr_status_t okta_session_encode(unsigned char **out, apr_size_t *len, apr_pool_
     rec.ints[S_CREATED] = s->created;
     rec.ints[S_LAST_SEEN] = s->last_seen;
     rec.ints[S_ACCESS_EXPIRES] = s->access_expires;
+    rec.ints[S_REFRESH_SENT_AT] = s->refresh_sent_at;
     rec.nstrs = S_NSTRS + 3 * s->nclaims;
     rec.strs = apr_palloc(p, sizeof(char *) * rec.nstrs);
     rec.strs[S_ISSUER] = s->issuer;
@@ -159,6 +163,7 @@ apr_status_t okta_session_decode(okta_session_t *s, apr_pool_t *p, unsigned char
     s->created = rec.ints[S_CREATED];
     s->last_seen = rec.ints[S_LAST_SEEN];
     s->access_expires = rec.ints[S_ACCESS_EXPIRES];
+    s->refresh_sent_at = rec.ints[S_REFRESH_SENT_AT];
     s->issuer = rec.strs[S_ISSUER];
     s->client_id = rec.strs[S_CLIENT_ID];
     s->user = rec.strs[S_USER];
@@ -183,6 +188,7 @@ apr_status_t okta_login_encode(unsigned char **out, apr_size_t *len, apr_pool_t 
 
     rec.nints = L_NINTS;
     rec.ints[L_CREATED] = l->created;
+    rec.ints[L_SILENT] = l->silent;
     rec.nstrs = L_NSTRS;
     rec.strs = strs;
     strs[L_STATE] = l->state;
@@ -202,6 +208,7 @@ apr_status_t okta_login_decode(okta_login_t *l, unsigned char *buf, apr_size_t l
         return APR_EINVAL;
     }
     l->created = rec.ints[L_CREATED];
+    l->silent = rec.ints[L_SILENT];
     l->state = strs[L_STATE];
     l->nonce = strs[L_NONCE];
     l->code_verifier = strs[L_VERIFIER];
@@ -211,6 +218,41 @@ apr_status_t okta_login_decode(okta_login_t *l, unsigned char *buf, apr_size_t l
 
 /* Claim names become environment variable names (with '_') and header
  * names (with '-': proxies such as nginx drop headers with '_'). */
+apr_status_t okta_refresh_result_encode(unsigned char **out, apr_size_t *len, apr_pool_t *p,
+                                        const okta_refresh_result_t *res)
+{
+    const char *strs[R_NSTRS];
+    record_t rec;
+
+    rec.nints = R_NINTS;
+    rec.ints[R_REFUSED] = res->refused;
+    rec.ints[R_ACCESS_EXPIRES] = res->access_expires;
+    rec.nstrs = R_NSTRS;
+    rec.strs = strs;
+    strs[R_ACCESS_TOKEN] = res->access_token ? res->access_token : "";
+    strs[R_REFRESH_TOKEN] = res->refresh_token ? res->refresh_token : "";
+    strs[R_ID_TOKEN] = res->id_token ? res->id_token : "";
+    return record_encode(out, len, p, refresh_magic, &rec);
+}
+
+apr_status_t okta_refresh_result_decode(okta_refresh_result_t *res, unsigned char *buf,
+                                        apr_size_t len)
+{
+    const char *strs[R_NSTRS];
+    record_t rec;
+
+    if (record_decode(&rec, NULL, refresh_magic, buf, len, strs, R_NSTRS) != APR_SUCCESS
+        || rec.nints != R_NINTS || rec.nstrs != R_NSTRS) {
+        return APR_EINVAL;
+    }
+    res->refused = rec.ints[R_REFUSED];
+    res->access_expires = rec.ints[R_ACCESS_EXPIRES];
+    res->access_token = strs[R_ACCESS_TOKEN];
+    res->refresh_token = strs[R_REFRESH_TOKEN];
+    res->id_token = strs[R_ID_TOKEN];
+    return APR_SUCCESS;
+}
+
 static const char *sanitize_claim_name(apr_pool_t *p, const char *prefix, const char *name,
                                        char replacement)
 {

@@ -1,7 +1,8 @@
 /* What the module keeps in the cache, and how it is laid out in bytes.
  *
- * Two kinds of record: a session (one per signed-in browser) and a pending
- * login (one per authorization request in flight).  Both are read on hot
+ * Three kinds of record: a session (one per signed-in browser), a pending
+ * login (one per authorization request in flight), and the outcome of a
+ * refresh, kept briefly under the refresh token it spent.  Both are read on hot
  * paths, so decoding is a bounds-checked walk over the buffer that points
  * into it instead of copying, and there is no JSON here.
  *
@@ -30,6 +31,8 @@ typedef struct okta_session_t {
     apr_int64_t created; /* login time, seconds since the epoch */
     apr_int64_t last_seen; /* last recorded activity */
     apr_int64_t access_expires; /* access token expiry, 0 if unknown */
+    apr_int64_t refresh_sent_at; /* first time the current refresh token was
+                                    sent without an answer coming back; 0 */
     const char *issuer; /* the session is valid only for this issuer ... */
     const char *client_id; /* ... and client */
     const char *user; /* REMOTE_USER */
@@ -42,6 +45,7 @@ typedef struct okta_session_t {
 
 typedef struct okta_login_t {
     apr_int64_t created;
+    apr_int64_t silent; /* 1: asked with prompt=none at the silent redirect URI */
     const char *state;
     const char *nonce;
     const char *code_verifier;
@@ -54,6 +58,19 @@ apr_status_t okta_session_encode(unsigned char **out, apr_size_t *len, apr_pool_
  * for anything that is not a well-formed session record. */
 apr_status_t okta_session_decode(okta_session_t *s, apr_pool_t *p, unsigned char *buf,
                                  apr_size_t len);
+
+typedef struct okta_refresh_result_t {
+    apr_int64_t refused; /* 1: the provider refused; the session is over */
+    apr_int64_t access_expires;
+    const char *access_token;
+    const char *refresh_token;
+    const char *id_token; /* "" when the refresh returned none */
+} okta_refresh_result_t;
+
+apr_status_t okta_refresh_result_encode(unsigned char **out, apr_size_t *len, apr_pool_t *p,
+                                        const okta_refresh_result_t *res);
+apr_status_t okta_refresh_result_decode(okta_refresh_result_t *res, unsigned char *buf,
+                                        apr_size_t len);
 
 apr_status_t okta_login_encode(unsigned char **out, apr_size_t *len, apr_pool_t *p,
                                const okta_login_t *l);

@@ -21,6 +21,7 @@ static okta_session_t sample_session(void)
     s.last_seen = APR_INT64_C(1700000123);
     /* beyond 32 bits, to catch integers truncated on the way */
     s.access_expires = APR_INT64_C(0x123456789a);
+    s.refresh_sent_at = APR_INT64_C(1700000200);
     s.issuer = "https://id.example.com/oauth2/default";
     s.client_id = "0oa1client";
     s.user = "ada@example.com";
@@ -37,6 +38,7 @@ static okta_login_t sample_login(void)
     okta_login_t l;
 
     l.created = APR_INT64_C(1700000000);
+    l.silent = 1;
     l.state = "state-abc";
     l.nonce = "nonce-def";
     l.code_verifier = "verifier-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJ";
@@ -76,6 +78,7 @@ START_TEST(session_round_trip)
     ck_assert(out.created == in.created);
     ck_assert(out.last_seen == in.last_seen);
     ck_assert(out.access_expires == in.access_expires);
+    ck_assert(out.refresh_sent_at == in.refresh_sent_at);
     ck_assert_str_eq(out.issuer, in.issuer);
     ck_assert_str_eq(out.client_id, in.client_id);
     ck_assert_str_eq(out.user, in.user);
@@ -132,13 +135,13 @@ START_TEST(session_encoding_follows_documented_layout)
     apr_size_t len, strings;
 
     (void)encode_session(&len, &in);
-    /* header, 3 int64, and per string a length, the bytes and a NUL */
+    /* header, 4 int64, and per string a length, the bytes and a NUL */
     strings = strlen(in.issuer) + strlen(in.client_id) + strlen(in.user)
         + strlen(in.id_token) + strlen(in.access_token) + strlen(in.refresh_token)
         + strlen("OKTA_CLAIM_email") + strlen("X-Okta-Claim-email")
         + strlen("ada@example.com") + strlen("OKTA_CLAIM_groups")
         + strlen("X-Okta-Claim-groups") + strlen("admins,staff");
-    ck_assert_uint_eq(len, 4 + 1 + 1 + 3 * 8 + 2 + 12 * 5 + strings);
+    ck_assert_uint_eq(len, 4 + 1 + 1 + 4 * 8 + 2 + 12 * 5 + strings);
 }
 END_TEST
 
@@ -256,6 +259,7 @@ START_TEST(login_round_trip)
     memset(&out, 0, sizeof(out));
     ck_assert_int_eq(okta_login_decode(&out, buf, len), APR_SUCCESS);
     ck_assert(out.created == in.created);
+    ck_assert(out.silent == 1);
     ck_assert_str_eq(out.state, in.state);
     ck_assert_str_eq(out.nonce, in.nonce);
     ck_assert_str_eq(out.code_verifier, in.code_verifier);
@@ -405,6 +409,40 @@ START_TEST(claims_flatten_survives_session_round_trip)
 }
 END_TEST
 
+START_TEST(refresh_result_round_trip)
+{
+    okta_refresh_result_t in = { 0, APR_INT64_C(1700003600), "new-access", "new-refresh", "" };
+    okta_refresh_result_t out;
+    unsigned char *buf;
+    apr_size_t len;
+
+    ck_assert_int_eq(okta_refresh_result_encode(&buf, &len, test_pool, &in), APR_SUCCESS);
+    ck_assert_int_eq(okta_refresh_result_decode(&out, buf, len), APR_SUCCESS);
+    ck_assert(out.refused == 0);
+    ck_assert(out.access_expires == in.access_expires);
+    ck_assert_str_eq(out.access_token, "new-access");
+    ck_assert_str_eq(out.refresh_token, "new-refresh");
+    ck_assert_str_eq(out.id_token, "");
+}
+END_TEST
+
+START_TEST(refresh_result_refused_and_truncated)
+{
+    okta_refresh_result_t in = { 1, 0, NULL, NULL, NULL }, out;
+    unsigned char *buf, *copy;
+    apr_size_t len, cut;
+
+    ck_assert_int_eq(okta_refresh_result_encode(&buf, &len, test_pool, &in), APR_SUCCESS);
+    ck_assert_int_eq(okta_refresh_result_decode(&out, buf, len), APR_SUCCESS);
+    ck_assert(out.refused == 1);
+    ck_assert_str_eq(out.access_token, "");
+    for (cut = 0; cut < len; cut++) {
+        copy = apr_pmemdup(test_pool, buf, cut);
+        ck_assert_int_eq(okta_refresh_result_decode(&out, copy, cut), APR_EINVAL);
+    }
+}
+END_TEST
+
 TCase *record_tcase(void)
 {
     TCase *tc = tcase_create("record");
@@ -424,6 +462,8 @@ TCase *record_tcase(void)
     tcase_add_test(tc, login_round_trip);
     tcase_add_test(tc, login_decode_rejects_every_truncation);
     tcase_add_test(tc, login_decode_rejects_bad_magic_version_and_session);
+    tcase_add_test(tc, refresh_result_round_trip);
+    tcase_add_test(tc, refresh_result_refused_and_truncated);
     tcase_add_test(tc, claims_flatten_value_types);
     tcase_add_test(tc, claims_flatten_sanitises_names);
     tcase_add_test(tc, claims_flatten_empty_object);
