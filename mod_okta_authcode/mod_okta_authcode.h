@@ -82,6 +82,10 @@ void okta_store_child_init(apr_pool_t *p, server_rec *s);
 /** Seals and stores a record under (kind, id) until `expiry`. */
 apr_status_t okta_store_put(request_rec *r, const char *kind, const char *id,
                             const unsigned char *data, apr_size_t len, apr_time_t expiry);
+/** Stores a record only if there is none under (kind, id): APR_EEXIST
+ * otherwise.  Atomic between the processes of this server. */
+apr_status_t okta_store_add(request_rec *r, const char *kind, const char *id,
+                            const unsigned char *data, apr_size_t len, apr_time_t expiry);
 /** Fetches and opens a record; APR_NOTFOUND when absent or not ours. */
 apr_status_t okta_store_get(request_rec *r, const char *kind, const char *id,
                             unsigned char **data, apr_size_t *len);

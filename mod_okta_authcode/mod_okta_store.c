@@ -2,8 +2,9 @@
  * chosen with OktaSessionCache.  Entries are sealed (okta_seal) under keys
  * derived from the passphrase, and stored under an HMAC of their id, so
  * neither the cache nor its network sees tokens or cookie values.
- * A global mutex serialises access only for providers that are not safe
- * across processes (shmcb); memcache and redis need none. */
+ * A global mutex serialises every access for providers that are not safe
+ * across processes (shmcb); for the others it only makes okta_store_add
+ * atomic between the processes of this server. */
 #include <apr_strings.h>
 #include <ap_provider.h>
 #include <ap_socache.h>
@@ -20,7 +21,8 @@
 static const char *cache_spec; /* as given to OktaSessionCache */
 static const ap_socache_provider_t *cache_provider;
 static ap_socache_instance_t *cache_instance;
-static apr_global_mutex_t *cache_mutex; /* NULL when the provider needs none */
+static apr_global_mutex_t *cache_mutex;
+static int lock_every_access; /* the provider is not multi-process safe */
 
 static const char *create_instance(apr_pool_t *pconf, apr_pool_t *ptemp, const char *spec)
 {
@@ -57,6 +59,7 @@ int okta_store_pre_config(apr_pool_t *pconf)
     cache_provider = NULL;
     cache_instance = NULL;
     cache_mutex = NULL;
+    lock_every_access = 0;
     return ap_mutex_register(pconf, STORE_MUTEX_TYPE, NULL, APR_LOCK_DEFAULT, 0);
 }
 
@@ -101,13 +104,12 @@ int okta_store_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
             return HTTP_INTERNAL_SERVER_ERROR;
         }
     }
-    if (cache_provider->flags & AP_SOCACHE_FLAG_NOTMPSAFE) {
-        rv = ap_global_mutex_create(&cache_mutex, NULL, STORE_MUTEX_TYPE, NULL, s, pconf, 0);
-        if (rv != APR_SUCCESS) {
-            ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
-                         OKTALOGNO(00004) "cannot create the session cache mutex");
-            return HTTP_INTERNAL_SERVER_ERROR;
-        }
+    lock_every_access = (cache_provider->flags & AP_SOCACHE_FLAG_NOTMPSAFE) != 0;
+    rv = ap_global_mutex_create(&cache_mutex, NULL, STORE_MUTEX_TYPE, NULL, s, pconf, 0);
+    if (rv != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
+                     OKTALOGNO(00004) "cannot create the session cache mutex");
+        return HTTP_INTERNAL_SERVER_ERROR;
     }
     rv = cache_provider->init(cache_instance, "okta_authcode", &hints, s, pconf);
     if (rv != APR_SUCCESS) {
@@ -133,14 +135,14 @@ void okta_store_child_init(apr_pool_t *p, server_rec *s)
 
 static void lock(void)
 {
-    if (cache_mutex) {
+    if (lock_every_access) {
         apr_global_mutex_lock(cache_mutex);
     }
 }
 
 static void unlock(void)
 {
-    if (cache_mutex) {
+    if (lock_every_access) {
         apr_global_mutex_unlock(cache_mutex);
     }
 }
@@ -156,28 +158,73 @@ static apr_status_t entry_key(unsigned char key[OKTA_CACHE_KEY_LEN], request_rec
     return okta_cache_key(key, sc->keys, kind, id);
 }
 
-apr_status_t okta_store_put(request_rec *r, const char *kind, const char *id,
-                            const unsigned char *data, apr_size_t len, apr_time_t expiry)
-{
-    unsigned char key[OKTA_CACHE_KEY_LEN], *sealed;
+typedef struct {
+    unsigned char key[OKTA_CACHE_KEY_LEN];
+    unsigned char *sealed;
     apr_size_t sealed_len;
+} sealed_entry_t;
+
+static apr_status_t seal_entry(sealed_entry_t *e, request_rec *r, const char *kind,
+                               const char *id, const unsigned char *data, apr_size_t len)
+{
     apr_status_t rv;
 
-    if ((rv = entry_key(key, r, kind, id)) != APR_SUCCESS
-        || (rv = okta_seal(&sealed, &sealed_len, r->pool, okta_server_conf(r)->keys, key,
-                           sizeof(key), data, len)) != APR_SUCCESS) {
+    if ((rv = entry_key(e->key, r, kind, id)) != APR_SUCCESS
+        || (rv = okta_seal(&e->sealed, &e->sealed_len, r->pool, okta_server_conf(r)->keys,
+                           e->key, sizeof(e->key), data, len)) != APR_SUCCESS) {
         return rv;
     }
-    if (sealed_len > STORE_MAX_ENTRY) {
+    if (e->sealed_len > STORE_MAX_ENTRY) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       OKTALOGNO(00007) "%s record of %" APR_SIZE_T_FMT " bytes is larger than "
                       "the %d the cache takes: ask for fewer claims or scopes", kind,
-                      sealed_len, STORE_MAX_ENTRY);
+                      e->sealed_len, STORE_MAX_ENTRY);
         return APR_ENOSPC;
     }
+    return APR_SUCCESS;
+}
+
+static apr_status_t store_sealed(request_rec *r, const sealed_entry_t *e, apr_time_t expiry)
+{
+    return cache_provider->store(cache_instance, r->server, e->key, sizeof(e->key), expiry,
+                                 e->sealed, (unsigned int)e->sealed_len, r->pool);
+}
+
+apr_status_t okta_store_add(request_rec *r, const char *kind, const char *id,
+                            const unsigned char *data, apr_size_t len, apr_time_t expiry)
+{
+    unsigned char probe[STORE_MAX_ENTRY];
+    unsigned int probe_len = sizeof(probe);
+    sealed_entry_t e;
+    apr_status_t rv;
+
+    if ((rv = seal_entry(&e, r, kind, id, data, len)) != APR_SUCCESS) {
+        return rv;
+    }
+    apr_global_mutex_lock(cache_mutex);
+    rv = cache_provider->retrieve(cache_instance, r->server, e.key, sizeof(e.key), probe,
+                                  &probe_len, r->pool);
+    if (rv == APR_NOTFOUND) {
+        rv = store_sealed(r, &e, expiry);
+    }
+    else if (rv == APR_SUCCESS) {
+        rv = APR_EEXIST;
+    }
+    apr_global_mutex_unlock(cache_mutex);
+    return rv;
+}
+
+apr_status_t okta_store_put(request_rec *r, const char *kind, const char *id,
+                            const unsigned char *data, apr_size_t len, apr_time_t expiry)
+{
+    sealed_entry_t e;
+    apr_status_t rv;
+
+    if ((rv = seal_entry(&e, r, kind, id, data, len)) != APR_SUCCESS) {
+        return rv;
+    }
     lock();
-    rv = cache_provider->store(cache_instance, r->server, key, sizeof(key), expiry, sealed,
-                               (unsigned int)sealed_len, r->pool);
+    rv = store_sealed(r, &e, expiry);
     unlock();
     if (rv != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,

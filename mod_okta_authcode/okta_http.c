@@ -54,6 +54,7 @@ static apr_status_t perform(okta_http_response_t *resp, apr_pool_t *p,
     struct curl_slist *headers = NULL;
     char errbuf[CURL_ERROR_SIZE] = "";
     body_t body = { p, NULL, 0, 0, opts->max_body, 0 };
+    long request_size = 0;
     CURLcode rc;
 
     if (!curl) {
@@ -84,6 +85,8 @@ static apr_status_t perform(okta_http_response_t *resp, apr_pool_t *p,
         curl_easy_setopt(curl, CURLOPT_POSTFIELDS, form);
     }
     rc = curl_easy_perform(curl);
+    curl_easy_getinfo(curl, CURLINFO_REQUEST_SIZE, &request_size);
+    resp->sent = request_size > 0;
     if (rc == CURLE_OK) {
         curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &resp->status);
         resp->body = body.buf ? body.buf : "";

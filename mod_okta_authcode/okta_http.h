@@ -16,13 +16,15 @@ typedef struct okta_http_response_t {
     long status;
     char *body; /* NUL-terminated */
     apr_size_t len;
+    int sent; /* the request went out, even if no answer came back */
 } okta_http_response_t;
 
 /** Process-wide libcurl setup; call once before any thread starts. */
 apr_status_t okta_http_global_init(void);
 
 /** GET `url`.  A transport failure (DNS, connect, TLS, timeout, oversized
- * answer) is an error status with *why; any HTTP status is APR_SUCCESS. */
+ * answer) is an error status with *why, and resp->sent tells whether the
+ * request had gone out; any HTTP status is APR_SUCCESS. */
 apr_status_t okta_http_get(okta_http_response_t *resp, apr_pool_t *p,
                            const okta_http_options_t *opts, const char *url, const char **why);
 

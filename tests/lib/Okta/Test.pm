@@ -14,7 +14,8 @@ use Apache::TestRequest ();
 
 our @EXPORT_OK = qw(new_browser server_url sign_in follow_to_callback app_env
                     op_requests op_reset fake_mode fake_requests error_log_since
-                    error_log_mark);
+                    error_log_mark set_cookie start_sign_in keepalive_browser
+                    fake_requests_for log_pids);
 
 my $op = $ENV{OKTA_OP_ISSUER};
 my $fake = $ENV{OKTA_FAKE_BASE};
@@ -88,6 +89,49 @@ sub error_log_since {
     seek $fh, $mark, 0;
     local $/;
     return <$fh> // '';
+}
+
+# ---- helpers for the hostile and browser tests ----
+
+# The Set-Cookie header a response gave for one cookie name ('' if none).
+sub set_cookie {
+    my ($res, $name) = @_;
+    my ($c) = grep { /^\Q$name\E=/ } $res->header('Set-Cookie');
+    return $c // '';
+}
+
+# Starts a sign-in at a protected URL and follows the provider until it
+# sends the browser back; returns the callback URL (not yet visited).
+sub start_sign_in {
+    my ($ua, $url, $user, $password) = @_;
+    my $res = $ua->get($url);
+    die "expected a redirect to sign in at $url, got " . $res->status_line unless $res->code == 302;
+    my $base = URI->new($url);
+    return follow_to_callback($ua, $res->header('Location'), $user, $password,
+                              $base->scheme . '://' . $base->host_port . '/');
+}
+
+# A browser that keeps its connections open, so that its requests to one
+# server stay with one httpd child process (the provider cache is per
+# process).  Pass `conn_cache => $other->conn_cache` to share connections.
+sub keepalive_browser {
+    my (%args) = @_;
+    my $ua = LWP::UserAgent->new(cookie_jar => HTTP::Cookies->new, max_redirect => 0,
+                                 timeout => 30, keep_alive => 8);
+    $ua->conn_cache($args{conn_cache}) if $args{conn_cache};
+    return $ua;
+}
+
+# The requests the fake provider received for one path, e.g. '/good/jwks'.
+sub fake_requests_for {
+    my ($path) = @_;
+    return grep { $_->{path} eq $path } @{ fake_requests() };
+}
+
+# The process ids of the error_log lines carrying a tag, e.g. OKTA00015.
+sub log_pids {
+    my ($text, $tag) = @_;
+    return $text =~ /\[pid (\d+)(?::tid \d+)?\][^\n]*\Q$tag\E/g;
 }
 
 1;
