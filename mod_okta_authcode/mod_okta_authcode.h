@@ -99,11 +99,30 @@ void okta_provider_child_init(apr_pool_t *p, server_rec *s);
 /** The provider's metadata; on failure an error page has been prepared
  * and the HTTP status to return is in *status. */
 const okta_provider_meta_t *okta_provider_meta(request_rec *r, int *status);
-/** Verifies an ID token's signature, refetching the JWKS (at most once
- * per OKTA_JWKS_MIN_REFETCH) when it names a key we do not know. */
+/** Parses and validates an ID token (OpenID Connect Core 3.1.3.7): the
+ * signature, refetching the JWKS (at most once per OKTA_JWKS_MIN_REFETCH)
+ * when it names a key we do not know, then the claims; `nonce` NULL skips
+ * the nonce check.  Returns an okta_jwt_result_t; failures are logged with
+ * their reason in *why. */
 struct okta_jwt_t;
-int okta_provider_verify_signature(request_rec *r, const okta_provider_meta_t *meta,
-                                   const struct okta_jwt_t *jwt);
+int okta_provider_validate_id_token(request_rec *r, const okta_provider_meta_t *meta,
+                                    const char *id_token, const char *nonce,
+                                    struct okta_jwt_t **jwt, const char **why);
+/** What an operator should check for a refused ID token ("" if nothing
+ * specific), to append to the reason. */
+const char *okta_jwt_result_hint(int result);
+
+typedef struct okta_token_call_t {
+    okta_token_response_t tr; /* when answered: success, or tr.error */
+    int answered; /* a token response came back */
+    int sent; /* the request went out (an unanswered one may have been used) */
+    int timed_out;
+} okta_token_call_t;
+
+/** POSTs `form` to the token endpoint with the client's authentication.
+ * Returns call->answered; a failure is logged. */
+int okta_provider_token_call(request_rec *r, const okta_provider_meta_t *meta,
+                             const char *form, okta_token_call_t *call);
 okta_http_options_t okta_http_options(const okta_server_conf_t *sc);
 
 /* mod_okta_login.c: sending the browser to sign in, and the callback */

@@ -7,7 +7,6 @@
  * what binds a callback to the browser that started it; the list keeps at
  * most OKTA_MAX_PENDING_LOGINS entries (oldest dropped), so parallel tabs
  * each complete and cookies cannot pile up. */
-#include <apr_base64.h>
 #include <apr_lib.h>
 #include <apr_strings.h>
 #include <http_core.h>
@@ -90,12 +89,6 @@ static void set_pending_states(request_rec *r, const apr_array_header_t *states)
                    okta_cookie(r, OKTA_LOGIN_COOKIE, value, *value ? sc->login_timeout : 0));
 }
 
-static void add_param(apr_pool_t *p, const char **query, const char *name, const char *value)
-{
-    *query = apr_pstrcat(p, *query, **query ? "&" : "", name, "=", okta_url_encode(p, value),
-                         NULL);
-}
-
 int okta_login_start(request_rec *r)
 {
     okta_server_conf_t *sc = okta_server_conf(r);
@@ -130,14 +123,14 @@ int okta_login_start(request_rec *r)
     APR_ARRAY_PUSH(states, const char *) = login.state;
     set_pending_states(r, states);
 
-    add_param(r->pool, &query, "response_type", "code");
-    add_param(r->pool, &query, "client_id", sc->client_id);
-    add_param(r->pool, &query, "redirect_uri", redirect_uri(r));
-    add_param(r->pool, &query, "scope", sc->scope);
-    add_param(r->pool, &query, "state", login.state);
-    add_param(r->pool, &query, "nonce", login.nonce);
-    add_param(r->pool, &query, "code_challenge", okta_pkce_challenge(r->pool, login.code_verifier));
-    add_param(r->pool, &query, "code_challenge_method", "S256");
+    okta_form_add(r->pool, &query, "response_type", "code");
+    okta_form_add(r->pool, &query, "client_id", sc->client_id);
+    okta_form_add(r->pool, &query, "redirect_uri", redirect_uri(r));
+    okta_form_add(r->pool, &query, "scope", sc->scope);
+    okta_form_add(r->pool, &query, "state", login.state);
+    okta_form_add(r->pool, &query, "nonce", login.nonce);
+    okta_form_add(r->pool, &query, "code_challenge", okta_pkce_challenge(r->pool, login.code_verifier));
+    okta_form_add(r->pool, &query, "code_challenge_method", "S256");
     apr_table_setn(r->err_headers_out, "Location",
                    apr_pstrcat(r->pool, meta->authorization_endpoint,
                                ap_strchr_c(meta->authorization_endpoint, '?') ? "&" : "?",
@@ -221,91 +214,24 @@ static int bad_callback(request_rec *r, const char *why)
                                        "sign in again.", NULL));
 }
 
-static const char *client_auth_header(request_rec *r, const okta_server_conf_t *sc)
+/* The token endpoint's answer to a code exchange, or the error page. */
+static int exchange_code(request_rec *r, const okta_provider_meta_t *meta, const char *form,
+                         okta_token_call_t *call)
 {
-    /* RFC 6749 2.3.1: id and secret are form-encoded before base64 */
-    const char *pair = apr_pstrcat(r->pool, okta_url_encode(r->pool, sc->client_id), ":",
-                                   okta_url_encode(r->pool, sc->client_secret), NULL);
-    char *b64 = apr_palloc(r->pool, apr_base64_encode_len((int)strlen(pair)));
-
-    apr_base64_encode(b64, pair, (int)strlen(pair));
-    return apr_pstrcat(r->pool, "Basic ", b64, NULL);
-}
-
-/* POSTs a token request; on failure the error page is ready and *status
- * is set. */
-static int token_request(request_rec *r, const okta_provider_meta_t *meta, const char *form,
-                         okta_token_response_t *tr)
-{
-    okta_server_conf_t *sc = okta_server_conf(r);
-    okta_http_options_t opts = okta_http_options(sc);
-    okta_http_response_t resp;
-    const char *authorization = NULL, *why = NULL;
-    apr_status_t rv;
-
-    if (sc->client_auth == OKTA_CLIENT_AUTH_BASIC) {
-        authorization = client_auth_header(r, sc);
-    }
-    else {
-        add_param(r->pool, &form, "client_id", sc->client_id);
-        add_param(r->pool, &form, "client_secret", sc->client_secret);
-    }
-    rv = okta_http_post_form(&resp, r->pool, &opts, meta->token_endpoint, form, authorization,
-                             &why);
-    if (rv != APR_SUCCESS) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
-                      OKTALOGNO(00020) "token endpoint unreachable: %s", why);
-        return okta_error_page(r, rv == APR_TIMEUP ? HTTP_GATEWAY_TIME_OUT : HTTP_BAD_GATEWAY,
+    if (!okta_provider_token_call(r, meta, form, call)) {
+        return okta_error_page(r, call->timed_out ? HTTP_GATEWAY_TIME_OUT : HTTP_BAD_GATEWAY,
                                "Sign-in provider unavailable",
                                "The sign-in provider did not answer. Try again later.");
     }
-    if (okta_token_response_parse(tr, r->pool, resp.body, resp.len, &why) != APR_SUCCESS) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                      OKTALOGNO(00021) "token endpoint answered HTTP %ld: %s", resp.status, why);
-        return okta_error_page(r, HTTP_BAD_GATEWAY, "Sign-in failed",
-                               "The sign-in provider gave an answer this server cannot use.");
-    }
-    if (tr->error) {
-        return provider_error(r, tr->error, tr->error_description);
+    if (call->tr.error) {
+        return provider_error(r, call->tr.error, call->tr.error_description);
     }
     return OK;
 }
 
-static int id_token_refused(request_rec *r, int result, const char *why)
-{
-    const char *hint = "";
-
-    switch (result) {
-    case OKTA_JWT_BAD_ISSUER:
-        hint = ": OktaIssuer must equal the token's iss; in Okta set the authorization server's "
-               "Issuer to 'Okta URL', not 'Dynamic'";
-        break;
-    case OKTA_JWT_BAD_AUDIENCE:
-    case OKTA_JWT_BAD_AZP:
-        hint = ": check OktaClientID; the ID token's audience is the app's Client ID";
-        break;
-    case OKTA_JWT_EXPIRED:
-    case OKTA_JWT_ISSUED_IN_FUTURE:
-        hint = ": check this server's clock (NTP) or raise OktaClockSkew";
-        break;
-    default:
-        break;
-    }
-    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, OKTALOGNO(00022) "ID token refused: %s%s", why,
-                  hint);
-    return okta_error_page(r, result == OKTA_JWT_BAD_NONCE ? HTTP_BAD_REQUEST : HTTP_BAD_GATEWAY,
-                           "Sign-in failed",
-                           apr_pstrcat(r->pool, "The identity token from the sign-in provider "
-                                       "was refused: ", why, hint, ".", NULL));
-}
-
-/* Validates the ID token of a token response (OpenID Connect Core
- * 3.1.3.7); *jwt is set when it returns OK. */
 static int validate_id_token(request_rec *r, const okta_provider_meta_t *meta,
                              const char *id_token, const okta_login_t *login, okta_jwt_t **jwt)
 {
-    okta_server_conf_t *sc = okta_server_conf(r);
-    okta_id_token_expect_t expect;
     const char *why = NULL;
     int result;
 
@@ -317,25 +243,18 @@ static int validate_id_token(request_rec *r, const okta_provider_meta_t *meta,
                                "The sign-in provider sent no identity token: OktaScope must "
                                "include openid.");
     }
-    if ((result = okta_jwt_parse(jwt, r->pool, id_token, &why)) != OKTA_JWT_OK) {
-        return id_token_refused(r, result, why);
+    result = okta_provider_validate_id_token(r, meta, id_token, login->nonce, jwt, &why);
+    if (result == OKTA_JWT_OK) {
+        return OK;
     }
-    if ((result = okta_provider_verify_signature(r, meta, *jwt)) != OKTA_JWT_OK) {
-        return okta_error_page(r, HTTP_BAD_GATEWAY, "Sign-in failed",
-                               "The identity token's signature was refused.");
-    }
-    expect.issuer = sc->issuer;
-    expect.client_id = sc->client_id;
-    expect.nonce = login->nonce;
-    expect.now = apr_time_sec(apr_time_now());
-    expect.skew = sc->clock_skew;
-    if ((result = okta_id_token_check(*jwt, &expect, r->pool, &why)) != OKTA_JWT_OK) {
-        return id_token_refused(r, result, why);
-    }
-    return OK;
+    return okta_error_page(r, result == OKTA_JWT_BAD_NONCE ? HTTP_BAD_REQUEST : HTTP_BAD_GATEWAY,
+                           "Sign-in failed",
+                           apr_pstrcat(r->pool, "The identity token from the sign-in provider "
+                                       "was refused: ", why, okta_jwt_result_hint(result), ".",
+                                       NULL));
 }
 
-static int create_session(request_rec *r, const okta_token_response_t *tr, const char *id_token,
+static int create_session(request_rec *r, const okta_token_response_t *tr,
                           const okta_jwt_t *jwt, const okta_login_t *login)
 {
     okta_server_conf_t *sc = okta_server_conf(r);
@@ -358,7 +277,7 @@ static int create_session(request_rec *r, const okta_token_response_t *tr, const
     session.refresh_sent_at = 0;
     session.issuer = sc->issuer;
     session.client_id = sc->client_id;
-    session.id_token = id_token;
+    session.id_token = tr->id_token;
     session.access_token = tr->access_token;
     session.refresh_token = tr->refresh_token;
     if (okta_claims_flatten(&session.claims, &session.nclaims, r->pool, jwt->payload)
@@ -409,7 +328,7 @@ static int take_login(request_rec *r, const char *state, okta_login_t *login)
 int okta_login_callback(request_rec *r)
 {
     const okta_provider_meta_t *meta;
-    okta_token_response_t tr;
+    okta_token_call_t call;
     okta_login_t login;
     okta_jwt_t *jwt;
     apr_table_t *params;
@@ -443,13 +362,13 @@ int okta_login_callback(request_rec *r)
     if (!(meta = okta_provider_meta(r, &status))) {
         return status;
     }
-    add_param(r->pool, &form, "grant_type", "authorization_code");
-    add_param(r->pool, &form, "code", code);
-    add_param(r->pool, &form, "redirect_uri", redirect_uri(r));
-    add_param(r->pool, &form, "code_verifier", login.code_verifier);
-    if ((status = token_request(r, meta, form, &tr)) != OK
-        || (status = validate_id_token(r, meta, tr.id_token, &login, &jwt)) != OK) {
+    okta_form_add(r->pool, &form, "grant_type", "authorization_code");
+    okta_form_add(r->pool, &form, "code", code);
+    okta_form_add(r->pool, &form, "redirect_uri", redirect_uri(r));
+    okta_form_add(r->pool, &form, "code_verifier", login.code_verifier);
+    if ((status = exchange_code(r, meta, form, &call)) != OK
+        || (status = validate_id_token(r, meta, call.tr.id_token, &login, &jwt)) != OK) {
         return status;
     }
-    return create_session(r, &tr, tr.id_token, jwt, &login);
+    return create_session(r, &call.tr, jwt, &login);
 }

@@ -1,5 +1,6 @@
 /* Talking to the provider: discovery and JWKS (fetched on first need and
  * kept per process), and token endpoint requests. */
+#include <apr_base64.h>
 #include <apr_strings.h>
 #include <http_protocol.h>
 
@@ -152,12 +153,13 @@ static const char *jwks_text(request_rec *r, const okta_provider_meta_t *meta, i
     return copy;
 }
 
-int okta_provider_verify_signature(request_rec *r, const okta_provider_meta_t *meta,
-                                   const okta_jwt_t *jwt)
+static int verify_signature(request_rec *r, const okta_provider_meta_t *meta,
+                            const okta_jwt_t *jwt, const char **why)
 {
     apr_time_t fetched = 0;
     int attempt, result = OKTA_JWT_KEY_UNKNOWN;
-    const char *why = "the provider's JWKS could not be fetched";
+
+    *why = "the provider's JWKS could not be fetched";
 
     for (attempt = 0; attempt < 2 && result == OKTA_JWT_KEY_UNKNOWN; attempt++) {
         const char *text = jwks_text(r, meta, attempt > 0, &fetched);
@@ -166,15 +168,107 @@ int okta_provider_verify_signature(request_rec *r, const okta_provider_meta_t *m
         if (!text) {
             break;
         }
-        if (okta_jwks_parse(&jwks, r->pool, text, strlen(text), &why) != APR_SUCCESS) {
+        if (okta_jwks_parse(&jwks, r->pool, text, strlen(text), why) != APR_SUCCESS) {
             result = OKTA_JWT_KEY_UNKNOWN;
             break;
         }
-        result = okta_jwt_verify(jwt, jwks, OKTA_ALGS_ALL, r->pool, &why);
+        result = okta_jwt_verify(jwt, jwks, OKTA_ALGS_ALL, r->pool, why);
     }
     if (result != OKTA_JWT_OK) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                      OKTALOGNO(00015) "ID token signature refused: %s", why);
+                      OKTALOGNO(00015) "ID token signature refused: %s", *why);
     }
     return result;
+}
+
+const char *okta_jwt_result_hint(int result)
+{
+    switch (result) {
+    case OKTA_JWT_BAD_ISSUER:
+        return ": OktaIssuer must equal the token's iss; in Okta set the authorization "
+               "server's Issuer to 'Okta URL', not 'Dynamic'";
+    case OKTA_JWT_BAD_AUDIENCE:
+    case OKTA_JWT_BAD_AZP:
+        return ": check OktaClientID; the ID token's audience is the app's Client ID";
+    case OKTA_JWT_EXPIRED:
+    case OKTA_JWT_ISSUED_IN_FUTURE:
+        return ": check this server's clock (NTP) or raise OktaClockSkew";
+    default:
+        return "";
+    }
+}
+
+int okta_provider_validate_id_token(request_rec *r, const okta_provider_meta_t *meta,
+                                    const char *id_token, const char *nonce, okta_jwt_t **jwt,
+                                    const char **why)
+{
+    okta_server_conf_t *sc = okta_server_conf(r);
+    okta_id_token_expect_t expect;
+    int result;
+
+    if ((result = okta_jwt_parse(jwt, r->pool, id_token, why)) == OKTA_JWT_OK
+        && (result = verify_signature(r, meta, *jwt, why)) != OKTA_JWT_OK) {
+        return result; /* logged with the JWKS details */
+    }
+    if (result == OKTA_JWT_OK) {
+        expect.issuer = sc->issuer;
+        expect.client_id = sc->client_id;
+        expect.nonce = nonce;
+        expect.now = apr_time_sec(apr_time_now());
+        expect.skew = sc->clock_skew;
+        result = okta_id_token_check(*jwt, &expect, r->pool, why);
+    }
+    if (result != OKTA_JWT_OK) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, OKTALOGNO(00022) "ID token refused: %s%s",
+                      *why, okta_jwt_result_hint(result));
+    }
+    return result;
+}
+
+static const char *client_auth_header(request_rec *r, const okta_server_conf_t *sc)
+{
+    /* RFC 6749 2.3.1: id and secret are form-encoded before base64 */
+    const char *pair = apr_pstrcat(r->pool, okta_url_encode(r->pool, sc->client_id), ":",
+                                   okta_url_encode(r->pool, sc->client_secret), NULL);
+    char *b64 = apr_palloc(r->pool, apr_base64_encode_len((int)strlen(pair)));
+
+    apr_base64_encode(b64, pair, (int)strlen(pair));
+    return apr_pstrcat(r->pool, "Basic ", b64, NULL);
+}
+
+int okta_provider_token_call(request_rec *r, const okta_provider_meta_t *meta,
+                             const char *form, okta_token_call_t *call)
+{
+    okta_server_conf_t *sc = okta_server_conf(r);
+    okta_http_options_t opts = okta_http_options(sc);
+    okta_http_response_t resp;
+    const char *authorization = NULL, *why = NULL;
+    apr_status_t rv;
+
+    memset(call, 0, sizeof(*call));
+    if (sc->client_auth == OKTA_CLIENT_AUTH_BASIC) {
+        authorization = client_auth_header(r, sc);
+    }
+    else {
+        okta_form_add(r->pool, &form, "client_id", sc->client_id);
+        okta_form_add(r->pool, &form, "client_secret", sc->client_secret);
+    }
+    rv = okta_http_post_form(&resp, r->pool, &opts, meta->token_endpoint, form, authorization,
+                             &why);
+    call->sent = resp.sent;
+    if (rv != APR_SUCCESS) {
+        call->timed_out = rv == APR_TIMEUP;
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
+                      OKTALOGNO(00020) "token endpoint %s: %s",
+                      resp.sent ? "did not answer" : "unreachable", why);
+        return 0;
+    }
+    if (okta_token_response_parse(&call->tr, r->pool, resp.body, resp.len, &why)
+        != APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      OKTALOGNO(00021) "token endpoint answered HTTP %ld: %s", resp.status, why);
+        return 0;
+    }
+    call->answered = 1;
+    return 1;
 }

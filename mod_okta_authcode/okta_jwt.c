@@ -400,7 +400,7 @@ okta_jwt_result_t okta_id_token_check(const okta_jwt_t *jwt, const okta_id_token
                             (apr_int64_t)json_number_value(iat) - expect->now);
         return OKTA_JWT_ISSUED_IN_FUTURE;
     }
-    if (!nonce || !okta_ct_streq(nonce, expect->nonce)) {
+    if (expect->nonce && (!nonce || !okta_ct_streq(nonce, expect->nonce))) {
         *why = nonce ? "ID token nonce does not match this login" : "ID token has no nonce";
         return OKTA_JWT_BAD_NONCE;
     }

@@ -81,7 +81,7 @@ okta_jwt_result_t okta_jwt_verify(const okta_jwt_t *jwt, const okta_jwks_t *jwks
 typedef struct okta_id_token_expect_t {
     const char *issuer;
     const char *client_id;
-    const char *nonce;
+    const char *nonce; /* NULL: not checked (a refreshed ID token) */
     apr_int64_t now; /* seconds since the epoch */
     apr_int64_t skew; /* seconds of clock difference tolerated */
 } okta_id_token_expect_t;

@@ -104,6 +104,12 @@ char *okta_url_encode(apr_pool_t *p, const char *s)
     return out;
 }
 
+void okta_form_add(apr_pool_t *p, const char **query, const char *name, const char *value)
+{
+    *query = apr_pstrcat(p, *query, **query ? "&" : "", okta_url_encode(p, name), "=",
+                         okta_url_encode(p, value), NULL);
+}
+
 static int hex_value(unsigned char c)
 {
     if (c >= '0' && c <= '9') return c - '0';

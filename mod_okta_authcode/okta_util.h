@@ -20,6 +20,10 @@ apr_status_t okta_b64url_decode(unsigned char **out, apr_size_t *outlen, apr_poo
  * result is safe both in a query string and in a form body. */
 char *okta_url_encode(apr_pool_t *p, const char *s);
 
+/** Appends name=value (both URL-encoded) to a query string or form body
+ * being built in *query, with '&' between parameters. */
+void okta_form_add(apr_pool_t *p, const char **query, const char *name, const char *value);
+
 /** Decodes %XX and '+' (form encoding).  APR_EINVAL on a bad escape or an
  * encoded NUL. */
 apr_status_t okta_url_decode(char **out, apr_pool_t *p, const char *s, apr_size_t len);
