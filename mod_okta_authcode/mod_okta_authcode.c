@@ -74,19 +74,66 @@ static void strip_client_claim_headers(request_rec *r)
     }
 }
 
-static void hand_claims_to_application(request_rec *r, const okta_session_t *s)
+#define ACCESS_TOKEN_ENV "OKTA_ACCESS_TOKEN"
+#define ACCESS_TOKEN_HEADER "X-Okta-Access-Token"
+
+static void hand_session_to_application(request_rec *r, const okta_session_t *s)
 {
     okta_dir_conf_t *dc = ap_get_module_config(r->per_dir_config, &okta_authcode_module);
     int i;
 
-    for (i = 0; i < s->nclaims; i++) {
-        if (dc->claim_env != 0) {
+    r->user = (char *)s->user;
+    r->ap_auth_type = OKTA_AUTH_TYPE;
+    if (dc->claim_env != 0) {
+        for (i = 0; i < s->nclaims; i++) {
             apr_table_setn(r->subprocess_env, s->claims[i].env_name, s->claims[i].value);
         }
-        if (dc->claim_headers == 1) {
+        apr_table_setn(r->subprocess_env, ACCESS_TOKEN_ENV, s->access_token);
+    }
+    if (dc->claim_headers == 1) {
+        for (i = 0; i < s->nclaims; i++) {
             apr_table_setn(r->headers_in, s->claims[i].header_name, s->claims[i].value);
         }
+        apr_table_setn(r->headers_in, ACCESS_TOKEN_HEADER, s->access_token);
     }
+}
+
+/* A browser following a link or typing a URL, as opposed to a script
+ * (XHR, fetch) that cannot follow a sign-in and needs a 401 instead. */
+static int is_navigation(request_rec *r)
+{
+    const char *mode = apr_table_get(r->headers_in, "Sec-Fetch-Mode");
+    const char *accept = apr_table_get(r->headers_in, "Accept");
+
+    if (mode) {
+        return strcasecmp(mode, "navigate") == 0;
+    }
+    if (apr_table_get(r->headers_in, "X-Requested-With")) {
+        return 0;
+    }
+    return !accept || ap_strcasestr(accept, "text/html") != NULL;
+}
+
+static int no_session(request_rec *r, int had_session)
+{
+    okta_dir_conf_t *dc = ap_get_module_config(r->per_dir_config, &okta_authcode_module);
+    int action = dc->unauth_action != OKTA_UNSET ? dc->unauth_action : OKTA_UNAUTH_AUTH;
+
+    if (action == OKTA_UNAUTH_PASS) {
+        r->user = "";
+        r->ap_auth_type = OKTA_AUTH_TYPE;
+        return OK;
+    }
+    if (action == OKTA_UNAUTH_401 || !is_navigation(r)) {
+        apr_table_setn(r->err_headers_out, "WWW-Authenticate",
+                       apr_psprintf(r->pool, "Okta realm=\"%s\"",
+                                    ap_escape_quotes(r->pool, okta_server_conf(r)->issuer)));
+        return okta_error_page(r, HTTP_UNAUTHORIZED, "Sign-in required",
+                               "Sign in to use this resource.");
+    }
+    /* A browser whose session ended may still be signed in at the provider:
+     * try without asking the user first (prompt=none). */
+    return okta_login_start(r, r->unparsed_uri, had_session);
 }
 
 static int check_authn(request_rec *r)
@@ -115,18 +162,23 @@ static int check_authn(request_rec *r)
     }
     strip_client_claim_headers(r);
     rv = okta_session_load(r, &ref);
+    if (rv == APR_NOTFOUND) {
+        return no_session(r, okta_session_cookie_present(r));
+    }
     if (rv == APR_SUCCESS) {
-        r->user = (char *)ref->session.user;
-        r->ap_auth_type = OKTA_AUTH_TYPE;
-        hand_claims_to_application(r, &ref->session);
-        return OK;
+        switch (okta_refresh_if_due(r, ref)) {
+        case OKTA_REFRESH_FRESH:
+            hand_session_to_application(r, &ref->session);
+            return OK;
+        case OKTA_REFRESH_ENDED:
+            return no_session(r, 1);
+        case OKTA_REFRESH_UNAVAILABLE:
+            break;
+        }
     }
-    if (rv != APR_NOTFOUND) {
-        return okta_error_page(r, HTTP_SERVICE_UNAVAILABLE, "Sessions unavailable",
-                               "The server cannot read its session cache right now. Try "
-                               "again later.");
-    }
-    return okta_login_start(r);
+    return okta_error_page(r, HTTP_SERVICE_UNAVAILABLE, "Sessions unavailable",
+                           "The server cannot check your session right now. Try again "
+                           "later.");
 }
 
 /* The callback and logout URLs are the module's own, wherever they are:
@@ -140,7 +192,10 @@ static int quick_handler(request_rec *r, int lookup)
         return DECLINED;
     }
     if (strcmp(path, sc->redirect_path) == 0) {
-        return okta_login_callback(r);
+        return okta_login_callback(r, 0);
+    }
+    if (*sc->silent_redirect_path && strcmp(path, sc->silent_redirect_path) == 0) {
+        return okta_login_callback(r, 1);
     }
     if (sc->logout_path && strcmp(path, sc->logout_path) == 0) {
         return okta_logout(r);

@@ -24,6 +24,13 @@
 
 typedef enum { OKTA_CLIENT_AUTH_BASIC, OKTA_CLIENT_AUTH_POST } okta_client_auth_t;
 
+/* What a request without a session gets (OktaUnauthAction). */
+typedef enum {
+    OKTA_UNAUTH_AUTH, /* navigations sign in; other requests get 401 */
+    OKTA_UNAUTH_401, /* always 401 */
+    OKTA_UNAUTH_PASS /* through, with an empty REMOTE_USER */
+} okta_unauth_action_t;
+
 /* Discovery metadata and JWKS of one provider, fetched on first need and
  * kept for the life of the process.  Shared by the threads of a process. */
 typedef struct okta_provider_cache_t {
@@ -41,6 +48,8 @@ typedef struct okta_server_conf_t {
     const char *client_secret;
     const char *redirect_uri; /* absolute URL, or a path on this server */
     const char *redirect_path; /* the path part of redirect_uri */
+    const char *silent_redirect_uri; /* for prompt=none; "" when off */
+    const char *silent_redirect_path;
     const char *scope;
     const char *passphrase;
     okta_keys_t *keys; /* derived from passphrase at configuration time */
@@ -54,12 +63,15 @@ typedef struct okta_server_conf_t {
     int session_inactivity; /* seconds */
     int session_max; /* seconds */
     int login_timeout; /* seconds a started sign-in may take */
+    int refresh_leeway; /* refresh this many seconds before expiry */
+    int refresh_grace; /* the provider's reuse grace period for refresh tokens */
     okta_provider_cache_t *provider; /* created in child_init */
 } okta_server_conf_t;
 
 typedef struct okta_dir_conf_t {
     int claim_env; /* claims as OKTA_CLAIM_* environment variables */
     int claim_headers; /* claims as X-Okta-Claim-* request headers */
+    int unauth_action; /* okta_unauth_action_t */
 } okta_dir_conf_t;
 
 extern module AP_MODULE_DECLARE_DATA okta_authcode_module;
@@ -126,8 +138,11 @@ int okta_provider_token_call(request_rec *r, const okta_provider_meta_t *meta,
 okta_http_options_t okta_http_options(const okta_server_conf_t *sc);
 
 /* mod_okta_login.c: sending the browser to sign in, and the callback */
-int okta_login_start(request_rec *r);
-int okta_login_callback(request_rec *r);
+/** Redirects to the authorization endpoint, to come back to `return_to`;
+ * `silent` asks with prompt=none at the silent redirect URI. */
+int okta_login_start(request_rec *r, const char *return_to, int silent);
+/** Answers OktaRedirectURI and OktaSilentRedirectURI. */
+int okta_login_callback(request_rec *r, int silent);
 
 /* mod_okta_session.c */
 typedef struct okta_session_ref_t {
@@ -138,10 +153,26 @@ typedef struct okta_session_ref_t {
  * ones are removed); any other error means the cache failed. */
 apr_status_t okta_session_load(request_rec *r, okta_session_ref_t **out);
 apr_status_t okta_session_save(request_rec *r, const char *id, const okta_session_t *s);
+/** 1 when the request carries a session cookie, valid or not. */
+int okta_session_cookie_present(request_rec *r);
+/** Removes the session from the cache (the cookie is left to expire) and
+ * logs why (OKTA00026). */
+void okta_session_end(request_rec *r, const okta_session_ref_t *ref, const char *why);
 int okta_logout(request_rec *r);
 /** A Set-Cookie value with the module's attributes (HttpOnly, SameSite=Lax,
  * Secure on https, Path=/); max_age < 0 for a session cookie. */
 const char *okta_cookie(request_rec *r, const char *name, const char *value, int max_age);
+
+/* mod_okta_refresh.c */
+typedef enum {
+    OKTA_REFRESH_FRESH, /* the access token is valid (maybe just refreshed) */
+    OKTA_REFRESH_ENDED, /* the session is over: sign in again */
+    OKTA_REFRESH_UNAVAILABLE /* cannot tell now (cache or provider trouble) */
+} okta_refresh_outcome_t;
+/** Refreshes the session's tokens when the access token expires within
+ * OktaRefreshLeeway, spending each refresh token exactly once however many
+ * workers serve the session at the same moment. */
+okta_refresh_outcome_t okta_refresh_if_due(request_rec *r, okta_session_ref_t *ref);
 
 /* mod_okta_authcode.c */
 /** Answers with a short HTML error page and logs one tagged line. */

@@ -13,6 +13,9 @@
 #define DEFAULT_SESSION_INACTIVITY 3600
 #define DEFAULT_SESSION_MAX 28800
 #define DEFAULT_LOGIN_TIMEOUT 600
+#define DEFAULT_SILENT_REDIRECT_PATH "/silent-callback"
+#define DEFAULT_REFRESH_LEEWAY 60
+#define DEFAULT_REFRESH_GRACE 30 /* Okta's default reuse grace period */
 
 #define MERGE_PTR(field) conf->field = add->field ? add->field : base->field
 #define MERGE_INT(field) conf->field = add->field != OKTA_UNSET ? add->field : base->field
@@ -30,6 +33,8 @@ void *okta_create_server_conf(apr_pool_t *p, server_rec *s)
     conf->session_inactivity = OKTA_UNSET;
     conf->session_max = OKTA_UNSET;
     conf->login_timeout = OKTA_UNSET;
+    conf->refresh_leeway = OKTA_UNSET;
+    conf->refresh_grace = OKTA_UNSET;
     return conf;
 }
 
@@ -43,6 +48,8 @@ void *okta_merge_server_conf(apr_pool_t *p, void *basev, void *addv)
     MERGE_PTR(client_secret);
     MERGE_PTR(redirect_uri);
     MERGE_PTR(redirect_path);
+    MERGE_PTR(silent_redirect_uri);
+    MERGE_PTR(silent_redirect_path);
     MERGE_PTR(scope);
     MERGE_PTR(passphrase);
     MERGE_PTR(keys);
@@ -56,6 +63,8 @@ void *okta_merge_server_conf(apr_pool_t *p, void *basev, void *addv)
     MERGE_INT(session_inactivity);
     MERGE_INT(session_max);
     MERGE_INT(login_timeout);
+    MERGE_INT(refresh_leeway);
+    MERGE_INT(refresh_grace);
     return conf;
 }
 
@@ -66,6 +75,7 @@ void *okta_create_dir_conf(apr_pool_t *p, char *dir)
     (void)dir;
     conf->claim_env = OKTA_UNSET;
     conf->claim_headers = OKTA_UNSET;
+    conf->unauth_action = OKTA_UNSET;
     return conf;
 }
 
@@ -76,6 +86,7 @@ void *okta_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
 
     MERGE_INT(claim_env);
     MERGE_INT(claim_headers);
+    MERGE_INT(unauth_action);
     return conf;
 }
 
@@ -90,6 +101,9 @@ static void apply_defaults(okta_server_conf_t *sc)
     if (!sc->redirect_uri) {
         sc->redirect_uri = sc->redirect_path = DEFAULT_REDIRECT_PATH;
     }
+    if (!sc->silent_redirect_uri) {
+        sc->silent_redirect_uri = sc->silent_redirect_path = DEFAULT_SILENT_REDIRECT_PATH;
+    }
     if (!sc->scope) {
         sc->scope = DEFAULT_SCOPE;
     }
@@ -102,6 +116,8 @@ static void apply_defaults(okta_server_conf_t *sc)
     sc->session_inactivity = INT_OR(sc->session_inactivity, DEFAULT_SESSION_INACTIVITY);
     sc->session_max = INT_OR(sc->session_max, DEFAULT_SESSION_MAX);
     sc->login_timeout = INT_OR(sc->login_timeout, DEFAULT_LOGIN_TIMEOUT);
+    sc->refresh_leeway = INT_OR(sc->refresh_leeway, DEFAULT_REFRESH_LEEWAY);
+    sc->refresh_grace = INT_OR(sc->refresh_grace, DEFAULT_REFRESH_GRACE);
 }
 
 int okta_config_check(apr_pool_t *p, server_rec *s)
@@ -159,22 +175,64 @@ static const char *set_issuer(cmd_parms *cmd, void *dummy, const char *arg)
     return NULL;
 }
 
+/* A redirect URI is an absolute URL or a path on this server; the module
+ * answers its path. */
+static const char *parse_redirect_uri(cmd_parms *cmd, const char *arg, const char **uri_field,
+                                      const char **path_field)
+{
+    apr_uri_t uri;
+
+    if (apr_uri_parse(cmd->pool, arg, &uri) != APR_SUCCESS || !uri.path || uri.path[0] != '/'
+        || uri.query || uri.fragment) {
+        return apr_psprintf(cmd->pool, "%s: '%s' is neither an absolute URL nor a path "
+                            "starting with '/'", cmd->cmd->name, arg);
+    }
+    if (uri.scheme && !okta_url_is_secure_or_loopback(arg)) {
+        return apr_psprintf(cmd->pool, "%s: use https (http only on a loopback host)",
+                            cmd->cmd->name);
+    }
+    *uri_field = arg;
+    *path_field = uri.path;
+    return NULL;
+}
+
 static const char *set_redirect_uri(cmd_parms *cmd, void *dummy, const char *arg)
 {
     okta_server_conf_t *sc = cmd_server_conf(cmd);
-    apr_uri_t uri;
 
     (void)dummy;
-    if (apr_uri_parse(cmd->pool, arg, &uri) != APR_SUCCESS || !uri.path || uri.path[0] != '/'
-        || uri.query || uri.fragment) {
-        return apr_psprintf(cmd->pool, "OktaRedirectURI: '%s' is neither an absolute URL nor "
-                            "a path starting with '/'", arg);
+    return parse_redirect_uri(cmd, arg, &sc->redirect_uri, &sc->redirect_path);
+}
+
+static const char *set_silent_redirect_uri(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    okta_server_conf_t *sc = cmd_server_conf(cmd);
+
+    (void)dummy;
+    if (strcasecmp(arg, "Off") == 0) {
+        sc->silent_redirect_uri = sc->silent_redirect_path = "";
+        return NULL;
     }
-    if (uri.scheme && !okta_url_is_secure_or_loopback(arg)) {
-        return "OktaRedirectURI: use https (http only on a loopback host)";
+    return parse_redirect_uri(cmd, arg, &sc->silent_redirect_uri, &sc->silent_redirect_path);
+}
+
+static const char *set_unauth_action(cmd_parms *cmd, void *dirconf, const char *arg)
+{
+    okta_dir_conf_t *dc = dirconf;
+
+    (void)cmd;
+    if (strcasecmp(arg, "auth") == 0) {
+        dc->unauth_action = OKTA_UNAUTH_AUTH;
     }
-    sc->redirect_uri = arg;
-    sc->redirect_path = uri.path;
+    else if (strcmp(arg, "401") == 0) {
+        dc->unauth_action = OKTA_UNAUTH_401;
+    }
+    else if (strcasecmp(arg, "pass") == 0) {
+        dc->unauth_action = OKTA_UNAUTH_PASS;
+    }
+    else {
+        return "OktaUnauthAction: auth, 401 or pass";
+    }
     return NULL;
 }
 
@@ -265,6 +323,8 @@ const command_rec okta_cmds[] = {
     SERVER_STRING("OktaClientSecret", client_secret, "Client secret of the Okta app integration"),
     AP_INIT_TAKE1("OktaRedirectURI", set_redirect_uri, NULL, RSRC_CONF,
                   "Sign-in redirect URI: absolute URL or path (default /callback)"),
+    AP_INIT_TAKE1("OktaSilentRedirectURI", set_silent_redirect_uri, NULL, RSRC_CONF,
+                  "Redirect URI for prompt=none sign-ins (default /silent-callback), or Off"),
     SERVER_STRING("OktaScope", scope,
                   "Scopes to request (default \"openid profile email offline_access\")"),
     AP_INIT_TAKE1("OktaCryptoPassphrase", set_passphrase, NULL, RSRC_CONF,
@@ -290,6 +350,12 @@ const command_rec okta_cmds[] = {
                    "Seconds after sign-in after which a session ends (default 28800)"),
     SERVER_SECONDS("OktaLoginTimeout", login_timeout,
                    "Seconds a started sign-in may take to come back (default 600)"),
+    SERVER_SECONDS("OktaRefreshLeeway", refresh_leeway,
+                   "Refresh the access token this many seconds before it expires (default 60)"),
+    SERVER_SECONDS("OktaRefreshGrace", refresh_grace,
+                   "The provider's grace period for reusing a refresh token (default 30)"),
+    AP_INIT_TAKE1("OktaUnauthAction", set_unauth_action, NULL, OR_AUTHCFG,
+                  "Without a session: auth (sign in; 401 for non-navigations), 401, or pass"),
     DIR_FLAG("OktaClaimsEnv", claim_env,
              "Claims as OKTA_CLAIM_* environment variables (default On)"),
     DIR_FLAG("OktaClaimsHeaders", claim_headers,

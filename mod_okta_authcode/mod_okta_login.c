@@ -26,12 +26,12 @@
 #define LOGIN_KIND "login"
 #define SESSION_KIND "session"
 
-static const char *redirect_uri(request_rec *r)
+static const char *redirect_uri(request_rec *r, int silent)
 {
     okta_server_conf_t *sc = okta_server_conf(r);
+    const char *uri = silent ? sc->silent_redirect_uri : sc->redirect_uri;
 
-    return sc->redirect_uri[0] == '/' ? ap_construct_url(r->pool, sc->redirect_uri, r)
-                                      : sc->redirect_uri;
+    return uri[0] == '/' ? ap_construct_url(r->pool, uri, r) : uri;
 }
 
 static int is_state_id(const char *s, apr_size_t len)
@@ -89,7 +89,7 @@ static void set_pending_states(request_rec *r, const apr_array_header_t *states)
                    okta_cookie(r, OKTA_LOGIN_COOKIE, value, *value ? sc->login_timeout : 0));
 }
 
-int okta_login_start(request_rec *r)
+int okta_login_start(request_rec *r, const char *return_to, int silent)
 {
     okta_server_conf_t *sc = okta_server_conf(r);
     const okta_provider_meta_t *meta;
@@ -104,11 +104,11 @@ int okta_login_start(request_rec *r)
         return status;
     }
     login.created = apr_time_sec(r->request_time);
-    login.silent = 0;
+    login.silent = silent && *sc->silent_redirect_uri;
     login.state = okta_random_id(r->pool, STATE_BYTES);
     login.nonce = okta_random_id(r->pool, NONCE_BYTES);
     login.code_verifier = okta_random_id(r->pool, VERIFIER_BYTES);
-    login.return_to = okta_is_local_path(r->unparsed_uri) ? r->unparsed_uri : "/";
+    login.return_to = okta_is_local_path(return_to) ? return_to : "/";
     if (!login.state || !login.nonce || !login.code_verifier
         || okta_login_encode(&record, &record_len, r->pool, &login) != APR_SUCCESS
         || okta_store_put(r, LOGIN_KIND, login.state, record, record_len,
@@ -125,8 +125,11 @@ int okta_login_start(request_rec *r)
 
     okta_form_add(r->pool, &query, "response_type", "code");
     okta_form_add(r->pool, &query, "client_id", sc->client_id);
-    okta_form_add(r->pool, &query, "redirect_uri", redirect_uri(r));
+    okta_form_add(r->pool, &query, "redirect_uri", redirect_uri(r, (int)login.silent));
     okta_form_add(r->pool, &query, "scope", sc->scope);
+    if (login.silent) {
+        okta_form_add(r->pool, &query, "prompt", "none");
+    }
     okta_form_add(r->pool, &query, "state", login.state);
     okta_form_add(r->pool, &query, "nonce", login.nonce);
     okta_form_add(r->pool, &query, "code_challenge", okta_pkce_challenge(r->pool, login.code_verifier));
@@ -137,8 +140,8 @@ int okta_login_start(request_rec *r)
                                query, NULL));
     apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
     ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
-                  OKTALOGNO(00017) "no session: sending the browser to sign in at %s",
-                  meta->authorization_endpoint);
+                  OKTALOGNO(00017) "no session: sending the browser to sign in%s at %s",
+                  login.silent ? " silently (prompt=none)" : "", meta->authorization_endpoint);
     return HTTP_MOVED_TEMPORARILY;
 }
 
@@ -325,7 +328,15 @@ static int take_login(request_rec *r, const char *state, okta_login_t *login)
     return OK;
 }
 
-int okta_login_callback(request_rec *r)
+/* prompt=none answers meaning "the user must interact": sign in normally */
+static int needs_interaction(const char *error)
+{
+    return strcmp(error, "login_required") == 0 || strcmp(error, "interaction_required") == 0
+           || strcmp(error, "consent_required") == 0
+           || strcmp(error, "account_selection_required") == 0;
+}
+
+int okta_login_callback(request_rec *r, int silent)
 {
     const okta_provider_meta_t *meta;
     okta_token_call_t call;
@@ -348,8 +359,17 @@ int okta_login_callback(request_rec *r)
     if ((status = take_login(r, state, &login)) != OK) {
         return status;
     }
+    if (login.silent != silent) {
+        return bad_callback(r, "This sign-in came back to the wrong redirect URI");
+    }
     switch (okta_query_get_unique(params, "error", &error)) {
     case OKTA_PARAM_OK:
+        if (silent && needs_interaction(error)) {
+            ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
+                          OKTALOGNO(00030) "silent sign-in answered %s: signing in normally",
+                          error);
+            return okta_login_start(r, login.return_to, 0);
+        }
         return provider_error(r, error, apr_table_get(params, "error_description"));
     case OKTA_PARAM_REPEATED:
         return bad_callback(r, "The callback repeats the error parameter");
@@ -364,7 +384,7 @@ int okta_login_callback(request_rec *r)
     }
     okta_form_add(r->pool, &form, "grant_type", "authorization_code");
     okta_form_add(r->pool, &form, "code", code);
-    okta_form_add(r->pool, &form, "redirect_uri", redirect_uri(r));
+    okta_form_add(r->pool, &form, "redirect_uri", redirect_uri(r, silent));
     okta_form_add(r->pool, &form, "code_verifier", login.code_verifier);
     if ((status = exchange_code(r, meta, form, &call)) != OK
         || (status = validate_id_token(r, meta, call.tr.id_token, &login, &jwt)) != OK) {

@@ -21,6 +21,22 @@ const char *okta_cookie(request_rec *r, const char *name, const char *value, int
                         max_age >= 0 ? apr_psprintf(r->pool, "; Max-Age=%d", max_age) : "");
 }
 
+int okta_session_cookie_present(request_rec *r)
+{
+    const char *header = apr_table_get(r->headers_in, "Cookie");
+    const char *value;
+    apr_size_t len;
+
+    return header && okta_cookie_find(header, OKTA_SESSION_COOKIE, &value, &len) != 0;
+}
+
+void okta_session_end(request_rec *r, const okta_session_ref_t *ref, const char *why)
+{
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, OKTALOGNO(00026) "session of %s has ended (%s)",
+                  ref->session.user, why);
+    okta_store_remove(r, SESSION_KIND, ref->id);
+}
+
 static const char *session_id_from_cookie(request_rec *r)
 {
     const char *header = apr_table_get(r->headers_in, "Cookie");
@@ -95,11 +111,9 @@ apr_status_t okta_session_load(request_rec *r, okta_session_ref_t **out)
         return APR_NOTFOUND;
     }
     if (now >= session_end(sc, &ref->session)) {
-        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
-                      OKTALOGNO(00026) "session of %s has ended (%s)", ref->session.user,
-                      now >= ref->session.created + sc->session_max
-                          ? "OktaSessionMaxDuration" : "OktaSessionInactivityTimeout");
-        okta_store_remove(r, SESSION_KIND, id);
+        okta_session_end(r, ref, now >= ref->session.created + sc->session_max
+                                     ? "OktaSessionMaxDuration"
+                                     : "OktaSessionInactivityTimeout");
         return APR_NOTFOUND;
     }
     if (now - ref->session.last_seen >= touch_interval(sc)) {
@@ -122,9 +136,7 @@ int okta_logout(request_rec *r)
                    okta_cookie(r, OKTA_SESSION_COOKIE, "", 0));
     apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
     if (okta_session_load(r, &ref) == APR_SUCCESS) {
-        okta_store_remove(r, SESSION_KIND, ref->id);
-        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, OKTALOGNO(00027) "signed out: %s",
-                      ref->session.user);
+        okta_session_end(r, ref, "signed out");
     }
     /* Ending the provider's session needs the ID token as a hint. */
     if (ref && (meta = okta_provider_meta(r, &status)) && meta->end_session_endpoint) {

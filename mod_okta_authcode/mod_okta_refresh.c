@@ -1,0 +1,276 @@
+/* Keeping a session's access token fresh with rotating refresh tokens.
+ *
+ * With Okta's "Rotate token after every use", every refresh spends the
+ * session's refresh token, and presenting a spent one after the grace
+ * period revokes the whole token family: the user is signed out
+ * everywhere.  Many workers in many processes may find one session due at
+ * the same moment, so the refresh is claimed with a lock entry added to
+ * the cache under the refresh token being spent.  The worker that adds it
+ * refreshes and leaves the outcome under the same token for a while; the
+ * others use that outcome, or their still-valid access token, and never
+ * send the token themselves.  The lock expires, so a worker that dies
+ * mid-refresh does not wedge the session. */
+#include <apr_strings.h>
+#include <http_protocol.h>
+
+#include "mod_okta_authcode.h"
+#include "okta_jwt.h"
+#include "okta_util.h"
+
+#define LOCK_KIND "refresh-lock"
+#define RESULT_KIND "refresh-result"
+#define WAIT_STEP apr_time_from_msec(20)
+
+typedef struct {
+    request_rec *r;
+    okta_server_conf_t *sc;
+    okta_session_ref_t *ref;
+    const char *key; /* identifies the refresh token being spent */
+    apr_int64_t now;
+    int still_valid; /* the current access token has not expired yet */
+    int back_off; /* keep the lock until it expires: do not retry at once */
+} refresh_t;
+
+/* Cache entries are named after a digest of the token, never the token. */
+static const char *token_key(apr_pool_t *p, const char *refresh_token)
+{
+    unsigned char digest[32];
+
+    okta_sha256(digest, refresh_token, strlen(refresh_token));
+    return okta_b64url_encode(p, digest, sizeof(digest));
+}
+
+/* How long a refresher may hold the lock: two attempts and some slack. */
+static apr_time_t lock_lifetime(const okta_server_conf_t *sc)
+{
+    return apr_time_from_sec(2 * sc->http_timeout + 2);
+}
+
+static void apply_result(okta_session_t *s, const okta_refresh_result_t *res)
+{
+    s->access_token = res->access_token;
+    s->access_expires = res->access_expires;
+    s->refresh_token = res->refresh_token;
+    if (*res->id_token) {
+        s->id_token = res->id_token;
+    }
+    s->refresh_sent_at = 0;
+}
+
+/* The outcome another worker left for this refresh token, if any. */
+static int find_result(refresh_t *rf, okta_refresh_outcome_t *outcome)
+{
+    okta_refresh_result_t res;
+    unsigned char *data;
+    apr_size_t len;
+
+    if (okta_store_get(rf->r, RESULT_KIND, rf->key, &data, &len) != APR_SUCCESS
+        || okta_refresh_result_decode(&res, data, len) != APR_SUCCESS) {
+        return 0;
+    }
+    if (res.refused) {
+        *outcome = OKTA_REFRESH_ENDED;
+    }
+    else {
+        apply_result(&rf->ref->session, &res);
+        *outcome = OKTA_REFRESH_FRESH;
+    }
+    return 1;
+}
+
+/* Leaves the outcome for the workers that lost the race, for as long as a
+ * request holding the old session might still come. */
+static void publish_result(refresh_t *rf, const okta_refresh_result_t *res)
+{
+    unsigned char *data;
+    apr_size_t len;
+
+    if (okta_refresh_result_encode(&data, &len, rf->r->pool, res) == APR_SUCCESS) {
+        okta_store_put(rf->r, RESULT_KIND, rf->key, data, len,
+                       apr_time_now() + apr_time_from_sec(rf->sc->refresh_grace + 60));
+    }
+}
+
+static okta_refresh_outcome_t end_session(refresh_t *rf, const char *why)
+{
+    okta_refresh_result_t refused = { 1, 0, NULL, NULL, NULL };
+
+    publish_result(rf, &refused);
+    okta_session_end(rf->r, rf->ref, why);
+    return OKTA_REFRESH_ENDED;
+}
+
+/* A refreshed ID token must be valid and about the same user (OpenID
+ * Connect Core 12.2). */
+static int refreshed_id_token_ok(refresh_t *rf, const okta_provider_meta_t *meta,
+                                 const char *id_token)
+{
+    okta_jwt_t *old_jwt, *new_jwt;
+    const char *why = NULL, *old_sub, *new_sub;
+
+    if (okta_provider_validate_id_token(rf->r, meta, id_token, NULL, &new_jwt, &why)
+        != OKTA_JWT_OK) {
+        return 0;
+    }
+    old_sub = okta_jwt_parse(&old_jwt, rf->r->pool, rf->ref->session.id_token, &why)
+                      == OKTA_JWT_OK
+                  ? okta_jwt_claim_string(old_jwt, rf->r->pool, "sub")
+                  : NULL;
+    new_sub = okta_jwt_claim_string(new_jwt, rf->r->pool, "sub");
+    if (!old_sub || !new_sub || strcmp(old_sub, new_sub) != 0) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, rf->r,
+                      OKTALOGNO(00031) "refreshed ID token is about another user (sub \"%s\", "
+                      "was \"%s\")", new_sub ? new_sub : "(none)", old_sub ? old_sub : "(none)");
+        return 0;
+    }
+    return 1;
+}
+
+static okta_refresh_outcome_t refreshed(refresh_t *rf, const okta_token_response_t *tr)
+{
+    okta_session_t *s = &rf->ref->session;
+    okta_refresh_result_t res;
+
+    res.refused = 0;
+    res.access_token = tr->access_token;
+    res.access_expires = tr->expires_in ? rf->now + tr->expires_in : 0;
+    /* without rotation the provider returns no new refresh token */
+    res.refresh_token = tr->refresh_token ? tr->refresh_token : s->refresh_token;
+    res.id_token = tr->id_token ? tr->id_token : "";
+    apply_result(s, &res);
+    if (okta_session_save(rf->r, rf->ref->id, s) != APR_SUCCESS) {
+        /* the new refresh token would be lost: the session cannot go on */
+        return end_session(rf, "the refreshed session could not be stored");
+    }
+    publish_result(rf, &res);
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, rf->r,
+                  OKTALOGNO(00032) "refreshed the tokens of %s; the access token now expires "
+                  "in %" APR_INT64_T_FMT " s", s->user, tr->expires_in);
+    return OKTA_REFRESH_FRESH;
+}
+
+/* Sends the refresh token once, and once more only if the first answer
+ * was lost while still inside the provider's reuse grace period. */
+static int send_refresh(refresh_t *rf, const okta_provider_meta_t *meta, okta_token_call_t *call)
+{
+    okta_session_t *s = &rf->ref->session;
+    const char *form = "";
+    int attempt;
+
+    okta_form_add(rf->r->pool, &form, "grant_type", "refresh_token");
+    okta_form_add(rf->r->pool, &form, "refresh_token", s->refresh_token);
+    for (attempt = 0; attempt < 2; attempt++) {
+        if (okta_provider_token_call(rf->r, meta, form, call) || !call->sent) {
+            return call->answered;
+        }
+        if (!s->refresh_sent_at) {
+            s->refresh_sent_at = rf->now;
+        }
+        if (apr_time_sec(apr_time_now()) - s->refresh_sent_at >= rf->sc->refresh_grace) {
+            break;
+        }
+    }
+    /* Remember that this token may be spent, so that nobody sends it again
+     * once the grace period is over. */
+    okta_session_save(rf->r, rf->ref->id, s);
+    return 0;
+}
+
+/* Called by the worker that holds the lock. */
+static okta_refresh_outcome_t refresh_now(refresh_t *rf)
+{
+    okta_session_t *s = &rf->ref->session;
+    const okta_provider_meta_t *meta;
+    okta_token_call_t call;
+    int status;
+
+    if (s->refresh_sent_at && rf->now - s->refresh_sent_at >= rf->sc->refresh_grace) {
+        return end_session(rf, "the refresh token may have been spent by a refresh whose answer "
+                               "was lost, and OktaRefreshGrace is over");
+    }
+    if (!(meta = okta_provider_meta(rf->r, &status))) {
+        rf->back_off = rf->still_valid;
+        return rf->still_valid ? OKTA_REFRESH_FRESH
+                               : end_session(rf, "the provider is unreachable and the access "
+                                                 "token has expired");
+    }
+    if (!send_refresh(rf, meta, &call)) {
+        if (rf->still_valid) {
+            /* the token still works: retry when the lock expires, not on
+             * every request while the provider is down */
+            rf->back_off = 1;
+            return OKTA_REFRESH_FRESH;
+        }
+        return end_session(rf, "the access token has expired and the provider did not answer "
+                               "its refresh");
+    }
+    if (call.tr.error) {
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, rf->r,
+                      OKTALOGNO(00033) "the provider refused to refresh the tokens of %s: %s "
+                      "(%s); in Okta check the refresh token lifetime and the rotation grace "
+                      "period (OktaRefreshGrace must not exceed it)", s->user, call.tr.error,
+                      call.tr.error_description ? call.tr.error_description : "");
+        return end_session(rf, "refresh refused");
+    }
+    if (call.tr.id_token && !refreshed_id_token_ok(rf, meta, call.tr.id_token)) {
+        return end_session(rf, "the refreshed ID token was refused");
+    }
+    return refreshed(rf, &call.tr);
+}
+
+okta_refresh_outcome_t okta_refresh_if_due(request_rec *r, okta_session_ref_t *ref)
+{
+    okta_server_conf_t *sc = okta_server_conf(r);
+    okta_session_t *s = &ref->session;
+    okta_refresh_outcome_t outcome;
+    apr_time_t give_up;
+    refresh_t rf;
+    unsigned char lock_mark = 1;
+    apr_status_t rv;
+
+    rf.now = apr_time_sec(r->request_time);
+    if (!s->access_expires || s->access_expires - rf.now > sc->refresh_leeway) {
+        return OKTA_REFRESH_FRESH; /* the hot path: nothing to do */
+    }
+    rf.r = r;
+    rf.sc = sc;
+    rf.ref = ref;
+    rf.still_valid = rf.now < s->access_expires;
+    rf.back_off = 0;
+    if (!*s->refresh_token) {
+        /* no offline_access: the session lasts as long as its access token */
+        return rf.still_valid ? OKTA_REFRESH_FRESH
+                              : end_session(&rf, "the access token expired and there is no "
+                                                 "refresh token (scope offline_access)");
+    }
+    rf.key = token_key(r->pool, s->refresh_token);
+    give_up = apr_time_now() + lock_lifetime(sc) + apr_time_from_sec(1);
+    for (;;) {
+        if (find_result(&rf, &outcome)) {
+            return outcome;
+        }
+        rv = okta_store_add(r, LOCK_KIND, rf.key, &lock_mark, sizeof(lock_mark),
+                            apr_time_now() + lock_lifetime(sc));
+        if (rv == APR_SUCCESS) {
+            outcome = refresh_now(&rf);
+            if (!rf.back_off) {
+                okta_store_remove(r, LOCK_KIND, rf.key);
+            }
+            return outcome;
+        }
+        if (rv != APR_EEXIST) {
+            return rf.still_valid ? OKTA_REFRESH_FRESH : OKTA_REFRESH_UNAVAILABLE;
+        }
+        /* another worker is refreshing this session */
+        if (rf.still_valid) {
+            return OKTA_REFRESH_FRESH;
+        }
+        if (apr_time_now() > give_up) {
+            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                          OKTALOGNO(00034) "gave up waiting for another worker to refresh the "
+                          "session of %s", s->user);
+            return OKTA_REFRESH_UNAVAILABLE;
+        }
+        apr_sleep(WAIT_STEP);
+    }
+}
