@@ -538,16 +538,22 @@ START_TEST(verify_refuses_es256_der_signature)
 }
 END_TEST
 
-/* Runs the ID token checks on a token carrying `claims` (reference taken). */
-static okta_jwt_result_t check_claims(json_t *claims)
+/* Runs the ID token checks on a token carrying `claims` (reference taken),
+ * expecting `nonce` (NULL: a refreshed token, nonce not checked). */
+static okta_jwt_result_t check_claims_nonce(json_t *claims, const char *nonce)
 {
-    okta_id_token_expect_t expect = { ISSUER, CLIENT, NONCE, NOW, SKEW };
+    okta_id_token_expect_t expect = { ISSUER, CLIENT, nonce, NOW, SKEW };
     okta_jwt_t *jwt = parse_ok(test_jws_simple(test_pool, "RS256", "rsa1", claims,
                                                TEST_SIG_RS256, test_rsa_key()));
     const char *why = NULL;
 
     json_decref(claims);
     return okta_id_token_check(jwt, &expect, test_pool, &why);
+}
+
+static okta_jwt_result_t check_claims(json_t *claims)
+{
+    return check_claims_nonce(claims, NONCE);
 }
 
 static json_t *with(json_t *claims, const char *name, json_t *value)
@@ -677,6 +683,18 @@ START_TEST(id_token_nonce_mismatch)
 }
 END_TEST
 
+START_TEST(id_token_refreshed_without_nonce_check)
+{
+    /* a refreshed ID token: no nonce expected, any or none accepted */
+    ck_assert_int_eq(check_claims_nonce(without(good_claims(), "nonce"), NULL), OKTA_JWT_OK);
+    ck_assert_int_eq(check_claims_nonce(good_claims(), NULL), OKTA_JWT_OK);
+    /* every other check still applies */
+    ck_assert_int_eq(check_claims_nonce(with(good_claims(), "iss", json_string("https://x")),
+                                        NULL),
+                     OKTA_JWT_BAD_ISSUER);
+}
+END_TEST
+
 START_TEST(id_token_nonce_missing)
 {
     ck_assert_int_eq(check_claims(without(good_claims(), "nonce")), OKTA_JWT_BAD_NONCE);
@@ -755,6 +773,7 @@ TCase *jwt_tcase(void)
     tcase_add_test(tc, id_token_issued_in_future);
     tcase_add_test(tc, id_token_nonce_mismatch);
     tcase_add_test(tc, id_token_nonce_missing);
+    tcase_add_test(tc, id_token_refreshed_without_nonce_check);
     tcase_add_test(tc, id_token_subject_missing_or_empty);
     tcase_add_test(tc, claim_string_string_and_number);
     return tc;

@@ -187,6 +187,19 @@ START_TEST(url_decode_round_trips_encode)
 }
 END_TEST
 
+START_TEST(form_add_encodes_and_joins)
+{
+    const char *form = "";
+
+    okta_form_add(test_pool, &form, "grant_type", "refresh_token");
+    ck_assert_str_eq(form, "grant_type=refresh_token");
+    okta_form_add(test_pool, &form, "redirect_uri", "http://h/cb?a=b&c");
+    okta_form_add(test_pool, &form, "odd name", "x y+z");
+    ck_assert_str_eq(form, "grant_type=refresh_token&redirect_uri=http%3A%2F%2Fh%2Fcb%3Fa%3Db"
+                           "%26c&odd%20name=x%20y%2Bz");
+}
+END_TEST
+
 START_TEST(url_decode_rejects_bad_escape)
 {
     char *out;
@@ -398,6 +411,7 @@ TCase *util_tcase(void)
     tcase_add_test(tc, url_decode_plus_and_escapes);
     tcase_add_test(tc, url_decode_honours_length);
     tcase_add_test(tc, url_decode_round_trips_encode);
+    tcase_add_test(tc, form_add_encodes_and_joins);
     tcase_add_test(tc, url_decode_rejects_bad_escape);
     tcase_add_test(tc, url_decode_rejects_encoded_nul);
     tcase_add_test(tc, query_parse_decodes_names_and_values);
