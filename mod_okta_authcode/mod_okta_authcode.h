@@ -101,6 +101,16 @@ apr_status_t okta_store_add(request_rec *r, const char *kind, const char *id,
 /** Fetches and opens a record; APR_NOTFOUND when absent or not ours. */
 apr_status_t okta_store_get(request_rec *r, const char *kind, const char *id,
                             unsigned char **data, apr_size_t *len);
+/** Changes a record from its current content to `*out`, kept until
+ * `*expiry`: any other error than APR_SUCCESS leaves it as it is. */
+typedef apr_status_t okta_store_update_fn(request_rec *r, unsigned char *data,
+                                          apr_size_t len, unsigned char **out,
+                                          apr_size_t *outlen, apr_time_t *expiry, void *baton);
+/** Reads, changes and writes a record as one step, so concurrent changes
+ * of different fields are not lost (atomic between the processes of this
+ * server).  APR_NOTFOUND when there is no such record. */
+apr_status_t okta_store_update(request_rec *r, const char *kind, const char *id,
+                               okta_store_update_fn *update, void *baton);
 /** okta_store_get that also removes the entry: for one-shot records. */
 apr_status_t okta_store_take(request_rec *r, const char *kind, const char *id,
                              unsigned char **data, apr_size_t *len);
@@ -152,7 +162,11 @@ typedef struct okta_session_ref_t {
 /** The request's valid session.  APR_NOTFOUND when there is none (ended
  * ones are removed); any other error means the cache failed. */
 apr_status_t okta_session_load(request_rec *r, okta_session_ref_t **out);
+/** Stores a new session. */
 apr_status_t okta_session_save(request_rec *r, const char *id, const okta_session_t *s);
+/** Stores the session's tokens (after a refresh, or a refresh attempt) into
+ * the cached record as it is now. */
+apr_status_t okta_session_store_tokens(request_rec *r, const okta_session_ref_t *ref);
 /** 1 when the request carries a session cookie, valid or not. */
 int okta_session_cookie_present(request_rec *r);
 /** Removes the session from the cache (the cookie is left to expire) and

@@ -138,7 +138,7 @@ static okta_refresh_outcome_t refreshed(refresh_t *rf, const okta_token_response
     res.refresh_token = tr->refresh_token ? tr->refresh_token : s->refresh_token;
     res.id_token = tr->id_token ? tr->id_token : "";
     apply_result(s, &res);
-    if (okta_session_save(rf->r, rf->ref->id, s) != APR_SUCCESS) {
+    if (okta_session_store_tokens(rf->r, rf->ref) != APR_SUCCESS) {
         /* the new refresh token would be lost: the session cannot go on */
         return end_session(rf, "the refreshed session could not be stored");
     }
@@ -172,7 +172,7 @@ static int send_refresh(refresh_t *rf, const okta_provider_meta_t *meta, okta_to
     }
     /* Remember that this token may be spent, so that nobody sends it again
      * once the grace period is over. */
-    okta_session_save(rf->r, rf->ref->id, s);
+    okta_session_store_tokens(rf->r, rf->ref);
     return 0;
 }
 
@@ -252,6 +252,14 @@ okta_refresh_outcome_t okta_refresh_if_due(request_rec *r, okta_session_ref_t *r
         rv = okta_store_add(r, LOCK_KIND, rf.key, &lock_mark, sizeof(lock_mark),
                             apr_time_now() + lock_lifetime(sc));
         if (rv == APR_SUCCESS) {
+            /* The previous holder publishes its outcome before it lets go
+             * of the lock: look again, or a request that loaded the
+             * session just before that refresh would spend the token a
+             * second time. */
+            if (find_result(&rf, &outcome)) {
+                okta_store_remove(r, LOCK_KIND, rf.key);
+                return outcome;
+            }
             outcome = refresh_now(&rf);
             if (!rf.back_off) {
                 okta_store_remove(r, LOCK_KIND, rf.key);

@@ -80,11 +80,53 @@ apr_status_t okta_session_save(request_rec *r, const char *id, const okta_sessio
                           apr_time_from_sec(session_end(sc, s) + SESSION_END_GRACE));
 }
 
-/* Records activity at most every so often, so a busy session does not
- * write to the cache on every request. */
+/* What a request changes in a stored session: its activity time, or its
+ * tokens after a refresh.  The change is applied to the record as the
+ * cache holds it at that moment, so that a request recording activity
+ * never brings back tokens that a refresh replaced meanwhile. */
+typedef struct {
+    apr_int64_t last_seen; /* 0: unchanged */
+    const okta_session_t *tokens; /* NULL: unchanged */
+} session_change_t;
+
+static apr_status_t apply_change(request_rec *r, unsigned char *data, apr_size_t len,
+                                 unsigned char **out, apr_size_t *outlen, apr_time_t *expiry,
+                                 void *baton)
+{
+    const session_change_t *change = baton;
+    okta_session_t s;
+
+    if (okta_session_decode(&s, r->pool, data, len) != APR_SUCCESS) {
+        return APR_EINVAL;
+    }
+    if (change->last_seen > s.last_seen) {
+        s.last_seen = change->last_seen;
+    }
+    if (change->tokens) {
+        s.access_token = change->tokens->access_token;
+        s.access_expires = change->tokens->access_expires;
+        s.refresh_token = change->tokens->refresh_token;
+        s.refresh_sent_at = change->tokens->refresh_sent_at;
+        s.id_token = change->tokens->id_token;
+    }
+    *expiry = apr_time_from_sec(session_end(okta_server_conf(r), &s) + SESSION_END_GRACE);
+    return okta_session_encode(out, outlen, r->pool, &s);
+}
+
+apr_status_t okta_session_store_tokens(request_rec *r, const okta_session_ref_t *ref)
+{
+    session_change_t change = { 0, &ref->session };
+
+    return okta_store_update(r, SESSION_KIND, ref->id, apply_change, &change);
+}
+
+/* Records activity at most every eighth of the inactivity timeout, so a
+ * busy session does not rewrite its record on every request (each write
+ * also uses up room in a shmcb cache).  A session may thus end up to an
+ * eighth of OktaSessionInactivityTimeout early. */
 static apr_int64_t touch_interval(const okta_server_conf_t *sc)
 {
-    return sc->session_inactivity / 8 < 60 ? sc->session_inactivity / 8 : 60;
+    return sc->session_inactivity / 8;
 }
 
 apr_status_t okta_session_load(request_rec *r, okta_session_ref_t **out)
@@ -117,8 +159,9 @@ apr_status_t okta_session_load(request_rec *r, okta_session_ref_t **out)
         return APR_NOTFOUND;
     }
     if (now - ref->session.last_seen >= touch_interval(sc)) {
+        session_change_t change = { now, NULL };
         ref->session.last_seen = now;
-        okta_session_save(r, id, &ref->session);
+        okta_store_update(r, SESSION_KIND, id, apply_change, &change);
     }
     *out = ref;
     return APR_SUCCESS;

@@ -17,6 +17,11 @@
 #define DEFAULT_SHMCB_BYTES "16777216"
 /* The largest sealed entry: tokens of a few KB each plus claims. */
 #define STORE_MAX_ENTRY (32 * 1024)
+/* Sizes the provider is told to expect: keys are HMACs; sessions take a
+ * few KB, pending sign-ins, refresh locks and outcomes less.  shmcb sizes
+ * its index by them, so they must be averages, not maxima. */
+#define STORE_KEY_LEN OKTA_CACHE_KEY_LEN
+#define STORE_AVERAGE_ENTRY 1536
 
 static const char *cache_spec; /* as given to OktaSessionCache */
 static const ap_socache_provider_t *cache_provider;
@@ -87,7 +92,7 @@ static int module_in_use(server_rec *s)
 
 int okta_store_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
 {
-    struct ap_socache_hints hints = { 64, STORE_MAX_ENTRY, 3600 };
+    struct ap_socache_hints hints = { STORE_KEY_LEN, STORE_AVERAGE_ENTRY, 3600 };
     const char *err;
     apr_status_t rv;
 
@@ -190,20 +195,53 @@ static apr_status_t store_sealed(request_rec *r, const sealed_entry_t *e, apr_ti
                                  e->sealed, (unsigned int)e->sealed_len, r->pool);
 }
 
+/* The raw cache read, without locking: buf has STORE_MAX_ENTRY bytes. */
+static apr_status_t raw_get(request_rec *r, const unsigned char *key, unsigned char *buf,
+                            unsigned int *buflen)
+{
+    *buflen = STORE_MAX_ENTRY;
+    return cache_provider->retrieve(cache_instance, r->server, key, OKTA_CACHE_KEY_LEN, buf,
+                                    buflen, r->pool);
+}
+
+static apr_status_t open_entry(request_rec *r, const char *kind, const unsigned char *key,
+                               unsigned char *buf, unsigned int buflen, unsigned char **data,
+                               apr_size_t *len)
+{
+    if (okta_open(data, len, okta_server_conf(r)->keys, key, OKTA_CACHE_KEY_LEN, buf, buflen)
+        != APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
+                      OKTALOGNO(00010) "a %s record in the cache does not open with this "
+                      "server's OktaCryptoPassphrase; ignoring it", kind);
+        return APR_NOTFOUND;
+    }
+    return APR_SUCCESS;
+}
+
+static void log_read_failure(request_rec *r, apr_status_t rv)
+{
+    /* socache providers say NOTFOUND for a miss; anything else is the
+     * cache failing, which the caller must not take for "signed out" */
+    if (rv != APR_NOTFOUND) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
+                      OKTALOGNO(00009) "cannot read the session cache %s", cache_spec);
+    }
+}
+
 apr_status_t okta_store_add(request_rec *r, const char *kind, const char *id,
                             const unsigned char *data, apr_size_t len, apr_time_t expiry)
 {
-    unsigned char probe[STORE_MAX_ENTRY];
-    unsigned int probe_len = sizeof(probe);
+    unsigned char *probe;
+    unsigned int probe_len;
     sealed_entry_t e;
     apr_status_t rv;
 
     if ((rv = seal_entry(&e, r, kind, id, data, len)) != APR_SUCCESS) {
         return rv;
     }
+    probe = apr_palloc(r->pool, STORE_MAX_ENTRY);
     apr_global_mutex_lock(cache_mutex);
-    rv = cache_provider->retrieve(cache_instance, r->server, e.key, sizeof(e.key), probe,
-                                  &probe_len, r->pool);
+    rv = raw_get(r, e.key, probe, &probe_len);
     if (rv == APR_NOTFOUND) {
         rv = store_sealed(r, &e, expiry);
     }
@@ -243,7 +281,7 @@ static apr_status_t fetch(request_rec *r, const char *kind, const char *id,
 {
     unsigned char key[OKTA_CACHE_KEY_LEN];
     unsigned char *buf;
-    unsigned int buflen = STORE_MAX_ENTRY;
+    unsigned int buflen;
     apr_status_t rv;
 
     if ((rv = entry_key(key, r, kind, id)) != APR_SUCCESS) {
@@ -251,29 +289,16 @@ static apr_status_t fetch(request_rec *r, const char *kind, const char *id,
     }
     buf = apr_palloc(r->pool, STORE_MAX_ENTRY);
     lock();
-    rv = cache_provider->retrieve(cache_instance, r->server, key, sizeof(key), buf, &buflen,
-                                  r->pool);
+    rv = raw_get(r, key, buf, &buflen);
     if (rv == APR_SUCCESS && take) {
         cache_provider->remove(cache_instance, r->server, key, sizeof(key), r->pool);
     }
     unlock();
     if (rv != APR_SUCCESS) {
-        /* socache providers say NOTFOUND for a miss; anything else is the
-         * cache failing, which the caller must not take for "signed out" */
-        if (rv != APR_NOTFOUND) {
-            ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
-                          OKTALOGNO(00009) "cannot read the session cache %s", cache_spec);
-        }
+        log_read_failure(r, rv);
         return rv;
     }
-    if (okta_open(data, len, okta_server_conf(r)->keys, key, sizeof(key), buf, buflen)
-        != APR_SUCCESS) {
-        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
-                      OKTALOGNO(00010) "a %s record in the cache does not open with this "
-                      "server's OktaCryptoPassphrase; ignoring it", kind);
-        return APR_NOTFOUND;
-    }
-    return APR_SUCCESS;
+    return open_entry(r, kind, key, buf, buflen, data, len);
 }
 
 apr_status_t okta_store_get(request_rec *r, const char *kind, const char *id,
@@ -286,6 +311,41 @@ apr_status_t okta_store_take(request_rec *r, const char *kind, const char *id,
                              unsigned char **data, apr_size_t *len)
 {
     return fetch(r, kind, id, data, len, 1);
+}
+
+apr_status_t okta_store_update(request_rec *r, const char *kind, const char *id,
+                               okta_store_update_fn *update, void *baton)
+{
+    unsigned char key[OKTA_CACHE_KEY_LEN], *buf, *data, *changed;
+    unsigned int buflen;
+    apr_size_t len, changed_len;
+    apr_time_t expiry;
+    sealed_entry_t e;
+    apr_status_t rv;
+
+    if ((rv = entry_key(key, r, kind, id)) != APR_SUCCESS) {
+        return rv;
+    }
+    buf = apr_palloc(r->pool, STORE_MAX_ENTRY);
+    apr_global_mutex_lock(cache_mutex);
+    rv = raw_get(r, key, buf, &buflen);
+    if (rv == APR_SUCCESS) {
+        rv = open_entry(r, kind, key, buf, buflen, &data, &len);
+    }
+    else {
+        log_read_failure(r, rv);
+    }
+    if (rv == APR_SUCCESS) {
+        rv = update(r, data, len, &changed, &changed_len, &expiry, baton);
+    }
+    if (rv == APR_SUCCESS) {
+        rv = seal_entry(&e, r, kind, id, changed, changed_len);
+    }
+    if (rv == APR_SUCCESS) {
+        rv = store_sealed(r, &e, expiry);
+    }
+    apr_global_mutex_unlock(cache_mutex);
+    return rv;
 }
 
 apr_status_t okta_store_remove(request_rec *r, const char *kind, const char *id)
