@@ -149,31 +149,37 @@ static okta_refresh_outcome_t refreshed(refresh_t *rf, const okta_token_response
     return OKTA_REFRESH_FRESH;
 }
 
-/* Sends the refresh token once, and once more only if the first answer
- * was lost while still inside the provider's reuse grace period. */
+/* Sends the refresh token, and once more only if the answer was lost
+ * while still inside the provider's reuse grace period.  The first sending
+ * is recorded in the session before it happens: if this worker dies, the
+ * next one knows how long ago the token may have been spent. */
 static int send_refresh(refresh_t *rf, const okta_provider_meta_t *meta, okta_token_call_t *call)
 {
     okta_session_t *s = &rf->ref->session;
+    int first_sending = !s->refresh_sent_at;
     const char *form = "";
     int attempt;
 
+    if (first_sending) {
+        s->refresh_sent_at = rf->now;
+        if (okta_session_store_tokens(rf->r, rf->ref) != APR_SUCCESS) {
+            return 0;
+        }
+    }
     okta_form_add(rf->r->pool, &form, "grant_type", "refresh_token");
     okta_form_add(rf->r->pool, &form, "refresh_token", s->refresh_token);
     for (attempt = 0; attempt < 2; attempt++) {
-        if (okta_provider_token_call(rf->r, meta, form, call) || !call->sent) {
-            return call->answered;
-        }
-        if (!s->refresh_sent_at) {
-            s->refresh_sent_at = rf->now;
-        }
-        if (apr_time_sec(apr_time_now()) - s->refresh_sent_at >= rf->sc->refresh_grace) {
+        if (okta_provider_token_call(rf->r, meta, form, call) || !call->sent
+            || apr_time_sec(apr_time_now()) - s->refresh_sent_at >= rf->sc->refresh_grace) {
             break;
         }
     }
-    /* Remember that this token may be spent, so that nobody sends it again
-     * once the grace period is over. */
-    okta_session_store_tokens(rf->r, rf->ref);
-    return 0;
+    if (!call->answered && !call->sent && first_sending) {
+        /* it never left: the token is as good as before */
+        s->refresh_sent_at = 0;
+        okta_session_store_tokens(rf->r, rf->ref);
+    }
+    return call->answered;
 }
 
 /* Called by the worker that holds the lock. */

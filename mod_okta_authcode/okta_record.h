@@ -31,8 +31,8 @@ typedef struct okta_session_t {
     apr_int64_t created; /* login time, seconds since the epoch */
     apr_int64_t last_seen; /* last recorded activity */
     apr_int64_t access_expires; /* access token expiry, 0 if unknown */
-    apr_int64_t refresh_sent_at; /* first time the current refresh token was
-                                    sent without an answer coming back; 0 */
+    apr_int64_t refresh_sent_at; /* when the current refresh token was first
+                                    sent to be spent; 0 if never */
     const char *issuer; /* the session is valid only for this issuer ... */
     const char *client_id; /* ... and client */
     const char *user; /* REMOTE_USER */
