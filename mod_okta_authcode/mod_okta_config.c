@@ -1,4 +1,5 @@
 /* Directives, and the per-server and per-directory configuration they fill. */
+#include <apr_file_io.h>
 #include <apr_strings.h>
 #include <apr_uri.h>
 #include <http_core.h>
@@ -252,11 +253,55 @@ static const char *set_logout_uri(cmd_parms *cmd, void *dummy, const char *arg)
     return set_local_path(cmd, arg, &cmd_server_conf(cmd)->logout_path);
 }
 
+/* A secret given as "file:/path" (first line of the file) or "env:NAME"
+ * stays out of the configuration files; anything else is the secret. */
+static const char *read_secret(cmd_parms *cmd, const char *arg, const char **secret)
+{
+    if (strncmp(arg, "env:", 4) == 0) {
+        if (!(*secret = getenv(arg + 4)) || !**secret) {
+            return apr_psprintf(cmd->pool, "%s: environment variable %s is not set",
+                                cmd->cmd->name, arg + 4);
+        }
+        *secret = apr_pstrdup(cmd->pool, *secret);
+        return NULL;
+    }
+    if (strncmp(arg, "file:", 5) == 0) {
+        const char *path = ap_server_root_relative(cmd->temp_pool, arg + 5);
+        apr_file_t *f;
+        char line[1024];
+
+        if (!path || apr_file_open(&f, path, APR_FOPEN_READ, 0, cmd->temp_pool) != APR_SUCCESS) {
+            return apr_psprintf(cmd->pool, "%s: cannot read %s", cmd->cmd->name, arg + 5);
+        }
+        line[0] = '\0';
+        apr_file_gets(line, sizeof(line), f);
+        apr_file_close(f);
+        line[strcspn(line, "\r\n")] = '\0';
+        if (!*line) {
+            return apr_psprintf(cmd->pool, "%s: %s is empty", cmd->cmd->name, arg + 5);
+        }
+        *secret = apr_pstrdup(cmd->pool, line);
+        return NULL;
+    }
+    *secret = arg;
+    return NULL;
+}
+
+static const char *set_client_secret(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    (void)dummy;
+    return read_secret(cmd, arg, &cmd_server_conf(cmd)->client_secret);
+}
+
 static const char *set_passphrase(cmd_parms *cmd, void *dummy, const char *arg)
 {
     okta_server_conf_t *sc = cmd_server_conf(cmd);
+    const char *err = read_secret(cmd, arg, &arg);
 
     (void)dummy;
+    if (err) {
+        return err;
+    }
     if (strlen(arg) < 16) {
         return "OktaCryptoPassphrase: use at least 16 characters (32 random ones are best)";
     }
@@ -320,7 +365,8 @@ const command_rec okta_cmds[] = {
     AP_INIT_TAKE1("OktaIssuer", set_issuer, NULL, RSRC_CONF,
                   "Issuer URL of the authorization server, e.g. https://example.okta.com/oauth2/default"),
     SERVER_STRING("OktaClientID", client_id, "Client ID of the Okta app integration"),
-    SERVER_STRING("OktaClientSecret", client_secret, "Client secret of the Okta app integration"),
+    AP_INIT_TAKE1("OktaClientSecret", set_client_secret, NULL, RSRC_CONF,
+                  "Client secret of the Okta app integration; or file:/path, env:NAME"),
     AP_INIT_TAKE1("OktaRedirectURI", set_redirect_uri, NULL, RSRC_CONF,
                   "Sign-in redirect URI: absolute URL or path (default /callback)"),
     AP_INIT_TAKE1("OktaSilentRedirectURI", set_silent_redirect_uri, NULL, RSRC_CONF,
@@ -328,7 +374,8 @@ const command_rec okta_cmds[] = {
     SERVER_STRING("OktaScope", scope,
                   "Scopes to request (default \"openid profile email offline_access\")"),
     AP_INIT_TAKE1("OktaCryptoPassphrase", set_passphrase, NULL, RSRC_CONF,
-                  "Secret from which the keys that seal cached sessions are derived"),
+                  "Secret from which the keys that seal cached sessions are derived; or "
+                  "file:/path, env:NAME"),
     AP_INIT_TAKE1("OktaSessionCache", okta_store_set_spec, NULL, RSRC_CONF,
                   "Session cache: shmcb, shmcb:/path(bytes), memcache:host:port, redis:host:port"),
     SERVER_STRING("OktaRemoteUserClaim", remote_user_claim,

@@ -1,0 +1,92 @@
+# Configuration mistakes are refused at startup, with the directive named,
+# and the a2enmod files load.  Runs `apache2 -t` on small configurations.
+use strict;
+use warnings;
+use Apache::Test qw(-withtestmore);
+use File::Temp qw(tempdir);
+
+my @cases = (
+    [ 'OktaIssuer http://idp.example.com/oauth2/default',
+      qr/OktaIssuer: .*must use https .*loopback/, 'http issuer on a public host refused' ],
+    [ 'OktaIssuer https://idp.example.com/oauth2/default?x=1',
+      qr/OktaIssuer: .*without query/, 'issuer with a query refused' ],
+    [ 'OktaRedirectURI callback', qr/OktaRedirectURI: .*path starting with/, 'relative redirect URI refused' ],
+    [ 'OktaSilentRedirectURI http://app.example.com/silent', qr/OktaSilentRedirectURI: use https/,
+      'http silent redirect URI on a public host refused' ],
+    [ 'OktaCryptoPassphrase short', qr/OktaCryptoPassphrase: use at least 16/, 'short passphrase refused' ],
+    [ 'OktaClientSecret env:OKTA_TEST_SURELY_UNSET', qr/OktaClientSecret: environment variable OKTA_TEST_SURELY_UNSET is not set/,
+      'secret from an unset environment variable refused' ],
+    [ 'OktaCryptoPassphrase file:/nonexistent/secret', qr/OktaCryptoPassphrase: cannot read/,
+      'passphrase from a missing file refused' ],
+    [ 'OktaTokenEndpointAuth private_key_jwt', qr/OktaTokenEndpointAuth: client_secret_basic or client_secret_post/,
+      'unknown client authentication refused' ],
+    [ '<Location /x>\nOktaUnauthAction maybe\n</Location>', qr/OktaUnauthAction: auth, 401 or pass/,
+      'unknown OktaUnauthAction refused' ],
+    [ 'OktaSessionCache nosuchcache', qr/OktaSessionCache: unknown cache type 'nosuchcache'/,
+      'unknown session cache refused' ],
+    [ 'OktaHTTPTimeout soon', qr/OktaHTTPTimeout: 'soon' is not a number of seconds/, 'non-numeric timeout refused' ],
+);
+
+plan tests => 2 * @cases + 4;
+
+my $vars = Apache::Test::config()->{vars};
+my $httpd = $vars->{httpd};
+my $module = "$vars->{top_dir}/../.libs/mod_okta_authcode.so";
+my $dir = tempdir(CLEANUP => 1);
+my $modules = '/usr/lib/apache2/modules';
+
+# Runs apache2 -t on a configuration with the module and `extra`; returns
+# (exit status, output).
+sub configtest {
+    my ($extra) = @_;
+    my $conf = "$dir/httpd.conf";
+    open my $fh, '>', $conf or die $!;
+    print $fh <<"CONF";
+ServerRoot "$dir"
+ServerName localhost
+ErrorLog "$dir/error_log"
+PidFile "$dir/httpd.pid"
+DefaultRuntimeDir "$dir"
+LoadModule mpm_event_module $modules/mod_mpm_event.so
+LoadModule authn_core_module $modules/mod_authn_core.so
+LoadModule authz_core_module $modules/mod_authz_core.so
+LoadModule authz_user_module $modules/mod_authz_user.so
+LoadModule socache_shmcb_module $modules/mod_socache_shmcb.so
+LoadModule okta_authcode_module "$module"
+Listen 127.0.0.1:1
+$extra
+CONF
+    close $fh;
+    my $out = `'$httpd' -t -f '$conf' 2>&1`;
+    return ($? >> 8, $out);
+}
+
+for my $case (@cases) {
+    my ($directive, $message, $name) = @$case;
+    $directive =~ s/\\n/\n/g;
+    my ($status, $out) = configtest($directive);
+    isnt $status, 0, "$name: apache2 -t fails";
+    like $out, $message, "$name: says why";
+}
+
+my ($status, $out) = configtest('OktaIssuer http://127.0.0.1:8080/oauth2/default');
+is $status, 0, 'http issuer on a loopback host accepted';
+
+($status, $out) = configtest(<<'CONF');
+OktaIssuer https://idp.example.com/oauth2/default
+OktaClientID client
+OktaClientSecret secret
+OktaCryptoPassphrase 0123456789abcdef0123
+<Location />
+    AuthType Okta
+    Require valid-user
+</Location>
+CONF
+is $status, 0, 'a complete configuration passes apache2 -t';
+like $out, qr/Syntax OK/, 'Syntax OK';
+
+# The file a2enmod enables loads the module.
+my $load = "$vars->{top_dir}/../conf-examples/okta_authcode.load";
+open my $fh, '<', $load or die "$load: $!";
+my ($loadmodule) = grep { /^LoadModule/ } <$fh>;
+like $loadmodule, qr{^LoadModule okta_authcode_module \S+/mod_okta_authcode\.so$}, 'okta_authcode.load names the module';
