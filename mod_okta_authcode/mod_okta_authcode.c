@@ -33,6 +33,30 @@ static int page(request_rec *r, int status, const char *title, const char *text,
     return status;
 }
 
+const char *okta_public_scheme(request_rec *r)
+{
+    const char *forwarded;
+
+    if (okta_server_conf(r)->trust_forwarded_proto
+        && (forwarded = apr_table_get(r->headers_in, "X-Forwarded-Proto"))) {
+        /* a chain of proxies lists the first hop first */
+        return strncasecmp(forwarded, "https", 5) == 0 ? "https" : "http";
+    }
+    return ap_http_scheme(r);
+}
+
+const char *okta_public_url(request_rec *r, const char *path)
+{
+    const char *host = apr_table_get(r->headers_in, "Host");
+
+    if (okta_server_conf(r)->trust_forwarded_proto && host
+        && apr_table_get(r->headers_in, "X-Forwarded-Proto")) {
+        /* the backend's port means nothing to the browser */
+        return apr_pstrcat(r->pool, okta_public_scheme(r), "://", host, path, NULL);
+    }
+    return ap_construct_url(r->pool, path, r);
+}
+
 int okta_error_page(request_rec *r, int status, const char *title, const char *detail)
 {
     return page(r, status, title, detail, 0);

@@ -65,6 +65,7 @@ typedef struct okta_server_conf_t {
     int login_timeout; /* seconds a started sign-in may take */
     int refresh_leeway; /* refresh this many seconds before expiry */
     int refresh_grace; /* the provider's reuse grace period for refresh tokens */
+    int trust_forwarded_proto; /* behind a TLS-terminating proxy */
     okta_provider_cache_t *provider; /* created in child_init */
 } okta_server_conf_t;
 
@@ -189,6 +190,11 @@ typedef enum {
 okta_refresh_outcome_t okta_refresh_if_due(request_rec *r, okta_session_ref_t *ref);
 
 /* mod_okta_authcode.c */
+/** "https" or "http" as the browser sees it: X-Forwarded-Proto only with
+ * OktaTrustForwardedProto On. */
+const char *okta_public_scheme(request_rec *r);
+/** An absolute URL of a local path, as the browser sees this server. */
+const char *okta_public_url(request_rec *r, const char *path);
 /** Answers with a short HTML error page and logs one tagged line. */
 int okta_error_page(request_rec *r, int status, const char *title, const char *detail);
 /** Sends a short HTML page with status 200 from a handler; returns OK. */

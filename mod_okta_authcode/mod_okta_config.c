@@ -36,6 +36,7 @@ void *okta_create_server_conf(apr_pool_t *p, server_rec *s)
     conf->login_timeout = OKTA_UNSET;
     conf->refresh_leeway = OKTA_UNSET;
     conf->refresh_grace = OKTA_UNSET;
+    conf->trust_forwarded_proto = OKTA_UNSET;
     return conf;
 }
 
@@ -66,6 +67,7 @@ void *okta_merge_server_conf(apr_pool_t *p, void *basev, void *addv)
     MERGE_INT(login_timeout);
     MERGE_INT(refresh_leeway);
     MERGE_INT(refresh_grace);
+    MERGE_INT(trust_forwarded_proto);
     return conf;
 }
 
@@ -119,6 +121,7 @@ static void apply_defaults(okta_server_conf_t *sc)
     sc->login_timeout = INT_OR(sc->login_timeout, DEFAULT_LOGIN_TIMEOUT);
     sc->refresh_leeway = INT_OR(sc->refresh_leeway, DEFAULT_REFRESH_LEEWAY);
     sc->refresh_grace = INT_OR(sc->refresh_grace, DEFAULT_REFRESH_GRACE);
+    sc->trust_forwarded_proto = INT_OR(sc->trust_forwarded_proto, 0);
 }
 
 int okta_config_check(apr_pool_t *p, server_rec *s)
@@ -334,6 +337,13 @@ static const char *set_server_seconds(cmd_parms *cmd, void *dummy, const char *a
     return NULL;
 }
 
+static const char *set_server_flag(cmd_parms *cmd, void *dummy, int flag)
+{
+    (void)dummy;
+    *(int *)((char *)cmd_server_conf(cmd) + (apr_size_t)cmd->info) = flag;
+    return NULL;
+}
+
 static const char *set_client_auth(cmd_parms *cmd, void *dummy, const char *arg)
 {
     okta_server_conf_t *sc = cmd_server_conf(cmd);
@@ -401,6 +411,9 @@ const command_rec okta_cmds[] = {
                    "Refresh the access token this many seconds before it expires (default 60)"),
     SERVER_SECONDS("OktaRefreshGrace", refresh_grace,
                    "The provider's grace period for reusing a refresh token (default 30)"),
+    AP_INIT_FLAG("OktaTrustForwardedProto", set_server_flag,
+                 (void *)APR_OFFSETOF(okta_server_conf_t, trust_forwarded_proto), RSRC_CONF,
+                 "Take the scheme from X-Forwarded-Proto (only behind a proxy that sets it)"),
     AP_INIT_TAKE1("OktaUnauthAction", set_unauth_action, NULL, OR_AUTHCFG,
                   "Without a session: auth (sign in; 401 for non-navigations), 401, or pass"),
     DIR_FLAG("OktaClaimsEnv", claim_env,

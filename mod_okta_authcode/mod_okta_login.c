@@ -31,7 +31,7 @@ static const char *redirect_uri(request_rec *r, int silent)
     okta_server_conf_t *sc = okta_server_conf(r);
     const char *uri = silent ? sc->silent_redirect_uri : sc->redirect_uri;
 
-    return uri[0] == '/' ? ap_construct_url(r->pool, uri, r) : uri;
+    return uri[0] == '/' ? okta_public_url(r, uri) : uri;
 }
 
 static int is_state_id(const char *s, apr_size_t len)

@@ -14,7 +14,7 @@
 
 const char *okta_cookie(request_rec *r, const char *name, const char *value, int max_age)
 {
-    int secure = apr_strnatcasecmp(ap_http_scheme(r), "https") == 0;
+    int secure = strcmp(okta_public_scheme(r), "https") == 0;
 
     return apr_psprintf(r->pool, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s%s", name, value,
                         secure ? "; Secure" : "",
