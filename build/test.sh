@@ -1,16 +1,40 @@
 #!/bin/sh
 # Installs dependencies, builds, and runs every test: the C unit tests and
-# the Apache::Test suite (real provider, scripted fake, headless browser).
-set -eu
+# the Apache::Test suite (real provider, scripted fake, headless browser),
+# the installation an operator does, then both suites again under
+# AddressSanitizer + UndefinedBehaviorSanitizer.  Ends with one line
+# "test.sh: N passed, N failed" counting those stages.
+set -u
 cd "$(dirname "$0")/.."
-sh build/build.sh
-if ! make -s check; then
-    echo "test.sh: tests FAILED" >&2
-    cat tests/unit/test_core.log 2>/dev/null || true
-    exit 1
-fi
-# What an operator does next must work too: install, a2enmod, configtest.
-make -s install > /dev/null
-a2enmod -q okta_authcode
-apache2ctl -t
-echo "test.sh: all tests passed; installed module passes apache2ctl configtest"
+sh build/build.sh || exit 1
+passed=0
+failed=0
+
+stage() { # name command...
+    name=$1
+    shift
+    echo "=== test.sh: $name"
+    if "$@"; then
+        passed=$((passed + 1))
+        echo "=== test.sh: $name: passed"
+    else
+        failed=$((failed + 1))
+        echo "=== test.sh: $name: FAILED" >&2
+        cat tests/unit/test_core.log 2>/dev/null
+    fi
+}
+
+install_and_enable() {
+    make -s install > /dev/null && a2enmod -q okta_authcode && apache2ctl -t
+}
+
+sanitized_build() {
+    ./configure -q --enable-sanitizers && make -s clean && make -s
+}
+
+stage "unit and Apache::Test suites" make -s check
+stage "make install, a2enmod, configtest" install_and_enable
+stage "build with ASan+UBSan" sanitized_build
+stage "unit and Apache::Test suites under ASan+UBSan" make -s check
+echo "test.sh: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
