@@ -10,6 +10,7 @@
 // Run: node fake-op.js   (see README.md)
 
 import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
 import * as http from 'node:http';
 
 // ---------------------------------------------------------------- settings
@@ -25,7 +26,25 @@ function portFromEnv(name, fallback) {
   return value;
 }
 
+function secondsFromEnv(name, fallback, min) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || String(value) !== raw.trim()) {
+    console.error(`fake-op: ${name} must be an integer >= ${min} (seconds), got ${JSON.stringify(raw)}`);
+    process.exit(2);
+  }
+  return value;
+}
+
 const PORT = portFromEnv('FAKE_PORT', 8602);
+// expires_in of every access token
+const ACCESS_TOKEN_TTL = secondsFromEnv('FAKE_ACCESS_TOKEN_TTL', 300, 1);
+// how long a spent (rotated) refresh token may be presented again (Okta's
+// "grace period for token rotation"); after it, reuse revokes the family
+const REFRESH_GRACE = secondsFromEnv('FAKE_REFRESH_GRACE', 30, 0);
+// where the signing keys are kept across restarts (optional)
+const JWKS_FILE = process.env.FAKE_JWKS_FILE || '';
 const HOST = '127.0.0.1';
 const BASE = `http://${HOST}:${PORT}`;
 const CLIENT_ID = 'fake-client';
@@ -55,15 +74,49 @@ const MODES = new Set([
   'token_error_invalid_client',
   'token_error_500',
   'token_hang',
+  'refresh_invalid_grant',
+  'refresh_lose_answer',
+  'refresh_hang',
 ]);
 
 let mode = 'normal';
+// refresh_lose_answer drops the answer of the first refresh only
+let loseNextRefreshAnswer = false;
+
+function setMode(name) {
+  mode = name;
+  loseNextRefreshAnswer = name === 'refresh_lose_answer';
+}
 
 // ---------------------------------------------------------------- keys
 
-const rsaKey = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
-const rsaUnknownKey = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
-const ecKey = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
+// A restarted fake must sign with the keys it had: the module keeps the JWKS
+// it fetched.  With FAKE_JWKS_FILE the private keys are read from that file,
+// or generated and written there when it does not exist yet.
+function keyPair(privateJwk) {
+  const privateKey = crypto.createPrivateKey({ key: privateJwk, format: 'jwk' });
+  return { privateKey, publicKey: crypto.createPublicKey(privateKey) };
+}
+
+function loadOrGenerateKeys() {
+  if (JWKS_FILE && fs.existsSync(JWKS_FILE)) {
+    const saved = JSON.parse(fs.readFileSync(JWKS_FILE, 'utf8'));
+    return { rsa: keyPair(saved.rsa), rsaUnknown: keyPair(saved.rsaUnknown), ec: keyPair(saved.ec) };
+  }
+  const keys = {
+    rsa: crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }),
+    rsaUnknown: crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }),
+    ec: crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }),
+  };
+  if (JWKS_FILE) {
+    const saved = Object.fromEntries(Object.entries(keys)
+      .map(([name, pair]) => [name, pair.privateKey.export({ format: 'jwk' })]));
+    fs.writeFileSync(JWKS_FILE, JSON.stringify(saved), { mode: 0o600 });
+  }
+  return keys;
+}
+
+const { rsa: rsaKey, rsaUnknown: rsaUnknownKey, ec: ecKey } = loadOrGenerateKeys();
 
 const JWKS = {
   keys: [
@@ -186,9 +239,11 @@ function idTokenFor(grant, currentMode) {
 
 const requests = [];
 const codes = new Map(); // code -> grant
-const refreshTokens = new Map(); // refresh token -> grant
+// refresh token -> { grant, family, spentAt (ms, null while unused) }; the
+// family is shared by every token descended from one code exchange
+const refreshTokens = new Map();
 const accessTokens = new Map(); // access token -> grant
-const hanging = new Set(); // responses held open by token_hang
+const hanging = new Set(); // responses held open by token_hang and refresh_hang
 
 const randomToken = () => crypto.randomBytes(24).toString('base64url');
 
@@ -323,27 +378,83 @@ function tokenError(res, status, error, description) {
   sendJson(res, status, { error, error_description: description }, headers);
 }
 
-function issueTokens(res, grant) {
+// New tokens for `grant`; the refresh token joins `family` (a new one for a
+// code exchange).  Returns the answer without sending it.
+function mintTokens(grant, family) {
   const accessToken = randomToken();
   const refreshToken = randomToken();
   accessTokens.set(accessToken, grant);
-  refreshTokens.set(refreshToken, grant);
-  sendJson(res, 200, {
+  refreshTokens.set(refreshToken, { grant, family: family || { revoked: false }, spentAt: null });
+  return {
     access_token: accessToken,
     token_type: 'Bearer',
-    expires_in: 300,
+    expires_in: ACCESS_TOKEN_TTL,
     scope: grant.scope,
     id_token: idTokenFor(grant, mode),
     refresh_token: refreshToken,
-  });
+  };
+}
+
+function issueTokens(res, grant, family) {
+  sendJson(res, 200, mintTokens(grant, family));
+}
+
+function holdOpen(res, entry) {
+  // hold the request open until the client gives up (or reset/shutdown)
+  entry.status = 'hanging';
+  hanging.add(res);
+  res.on('close', () => hanging.delete(res));
+}
+
+// grant_type=refresh_token, with rotation as Okta does it: every use spends
+// the token; a spent one presented again within REFRESH_GRACE gets new
+// tokens, after it the whole family is revoked.
+function refresh(tenant, res, form, entry) {
+  const presented = form.refresh_token;
+  const record = presented === undefined ? undefined : refreshTokens.get(presented);
+  const refuse = (description) => {
+    entry.refresh_error = 'invalid_grant';
+    tokenError(res, 400, 'invalid_grant', description);
+  };
+  entry.refresh_reuse = Boolean(record && record.spentAt !== null);
+  if (!record || record.grant.tenant !== tenant) {
+    refuse('unknown refresh token');
+    return;
+  }
+  if (mode === 'refresh_invalid_grant') {
+    refuse('refresh refused (mode refresh_invalid_grant)');
+    return;
+  }
+  if (record.family.revoked) {
+    refuse('the refresh token was revoked');
+    return;
+  }
+  const now = Date.now();
+  if (record.spentAt !== null && now - record.spentAt > REFRESH_GRACE * 1000) {
+    record.family.revoked = true;
+    console.log('fake-op: a spent refresh token was reused after the grace period: token family revoked');
+    refuse('the refresh token was already used; every token of its family is revoked');
+    return;
+  }
+  if (record.spentAt === null) record.spentAt = now;
+  const answer = mintTokens({ ...record.grant, nonce: undefined }, record.family);
+  entry.new_access_token = answer.access_token;
+  entry.new_refresh_token = answer.refresh_token;
+  if (loseNextRefreshAnswer) {
+    // processed (the token is spent, new ones exist), but the answer is lost
+    loseNextRefreshAnswer = false;
+    entry.status = 'lost';
+    console.log(`fake-op: token ${tenant} grant_type=refresh_token mode=${mode}: answer lost (connection destroyed)`);
+    res.socket?.destroy();
+    res.destroy();
+    return;
+  }
+  sendJson(res, 200, answer);
 }
 
 function token(tenant, req, res, form, entry) {
-  if (mode === 'token_hang') {
-    // hold the request open until the client gives up (or reset/shutdown)
-    entry.status = 'hanging';
-    hanging.add(res);
-    res.on('close', () => hanging.delete(res));
+  if (mode === 'token_hang' || (mode === 'refresh_hang' && form.grant_type === 'refresh_token')) {
+    holdOpen(res, entry);
     return;
   }
   if (mode === 'token_error_500') {
@@ -372,13 +483,7 @@ function token(tenant, req, res, form, entry) {
   }
 
   if (form.grant_type === 'refresh_token') {
-    const grant = refreshTokens.get(form.refresh_token);
-    if (!grant || grant.tenant !== tenant) {
-      tokenError(res, 400, 'invalid_grant', 'unknown refresh token');
-      return;
-    }
-    refreshTokens.delete(form.refresh_token); // rotate
-    issueTokens(res, { ...grant, nonce: undefined });
+    refresh(tenant, res, form, entry);
     return;
   }
   if (form.grant_type !== 'authorization_code') {
@@ -455,7 +560,7 @@ function testEndpoint(url, req, res) {
   }
   if (url.pathname === '/_test/reset' && (req.method === 'POST' || req.method === 'GET')) {
     requests.length = 0;
-    mode = 'normal';
+    setMode('normal');
     releaseHanging();
     sendJson(res, 200, { reset: true, mode });
     return;
@@ -470,8 +575,8 @@ function testEndpoint(url, req, res) {
       sendJson(res, 400, { error: 'unknown mode', mode, modes: [...MODES] });
       return;
     }
-    mode = name;
-    if (mode !== 'token_hang') releaseHanging();
+    setMode(name);
+    if (mode !== 'token_hang' && mode !== 'refresh_hang') releaseHanging();
     console.log(`fake-op: mode ${mode}`);
     sendJson(res, 200, { mode });
     return;
@@ -542,7 +647,7 @@ async function handle(req, res) {
           console.log(`fake-op: token ${tenant} grant_type=${form.grant_type ?? '-'} client=${basic?.clientId ?? form.client_id ?? '-'} auth=${auth} mode=${entry.mode} status=${res.statusCode}`);
         });
         token(tenant, req, res, form, entry);
-        if (entry.status === 'hanging') console.log(`fake-op: token ${tenant} mode=token_hang: holding the request open`);
+        if (entry.status === 'hanging') console.log(`fake-op: token ${tenant} mode=${entry.mode}: holding the request open`);
         return;
       }
       break;
@@ -575,6 +680,7 @@ server.on('error', (err) => {
 
 server.listen(PORT, HOST, () => {
   console.log(`fake-op tenants: ${[...TENANTS].map((t) => `${BASE}/${t}`).join(' ')}; client ${CLIENT_ID} / ${CLIENT_SECRET}`);
+  console.log(`fake-op: access tokens expire in ${ACCESS_TOKEN_TTL}s, refresh token reuse grace ${REFRESH_GRACE}s`);
   console.log(`fake-op listening on ${BASE}`);
 });
 

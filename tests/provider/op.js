@@ -9,6 +9,7 @@
 // Run: node op.js   (see README.md for the environment variables)
 
 import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
 import * as http from 'node:http';
 
 import { Provider } from 'oidc-provider';
@@ -54,6 +55,8 @@ const RP_PORTS = portsFromEnv('OP_RP_PORTS', '8529-8560');
 const ACCESS_TOKEN_TTL = intFromEnv('OP_ACCESS_TOKEN_TTL', 3600);
 const ID_TOKEN_TTL = intFromEnv('OP_ID_TOKEN_TTL', 3600);
 const REFRESH_TOKEN_TTL = intFromEnv('OP_REFRESH_TOKEN_TTL', 24 * 60 * 60);
+// where the signing keys are kept across restarts (optional)
+const JWKS_FILE = process.env.OP_JWKS_FILE || '';
 
 // ---------------------------------------------------------------- users
 
@@ -133,15 +136,23 @@ const CLIENTS = [
 
 // ---------------------------------------------------------------- keys
 
+// A restarted provider must sign with the keys it had: relying parties keep
+// the JWKS they fetched.  With OP_JWKS_FILE the keys are read from that file,
+// or generated and written there when it does not exist yet.
 function signingKeys() {
+  if (JWKS_FILE && fs.existsSync(JWKS_FILE)) {
+    return JSON.parse(fs.readFileSync(JWKS_FILE, 'utf8'));
+  }
   const rsa = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
   const ec = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  return {
+  const jwks = {
     keys: [
       { ...rsa.privateKey.export({ format: 'jwk' }), kid: 'op-rsa-1', alg: 'RS256', use: 'sig' },
       { ...ec.privateKey.export({ format: 'jwk' }), kid: 'op-ec-1', alg: 'ES256', use: 'sig' },
     ],
   };
+  if (JWKS_FILE) fs.writeFileSync(JWKS_FILE, JSON.stringify(jwks), { mode: 0o600 });
+  return jwks;
 }
 
 const cookieKeys = [crypto.randomBytes(32).toString('base64url'), crypto.randomBytes(32).toString('base64url')];
@@ -476,6 +487,8 @@ async function recordToken(ctx, next) {
       error_description: ctx.status >= 400 ? responseBody.error_description : undefined,
       error_detail: ctx.status >= 400 ? ctx.state.errorDetail : undefined,
       issued_refresh_token: ctx.status < 400 ? Boolean(responseBody.refresh_token) : undefined,
+      new_refresh_token: ctx.status < 400 ? responseBody.refresh_token : undefined,
+      new_access_token: ctx.status < 400 ? responseBody.access_token : undefined,
     };
     tokenRequests.push(entry);
     console.log(`op: token ${entry.method} ${entry.path} grant_type=${entry.grant_type ?? '-'} client=${entry.client_id ?? '-'} auth=${entry.client_auth} status=${entry.status}${entry.error ? ` error=${entry.error}` : ''}${entry.error_detail ? ` (${entry.error_detail})` : ''}${entry.issued_refresh_token ? ' refresh_token=issued' : ''}`);

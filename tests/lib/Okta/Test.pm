@@ -11,11 +11,17 @@ use URI;
 use URI::QueryParam;
 use JSON::PP;
 use Apache::TestRequest ();
+use IO::Socket::INET;
+use POSIX ();
+use Scalar::Util qw(weaken);
+use Time::HiRes ();
 
 our @EXPORT_OK = qw(new_browser server_url sign_in follow_to_callback app_env
                     op_requests op_reset fake_mode fake_requests error_log_since
                     error_log_mark set_cookie start_sign_in keepalive_browser
-                    fake_requests_for log_pids);
+                    fake_requests_for log_pids start_provider fake_mode_at fake_requests_at
+                    op_requests_at op_reset_at sign_in_fake wait_until second_start
+                    server_pids_of_connections);
 
 my $op = $ENV{OKTA_OP_ISSUER};
 my $fake = $ENV{OKTA_FAKE_BASE};
@@ -133,5 +139,175 @@ sub log_pids {
     my ($text, $tag) = @_;
     return $text =~ /\[pid (\d+)(?::tid \d+)?\][^\n]*\Q$tag\E/g;
 }
+
+# ---- helpers for the refresh tests ----
+
+# Providers a test starts itself (tests/provider/op.js or fake-op.js):
+#   my $op = start_provider(script => 'op.js', port => 8603,
+#                           env => { OP_ACCESS_TOKEN_TTL => 4 }, log => 'op-short.log');
+# waits until its discovery document answers and returns a guard that stops
+# the process (SIGTERM, then SIGKILL) on ->stop, when it goes out of scope,
+# or at the end of the test however it ends.  The port is passed as OP_PORT
+# or FAKE_PORT; keys persist in t/logs/<log>.keys.json so that a restarted
+# provider signs with the keys httpd has cached.
+my %running; # pid -> guard (weak)
+
+sub start_provider {
+    my (%args) = @_;
+    my $script = $args{script} or die 'start_provider: script';
+    my $port = $args{port} or die 'start_provider: port';
+    my $is_fake = $script =~ /fake/;
+    my $logs = Apache::Test::vars('t_logs');
+    my $log = "$logs/" . ($args{log} // ($is_fake ? "fake-$port.log" : "op-$port.log"));
+    (my $keys = $log) =~ s/\.log$//;
+    my $discovery = "http://127.0.0.1:$port" . ($is_fake ? '/good' : '')
+                    . '/.well-known/openid-configuration';
+    my $srcdir = $ENV{OKTA_TEST_SRCDIR} // "$FindBin::Bin/../..";
+    my %env = (($is_fake ? 'FAKE_PORT' : 'OP_PORT') => $port,
+               ($is_fake ? 'FAKE_JWKS_FILE' : 'OP_JWKS_FILE') => "$keys.keys.json",
+               %{ $args{env} // {} });
+
+    # something else on the port would answer for us: refuse to start
+    if (IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $port, Timeout => 1)) {
+        die "start_provider: 127.0.0.1:$port is already in use\n";
+    }
+    $SIG{$_} //= sub { exit 1 } for qw(INT TERM HUP); # so that END stops providers
+    my $pid = fork // die "start_provider: fork: $!";
+    if (!$pid) {
+        open STDOUT, '>>', $log or POSIX::_exit(126);
+        open STDERR, '>&', \*STDOUT or POSIX::_exit(126);
+        @ENV{ keys %env } = values %env;
+        exec 'node', "$srcdir/provider/$script" or POSIX::_exit(127);
+    }
+    my $guard = bless { pid => $pid, owner => $$, port => $port, log => $log,
+                        url => "http://127.0.0.1:$port" }, 'Okta::Test::Provider';
+    $running{$pid} = $guard;
+    weaken $running{$pid};
+    my $ua = LWP::UserAgent->new(timeout => 2);
+    my $deadline = Time::HiRes::time() + 15;
+    while (!$ua->get($discovery)->is_success) {
+        if (waitpid($pid, POSIX::WNOHANG()) == $pid || Time::HiRes::time() > $deadline) {
+            delete $guard->{pid} if !kill 0, $pid;
+            $guard->stop;
+            open my $fh, '<', $log;
+            die "start_provider: $script on port $port did not start; its log:\n"
+                . join('', <$fh>);
+        }
+        Time::HiRes::sleep(0.05);
+    }
+    return $guard;
+}
+
+END { $_->stop for grep { defined } values %running }
+
+# The fake provider's test endpoints at another base URL than OKTA_FAKE_BASE.
+sub fake_requests_at {
+    my ($base) = @_;
+    return decode_json(LWP::UserAgent->new->get("$base/_test/requests")->decoded_content);
+}
+sub fake_mode_at {
+    my ($base, $mode) = @_;
+    my $ua = LWP::UserAgent->new;
+    $ua->post("$base/_test/reset");
+    my $res = $ua->post("$base/_test/mode?name=$mode");
+    die "fake_mode_at: $mode: " . $res->status_line unless $res->is_success;
+    return $res;
+}
+sub op_requests_at {
+    my ($issuer) = @_;
+    return decode_json(LWP::UserAgent->new->get("$issuer/_test/requests")->decoded_content);
+}
+sub op_reset_at { LWP::UserAgent->new->post("$_[0]/_test/reset") }
+
+# The fake provider signs in without a form: GET the protected URL, follow
+# its redirect to /authorize and back, and visit the callback.  Returns the
+# three responses (protected URL, authorize, callback).
+sub sign_in_fake {
+    my ($ua, $url) = @_;
+    my $start = $ua->get($url);
+    die "sign_in_fake: expected 302 at $url, got " . $start->status_line unless $start->code == 302;
+    my $authorize = $ua->get($start->header('Location'));
+    die "sign_in_fake: the fake's /authorize answered " . $authorize->status_line
+        unless $authorize->code == 302;
+    my $callback = $ua->get(URI->new_abs($authorize->header('Location'), $url)->as_string);
+    return ($start, $authorize, $callback);
+}
+
+# Sleeps until the epoch time `$t` (fractional).
+sub wait_until {
+    my ($t) = @_;
+    my $left = $t - Time::HiRes::time();
+    Time::HiRes::sleep($left) if $left > 0;
+}
+
+# The module counts token lifetimes in whole seconds from the second a
+# request arrived.  Waits until early in a second, so that a short exchange
+# started now ends in the same second; returns that second.
+sub second_start {
+    my $now = Time::HiRes::time();
+    my $frac = $now - int($now);
+    wait_until(int($now) + 1 + 0.02) if $frac > 0.2;
+    return int(Time::HiRes::time());
+}
+
+# For client connections to 127.0.0.1:$server_port, identified by their
+# local ports: the process holding the server's end of each, found in
+# /proc (needs the rights to read other processes' fds, e.g. root).
+# Returns { client port => pid }.
+sub server_pids_of_connections {
+    my ($server_port, @client_ports) = @_;
+    my %wanted = map { $_ => 1 } @client_ports;
+    my %port_of_inode;
+    for my $table ('/proc/net/tcp', '/proc/net/tcp6') {
+        open my $fh, '<', $table or next;
+        <$fh>;
+        while (my $line = <$fh>) {
+            my @f = split ' ', $line;
+            my ($local) = $f[1] =~ /:([0-9A-F]+)$/;
+            my ($remote) = $f[2] =~ /:([0-9A-F]+)$/;
+            next unless hex($local) == $server_port && $wanted{ hex $remote };
+            $port_of_inode{ $f[9] } = hex $remote if $f[9];
+        }
+    }
+    my %pid_of;
+    for my $dir (glob '/proc/[0-9]*/fd') {
+        my ($pid) = $dir =~ m{^/proc/(\d+)/};
+        opendir my $dh, $dir or next;
+        for my $fd (readdir $dh) {
+            my $target = readlink "$dir/$fd" or next;
+            next unless $target =~ /^socket:\[(\d+)\]$/ && exists $port_of_inode{$1};
+            $pid_of{ $port_of_inode{$1} } = $pid;
+        }
+    }
+    return \%pid_of;
+}
+
+package Okta::Test::Provider;
+
+sub url { $_[0]{url} }
+sub log_file { $_[0]{log} }
+
+# Stops the provider and waits for it; only the process that started it
+# may (a forked child going away must not stop it).
+sub stop {
+    my ($self) = @_;
+    my $pid = $self->{pid};
+    return unless $pid && $$ == $self->{owner};
+    local ($?, $!);
+    kill 'TERM', $pid;
+    my $deadline = Time::HiRes::time() + 3;
+    while (waitpid($pid, POSIX::WNOHANG()) == 0) {
+        if (Time::HiRes::time() > $deadline) {
+            kill 'KILL', $pid;
+            waitpid $pid, 0;
+            last;
+        }
+        Time::HiRes::sleep(0.02);
+    }
+    delete $running{$pid};
+    delete $self->{pid};
+}
+
+sub DESTROY { $_[0]->stop }
 
 1;

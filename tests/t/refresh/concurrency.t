@@ -1,0 +1,114 @@
+# Fifty requests of one session arrive together after its access token has
+# expired, over connections held by several httpd processes: exactly one
+# refresh reaches the provider (a second use of the rotated refresh token
+# would revoke the session everywhere), and every request is served with
+# the one new access token.
+use strict;
+use warnings;
+use FindBin;
+use lib "$FindBin::Bin/../../lib";
+use Apache::Test qw(-withtestmore);
+use IO::Select;
+use IO::Socket::INET;
+use Time::HiRes qw(time sleep);
+use Okta::Test qw(new_browser server_url sign_in app_env set_cookie start_provider
+                  op_requests_at op_reset_at error_log_mark error_log_since wait_until
+                  second_start server_pids_of_connections log_pids);
+
+plan tests => 15;
+
+my $parallel = 50;
+my $ttl = 3;
+my $op = start_provider(script => 'op.js', port => $ENV{OKTA_OP_SHORT_PORT},
+                        env => { OP_ACCESS_TOKEN_TTL => $ttl, OP_RP_PORTS => $ENV{OKTA_RP_PORTS} },
+                        log => 'op-short.log');
+my $issuer = $ENV{OKTA_OP_SHORT_ISSUER};
+my $base = server_url('okta_refresh');
+my ($host, $port) = $base =~ m{^http://([^:/]+):(\d+)$} or die "unexpected base URL $base";
+
+my $ua = new_browser();
+my $signed_in = second_start();
+my $res = sign_in($ua, "$base/app/concurrency", 'alice', 'alice-password');
+is $res->code, 302, 'signed in';
+my ($session) = set_cookie($res, 'okta_session') =~ /^(okta_session=[^;]+)/;
+cmp_ok int(time), '==', $signed_in, 'the sign-in took less than the rest of its second';
+my $old_token = app_env($ua->get("$base/app/concurrency"))->{OKTA_ACCESS_TOKEN} // '';
+ok length $old_token, 'the application gets an access token';
+
+# Open the connections first and find which process holds each.  httpd
+# accepts a connection only once data arrives (TCP_DEFER_ACCEPT), so each
+# sends the start of its request line now, the rest later: r->request_time
+# is taken when the whole line has been read.
+my $request_line = 'GET /app/concurrency HTTP/1.0';
+my @conns;
+for (1 .. $parallel) {
+    my $sock = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $port, Timeout => 5)
+        or die "connect to $port: $!";
+    $sock->syswrite($request_line);
+    push @conns, { sock => $sock, port => $sock->sockport, response => '' };
+}
+my $pid_of = {};
+my $deadline = time + 5;
+while (time < $deadline) {
+    $pid_of = server_pids_of_connections($port, map { $_->{port} } @conns);
+    last if keys %$pid_of == $parallel;
+    sleep 0.05;
+}
+is scalar(keys %$pid_of), $parallel, 'every connection was accepted by an httpd process';
+
+# The access token has expired: no request may be served with it.
+wait_until($signed_in + $ttl + 0.2);
+op_reset_at($issuer);
+my $mark = error_log_mark();
+my $request = "\r\nHost: $host:$port\r\nCookie: $session\r\nAccept: text/html\r\n\r\n";
+my $started = time;
+$_->{sock}->syswrite($request) for @conns;
+my %conn_of = map { fileno($_->{sock}) => $_ } @conns;
+my $select = IO::Select->new(map { $_->{sock} } @conns);
+while ($select->count && time - $started < 20) {
+    for my $sock ($select->can_read(1)) {
+        my $n = $sock->sysread(my $buf, 65536);
+        if ($n) {
+            $conn_of{ fileno $sock }{response} .= $buf;
+        }
+        else {
+            $select->remove($sock);
+            close $sock;
+        }
+    }
+}
+my $took = time - $started;
+
+my (%codes, %tokens, %users, %pids_served);
+for my $c (@conns) {
+    my ($code) = $c->{response} =~ m{^HTTP/1\.\d (\d{3})};
+    my ($token) = $c->{response} =~ /^OKTA_ACCESS_TOKEN=(.*)$/m;
+    my ($user) = $c->{response} =~ /^REMOTE_USER=(.*)$/m;
+    $codes{ $code // 'none' }++;
+    $tokens{ $token // '' }++;
+    $users{ $user // '' }++;
+    $pids_served{ $pid_of->{ $c->{port} } // 'unknown' }++;
+}
+is_deeply \%codes, { 200 => $parallel }, "all $parallel requests: 200";
+is_deeply \%users, { alice => $parallel }, 'all as alice';
+is scalar(keys %tokens), 1, 'all got the same access token';
+my ($new_token) = keys %tokens;
+ok length($new_token) && $new_token ne $old_token, 'and it is the new one, not the expired one';
+cmp_ok $took, '<', 10, 'served without waiting for a lock to expire';
+
+my @token_requests = @{ op_requests_at($issuer) };
+my @refreshes = grep { ($_->{grant_type} // '') eq 'refresh_token' } @token_requests;
+is scalar(@refreshes), 1, 'the provider saw exactly one refresh';
+is $refreshes[0]{status}, 200, 'and it succeeded';
+is $refreshes[0]{new_access_token}, $new_token, 'the requests got the token it issued';
+is_deeply [grep { $_->{status} >= 400 } @token_requests], [],
+    'no refused token request (no spent refresh token presented)';
+
+my $log = error_log_since($mark);
+my @refresher = log_pids($log, 'OKTA00032');
+is scalar(@refresher), 1, 'OKTA00032 once';
+my @other = grep { $_ ne 'unknown' && $_ ne ($refresher[0] // '') } keys %pids_served;
+ok scalar(@other), 'requests were also served by processes other than the refresher'
+    or diag 'requests per process: ' . join ', ', map { "$_: $pids_served{$_}" } keys %pids_served;
+note 'requests per process: ' . join(', ', map { "$_: $pids_served{$_}" } sort keys %pids_served)
+    . sprintf('; refresher %s; %.2f s', $refresher[0] // '?', $took);
