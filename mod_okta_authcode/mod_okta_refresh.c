@@ -20,6 +20,10 @@
 #define LOCK_KIND "refresh-lock"
 #define RESULT_KIND "refresh-result"
 #define WAIT_STEP apr_time_from_msec(20)
+/* What a lock entry says: someone is refreshing, or the last attempt
+ * failed and nobody will try again until the entry expires. */
+#define LOCK_REFRESHING 'R'
+#define LOCK_BACKING_OFF 'B'
 
 typedef struct {
     request_rec *r;
@@ -30,6 +34,15 @@ typedef struct {
     int still_valid; /* the current access token has not expired yet */
     int back_off; /* keep the lock until it expires: do not retry at once */
 } refresh_t;
+
+static int lock_is_backing_off(refresh_t *rf)
+{
+    unsigned char *mark;
+    apr_size_t len;
+
+    return okta_store_get(rf->r, LOCK_KIND, rf->key, &mark, &len) == APR_SUCCESS && len == 1
+           && mark[0] == LOCK_BACKING_OFF;
+}
 
 /* Cache entries are named after a digest of the token, never the token. */
 static const char *token_key(apr_pool_t *p, const char *refresh_token)
@@ -231,7 +244,7 @@ okta_refresh_outcome_t okta_refresh_if_due(request_rec *r, okta_session_ref_t *r
     okta_refresh_outcome_t outcome;
     apr_time_t give_up;
     refresh_t rf;
-    unsigned char lock_mark = 1;
+    unsigned char lock_mark = LOCK_REFRESHING, backing_off = LOCK_BACKING_OFF;
     apr_status_t rv;
 
     rf.now = apr_time_sec(r->request_time);
@@ -267,7 +280,11 @@ okta_refresh_outcome_t okta_refresh_if_due(request_rec *r, okta_session_ref_t *r
                 return outcome;
             }
             outcome = refresh_now(&rf);
-            if (!rf.back_off) {
+            if (rf.back_off) {
+                okta_store_put(r, LOCK_KIND, rf.key, &backing_off, 1,
+                               apr_time_now() + lock_lifetime(sc));
+            }
+            else {
                 okta_store_remove(r, LOCK_KIND, rf.key);
             }
             return outcome;
@@ -275,9 +292,13 @@ okta_refresh_outcome_t okta_refresh_if_due(request_rec *r, okta_session_ref_t *r
         if (rv != APR_EEXIST) {
             return rf.still_valid ? OKTA_REFRESH_FRESH : OKTA_REFRESH_UNAVAILABLE;
         }
-        /* another worker is refreshing this session */
+        /* another worker is refreshing this session, or failed to */
         if (rf.still_valid) {
             return OKTA_REFRESH_FRESH;
+        }
+        if (lock_is_backing_off(&rf)) {
+            return end_session(&rf, "the provider did not answer a refresh and the access "
+                                    "token has expired");
         }
         if (apr_time_now() > give_up) {
             ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
