@@ -6,6 +6,7 @@
 #include <http_core.h>
 #include <http_protocol.h>
 #include <http_request.h>
+#include <ap_mpm.h>
 
 #include "mod_okta_authcode.h"
 
@@ -254,7 +255,11 @@ static int post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, s
 
 static void child_init(apr_pool_t *p, server_rec *s)
 {
+    int threads = 1;
+
+    ap_mpm_query(AP_MPMQ_MAX_THREADS, &threads);
     okta_store_child_init(p, s);
+    okta_lock_child_init(p, s, threads > 0 ? threads : 1);
     okta_provider_child_init(p, s);
 }
 

@@ -117,6 +117,19 @@ apr_status_t okta_store_take(request_rec *r, const char *kind, const char *id,
                              unsigned char **data, apr_size_t *len);
 apr_status_t okta_store_remove(request_rec *r, const char *kind, const char *id);
 
+/* mod_okta_lock.c: named locks that expire, shared with every server using
+ * the same memcache or redis session cache */
+void okta_lock_configure(const char *cache_type, const char *servers);
+void okta_lock_child_init(apr_pool_t *p, server_rec *s, int threads);
+/** APR_SUCCESS when taken, APR_EEXIST when someone holds it, another
+ * error when the lock cannot be reached. */
+apr_status_t okta_lock_acquire(request_rec *r, const char *kind, const char *id,
+                               apr_interval_time_t ttl);
+int okta_lock_held(request_rec *r, const char *kind, const char *id);
+void okta_lock_release(request_rec *r, const char *kind, const char *id);
+/** 1 when locks live in a cache shared by several servers. */
+int okta_lock_is_shared(void);
+
 /* mod_okta_provider.c: discovery, JWKS and the token endpoint */
 void okta_provider_child_init(apr_pool_t *p, server_rec *s);
 /** The provider's metadata; on failure an error page has been prepared

@@ -18,12 +18,9 @@
 #include "okta_util.h"
 
 #define LOCK_KIND "refresh-lock"
+#define BACKOFF_KIND "refresh-backoff"
 #define RESULT_KIND "refresh-result"
 #define WAIT_STEP apr_time_from_msec(20)
-/* What a lock entry says: someone is refreshing, or the last attempt
- * failed and nobody will try again until the entry expires. */
-#define LOCK_REFRESHING 'R'
-#define LOCK_BACKING_OFF 'B'
 
 typedef struct {
     request_rec *r;
@@ -32,17 +29,8 @@ typedef struct {
     const char *key; /* identifies the refresh token being spent */
     apr_int64_t now;
     int still_valid; /* the current access token has not expired yet */
-    int back_off; /* keep the lock until it expires: do not retry at once */
+    int back_off; /* the provider failed: nobody tries again for a while */
 } refresh_t;
-
-static int lock_is_backing_off(refresh_t *rf)
-{
-    unsigned char *mark;
-    apr_size_t len;
-
-    return okta_store_get(rf->r, LOCK_KIND, rf->key, &mark, &len) == APR_SUCCESS && len == 1
-           && mark[0] == LOCK_BACKING_OFF;
-}
 
 /* Cache entries are named after a digest of the token, never the token. */
 static const char *token_key(apr_pool_t *p, const char *refresh_token)
@@ -237,14 +225,32 @@ static okta_refresh_outcome_t refresh_now(refresh_t *rf)
     return refreshed(rf, &call.tr);
 }
 
+/* The lock holder's part: refresh, unless the previous holder already
+ * did (it publishes its outcome before it lets go of the lock, so a
+ * request that loaded the session just before that refresh must look
+ * again, or it would spend the token a second time). */
+static okta_refresh_outcome_t refresh_holding_lock(refresh_t *rf)
+{
+    okta_refresh_outcome_t outcome;
+
+    if (!find_result(rf, &outcome)) {
+        outcome = refresh_now(rf);
+        if (rf->back_off) {
+            okta_lock_acquire(rf->r, BACKOFF_KIND, rf->key, lock_lifetime(rf->sc));
+        }
+    }
+    okta_lock_release(rf->r, LOCK_KIND, rf->key);
+    return outcome;
+}
+
 okta_refresh_outcome_t okta_refresh_if_due(request_rec *r, okta_session_ref_t *ref)
 {
     okta_server_conf_t *sc = okta_server_conf(r);
     okta_session_t *s = &ref->session;
     okta_refresh_outcome_t outcome;
     apr_time_t give_up;
+    int broke_lock = 0;
     refresh_t rf;
-    unsigned char lock_mark = LOCK_REFRESHING, backing_off = LOCK_BACKING_OFF;
     apr_status_t rv;
 
     rf.now = apr_time_sec(r->request_time);
@@ -268,43 +274,35 @@ okta_refresh_outcome_t okta_refresh_if_due(request_rec *r, okta_session_ref_t *r
         if (find_result(&rf, &outcome)) {
             return outcome;
         }
-        rv = okta_store_add(r, LOCK_KIND, rf.key, &lock_mark, sizeof(lock_mark),
-                            apr_time_now() + lock_lifetime(sc));
+        if (okta_lock_held(r, BACKOFF_KIND, rf.key)) {
+            /* the last attempt failed: no new one until the back-off ends */
+            return rf.still_valid ? OKTA_REFRESH_FRESH
+                                  : end_session(&rf, "the provider did not answer a refresh "
+                                                     "and the access token has expired");
+        }
+        rv = okta_lock_acquire(r, LOCK_KIND, rf.key, lock_lifetime(sc));
         if (rv == APR_SUCCESS) {
-            /* The previous holder publishes its outcome before it lets go
-             * of the lock: look again, or a request that loaded the
-             * session just before that refresh would spend the token a
-             * second time. */
-            if (find_result(&rf, &outcome)) {
-                okta_store_remove(r, LOCK_KIND, rf.key);
-                return outcome;
-            }
-            outcome = refresh_now(&rf);
-            if (rf.back_off) {
-                okta_store_put(r, LOCK_KIND, rf.key, &backing_off, 1,
-                               apr_time_now() + lock_lifetime(sc));
-            }
-            else {
-                okta_store_remove(r, LOCK_KIND, rf.key);
-            }
-            return outcome;
+            return refresh_holding_lock(&rf);
         }
         if (rv != APR_EEXIST) {
             return rf.still_valid ? OKTA_REFRESH_FRESH : OKTA_REFRESH_UNAVAILABLE;
         }
-        /* another worker is refreshing this session, or failed to */
+        /* another worker is refreshing this session */
         if (rf.still_valid) {
             return OKTA_REFRESH_FRESH;
         }
-        if (lock_is_backing_off(&rf)) {
-            return end_session(&rf, "the provider did not answer a refresh and the access "
-                                    "token has expired");
-        }
         if (apr_time_now() > give_up) {
-            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                          OKTALOGNO(00034) "gave up waiting for another worker to refresh the "
-                          "session of %s", s->user);
-            return OKTA_REFRESH_UNAVAILABLE;
+            if (broke_lock) {
+                ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                              OKTALOGNO(00034) "gave up waiting for another worker to refresh "
+                              "the session of %s", s->user);
+                return OKTA_REFRESH_UNAVAILABLE;
+            }
+            /* its holder is overdue: it died, or its lock lost its expiry */
+            okta_lock_release(r, LOCK_KIND, rf.key);
+            broke_lock = 1;
+            give_up = apr_time_now() + lock_lifetime(sc) + apr_time_from_sec(1);
+            continue;
         }
         apr_sleep(WAIT_STEP);
     }

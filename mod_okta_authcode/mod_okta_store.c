@@ -3,8 +3,10 @@
  * derived from the passphrase, and stored under an HMAC of their id, so
  * neither the cache nor its network sees tokens or cookie values.
  * A global mutex serialises every access for providers that are not safe
- * across processes (shmcb); for the others it only makes okta_store_add
- * atomic between the processes of this server. */
+ * across processes (shmcb), and makes okta_store_add and okta_store_update
+ * atomic between the processes of this server; with a cache shared by
+ * several servers, okta_store_update takes a lock in the cache itself
+ * (mod_okta_lock.c). */
 #include <apr_strings.h>
 #include <ap_provider.h>
 #include <ap_socache.h>
@@ -61,6 +63,7 @@ const char *okta_store_set_spec(cmd_parms *cmd, void *dummy, const char *spec)
 int okta_store_pre_config(apr_pool_t *pconf)
 {
     cache_spec = NULL;
+    okta_lock_configure(NULL, "");
     cache_provider = NULL;
     cache_instance = NULL;
     cache_mutex = NULL;
@@ -116,6 +119,8 @@ int okta_store_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
                      OKTALOGNO(00004) "cannot create the session cache mutex");
         return HTTP_INTERNAL_SERVER_ERROR;
     }
+    okta_lock_configure(apr_pstrmemdup(pconf, cache_spec, strcspn(cache_spec, ":")),
+                        ap_strchr_c(cache_spec, ':') ? ap_strchr_c(cache_spec, ':') + 1 : "");
     rv = cache_provider->init(cache_instance, "okta_authcode", &hints, s, pconf);
     if (rv != APR_SUCCESS) {
         ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
@@ -313,6 +318,41 @@ apr_status_t okta_store_take(request_rec *r, const char *kind, const char *id,
     return fetch(r, kind, id, data, len, 1);
 }
 
+#define WRITE_LOCK_KIND "record-write"
+#define WRITE_LOCK_TTL apr_time_from_sec(2)
+#define WRITE_LOCK_TRIES 100
+#define WRITE_LOCK_WAIT apr_time_from_msec(10)
+
+/* Across servers sharing a cache, a read-change-write of one record is
+ * kept whole by a lock named after the record. */
+static apr_status_t update_shared(request_rec *r, const char *kind, const char *id,
+                                  okta_store_update_fn *update, void *baton)
+{
+    const char *record = apr_pstrcat(r->pool, kind, ":", id, NULL);
+    unsigned char *data, *changed;
+    apr_size_t len, changed_len;
+    apr_time_t expiry;
+    apr_status_t rv;
+    int tries = 0;
+
+    while ((rv = okta_lock_acquire(r, WRITE_LOCK_KIND, record, WRITE_LOCK_TTL)) == APR_EEXIST
+           && ++tries < WRITE_LOCK_TRIES) {
+        apr_sleep(WRITE_LOCK_WAIT);
+    }
+    if (rv != APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
+                      OKTALOGNO(00036) "cannot lock a %s record for writing in %s", kind,
+                      cache_spec);
+        return rv == APR_EEXIST ? APR_TIMEUP : rv;
+    }
+    if ((rv = okta_store_get(r, kind, id, &data, &len)) == APR_SUCCESS
+        && (rv = update(r, data, len, &changed, &changed_len, &expiry, baton)) == APR_SUCCESS) {
+        rv = okta_store_put(r, kind, id, changed, changed_len, expiry);
+    }
+    okta_lock_release(r, WRITE_LOCK_KIND, record);
+    return rv;
+}
+
 apr_status_t okta_store_update(request_rec *r, const char *kind, const char *id,
                                okta_store_update_fn *update, void *baton)
 {
@@ -323,6 +363,9 @@ apr_status_t okta_store_update(request_rec *r, const char *kind, const char *id,
     sealed_entry_t e;
     apr_status_t rv;
 
+    if (okta_lock_is_shared()) {
+        return update_shared(r, kind, id, update, baton);
+    }
     if ((rv = entry_key(key, r, kind, id)) != APR_SUCCESS) {
         return rv;
     }
