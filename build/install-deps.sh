@@ -4,10 +4,14 @@
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 
+# build; unit and Apache::Test suites; browser test; shared session caches;
+# fuzzing (clang's libFuzzer); make coverage; benchmarks
 packages="apache2 apache2-dev libapache2-mod-perl2 libwww-perl libjson-pp-perl
   libcurl4-openssl-dev libjansson-dev libssl-dev libapr1-dev libaprutil1-dev
   autoconf automake libtool pkg-config make gcc check curl
-  nodejs npm chromium"
+  nodejs npm chromium
+  redis-server memcached
+  clang libclang-rt-14-dev gcovr wrk"
 
 missing=""
 for pkg in $packages; do
