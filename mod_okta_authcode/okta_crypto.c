@@ -11,6 +11,12 @@
 #define GCM_IV_LEN 12
 #define GCM_TAG_LEN 16
 
+/* Fetched once, when the first keys are derived (at configuration time,
+ * before any thread starts): looking algorithms up on every call is most
+ * of what a session lookup costs in OpenSSL 3. */
+static EVP_MD *sha256;
+static EVP_CIPHER *aes_gcm;
+
 static apr_status_t hkdf(unsigned char *out, apr_size_t outlen, const char *secret,
                          const char *info)
 {
@@ -30,7 +36,15 @@ static apr_status_t hkdf(unsigned char *out, apr_size_t outlen, const char *secr
 
 apr_status_t okta_keys_derive(okta_keys_t *keys, const char *passphrase)
 {
-    apr_status_t rv = hkdf(keys->seal, sizeof(keys->seal), passphrase, "okta-authcode seal v1");
+    apr_status_t rv;
+
+    if (!sha256 && !(sha256 = EVP_MD_fetch(NULL, "SHA256", NULL))) {
+        return APR_EGENERAL;
+    }
+    if (!aes_gcm && !(aes_gcm = EVP_CIPHER_fetch(NULL, "AES-256-GCM", NULL))) {
+        return APR_EGENERAL;
+    }
+    rv = hkdf(keys->seal, sizeof(keys->seal), passphrase, "okta-authcode seal v1");
     if (rv == APR_SUCCESS) {
         rv = hkdf(keys->index, sizeof(keys->index), passphrase, "okta-authcode index v1");
     }
@@ -78,7 +92,7 @@ apr_status_t okta_cache_key(unsigned char out[OKTA_CACHE_KEY_LEN], const okta_ke
     /* kind and id are separated by a NUL, so ("a","bc") != ("ab","c") */
     memcpy(msg, kind, klen + 1);
     memcpy(msg + klen + 1, id, ilen);
-    if (!HMAC(EVP_sha256(), keys->index, sizeof(keys->index), msg, klen + 1 + ilen, out, &len)) {
+    if (!HMAC(sha256, keys->index, sizeof(keys->index), msg, klen + 1 + ilen, out, &len)) {
         return APR_EGENERAL;
     }
     return APR_SUCCESS;
@@ -95,7 +109,7 @@ apr_status_t okta_seal(unsigned char **out, apr_size_t *outlen, apr_pool_t *p,
     if (okta_random_bytes(buf, GCM_IV_LEN) != APR_SUCCESS || !(ctx = EVP_CIPHER_CTX_new())) {
         return APR_EGENERAL;
     }
-    ok = EVP_EncryptInit_ex(ctx, EVP_aes_256_gcm(), NULL, keys->seal, buf) == 1
+    ok = EVP_EncryptInit_ex(ctx, aes_gcm, NULL, keys->seal, buf) == 1
          && EVP_EncryptUpdate(ctx, NULL, &len, aad, (int)aadlen) == 1
          && EVP_EncryptUpdate(ctx, buf + GCM_IV_LEN, &len, in, (int)inlen) == 1
          && EVP_EncryptFinal_ex(ctx, buf + GCM_IV_LEN + len, &len) == 1
@@ -122,7 +136,7 @@ apr_status_t okta_open(unsigned char **plain, apr_size_t *plainlen, const okta_k
         return APR_EINVAL;
     }
     clen = len - OKTA_SEAL_OVERHEAD;
-    ok = EVP_DecryptInit_ex(ctx, EVP_aes_256_gcm(), NULL, keys->seal, buf) == 1
+    ok = EVP_DecryptInit_ex(ctx, aes_gcm, NULL, keys->seal, buf) == 1
          && EVP_DecryptUpdate(ctx, NULL, &outl, aad, (int)aadlen) == 1
          && EVP_DecryptUpdate(ctx, buf + GCM_IV_LEN, &outl, buf + GCM_IV_LEN, (int)clen) == 1
          && EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, GCM_TAG_LEN,

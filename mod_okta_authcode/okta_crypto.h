@@ -18,7 +18,9 @@ typedef struct okta_keys_t {
     unsigned char index[32]; /* HMAC-SHA256 key for cache keys */
 } okta_keys_t;
 
-/** Derives both keys from the passphrase with HKDF-SHA256. */
+/** Derives both keys from the passphrase with HKDF-SHA256.  The first
+ * call also readies the algorithms the other functions use: call it before
+ * any of them, and before threads start. */
 apr_status_t okta_keys_derive(okta_keys_t *keys, const char *passphrase);
 
 /** Fills buf from the OS CSPRNG (via OpenSSL).  Fails only if it cannot. */
