@@ -2,7 +2,8 @@
 # Installs dependencies, builds, and runs every test: the C unit tests and
 # the Apache::Test suite (real provider, scripted fake, headless browser),
 # the installation an operator does, then both suites again under
-# AddressSanitizer + UndefinedBehaviorSanitizer.  Ends with one line
+# AddressSanitizer + UndefinedBehaviorSanitizer, and a short fuzzing run.
+# Ends with one line
 # "test.sh: N passed, N failed" counting those stages.
 set -u
 cd "$(dirname "$0")/.."
@@ -32,9 +33,14 @@ sanitized_build() {
     ./configure -q --enable-sanitizers && make -s clean && make -s
 }
 
+fuzz_briefly() {
+    FUZZ_SECONDS=10 make -s fuzz
+}
+
 stage "unit and Apache::Test suites" make -s check
 stage "make install, a2enmod, configtest" install_and_enable
 stage "build with ASan+UBSan" sanitized_build
 stage "unit and Apache::Test suites under ASan+UBSan" make -s check
+stage "fuzz: regressions, then 10 s per target" fuzz_briefly
 echo "test.sh: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -358,6 +358,16 @@ static int audience_contains(const json_t *aud, const char *client_id, size_t *c
     return found;
 }
 
+/* A NumericDate (RFC 7519 2) between the epoch and year 33658: anything
+ * else is not a time a provider would mean, and would overflow the
+ * arithmetic below. */
+static int is_numeric_date(const json_t *v)
+{
+    double t = json_number_value(v);
+
+    return (json_is_integer(v) || json_is_real(v)) && t >= 0 && t < 1e12;
+}
+
 okta_jwt_result_t okta_id_token_check(const okta_jwt_t *jwt, const okta_id_token_expect_t *expect,
                                       apr_pool_t *p, const char **why)
 {
@@ -382,8 +392,8 @@ okta_jwt_result_t okta_id_token_check(const okta_jwt_t *jwt, const okta_id_token
                             expect->client_id);
         return OKTA_JWT_BAD_AZP;
     }
-    if (!json_is_integer(exp) && !json_is_real(exp)) {
-        *why = "ID token has no numeric exp";
+    if (!is_numeric_date(exp)) {
+        *why = "ID token has no exp, or one out of range";
         return OKTA_JWT_MALFORMED;
     }
     if (json_number_value(exp) + (double)expect->skew <= (double)expect->now) {
@@ -391,8 +401,8 @@ okta_jwt_result_t okta_id_token_check(const okta_jwt_t *jwt, const okta_id_token
                             expect->now - (apr_int64_t)json_number_value(exp));
         return OKTA_JWT_EXPIRED;
     }
-    if (!json_is_integer(iat) && !json_is_real(iat)) {
-        *why = "ID token has no numeric iat";
+    if (!is_numeric_date(iat)) {
+        *why = "ID token has no iat, or one out of range";
         return OKTA_JWT_MALFORMED;
     }
     if (json_number_value(iat) > (double)(expect->now + expect->skew)) {

@@ -653,6 +653,20 @@ START_TEST(id_token_expired_within_skew)
 }
 END_TEST
 
+START_TEST(id_token_times_out_of_range)
+{
+    /* found by fuzz_jws: such times once overflowed the message arithmetic */
+    ck_assert_int_eq(check_claims(with(good_claims(), "exp", json_real(-1e300))),
+                     OKTA_JWT_MALFORMED);
+    ck_assert_int_eq(check_claims(with(good_claims(), "exp", json_integer(INT64_MIN))),
+                     OKTA_JWT_MALFORMED);
+    ck_assert_int_eq(check_claims(with(good_claims(), "iat", json_real(1.79e22))),
+                     OKTA_JWT_MALFORMED);
+    ck_assert_int_eq(check_claims(with(good_claims(), "iat", json_integer(-1))),
+                     OKTA_JWT_MALFORMED);
+}
+END_TEST
+
 START_TEST(id_token_missing_exp)
 {
     okta_jwt_result_t r = check_claims(without(good_claims(), "exp"));
@@ -773,6 +787,7 @@ TCase *jwt_tcase(void)
     tcase_add_test(tc, id_token_issued_in_future);
     tcase_add_test(tc, id_token_nonce_mismatch);
     tcase_add_test(tc, id_token_nonce_missing);
+    tcase_add_test(tc, id_token_times_out_of_range);
     tcase_add_test(tc, id_token_refreshed_without_nonce_check);
     tcase_add_test(tc, id_token_subject_missing_or_empty);
     tcase_add_test(tc, claim_string_string_and_number);
