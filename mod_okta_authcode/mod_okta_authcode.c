@@ -273,7 +273,7 @@ static void register_hooks(apr_pool_t *p)
     ap_hook_check_authn(check_authn, NULL, NULL, APR_HOOK_MIDDLE, AP_AUTH_INTERNAL_PER_CONF);
 }
 
-AP_DECLARE_MODULE(okta_authcode) = {
+module AP_MODULE_DECLARE_DATA okta_authcode_module = {
     STANDARD20_MODULE_STUFF,
     okta_create_dir_conf, /* create per-directory config */
     okta_merge_dir_conf, /* merge per-directory config */

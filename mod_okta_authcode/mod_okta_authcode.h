@@ -13,8 +13,11 @@
 #include "okta_http.h"
 #include "okta_record.h"
 
-/* Every log line of ours carries a tag tests and operators can grep for.
- * Next free tag: OKTA00046 */
+/* Log lines are the module's own ("LogLevel okta_authcode:debug") ... */
+APLOG_USE_MODULE(okta_authcode);
+
+/* ... and every one carries a tag tests and operators can grep for.
+ * Next free tag: OKTA00038 */
 #define OKTALOGNO(n) "OKTA" #n ": "
 
 #define OKTA_AUTH_TYPE "Okta"

@@ -14,7 +14,11 @@
 #include "mod_okta_authcode.h"
 
 #define LOCK_KEY_PREFIX "okta_authcode_lock:"
-#define LOCK_IO_TIMEOUT 2000000 /* microseconds, for redis reads and writes */
+#define LOCK_IO_TIMEOUT 2 /* seconds, for redis reads and writes */
+/* An idle pooled connection is dropped after this: long enough to serve a
+ * burst of requests, short enough that one that broke when the cache
+ * server restarted is not used again once the server is back. */
+#define CONNECTION_TTL apr_time_from_sec(2)
 
 typedef enum { LOCK_LOCAL, LOCK_MEMCACHE, LOCK_REDIS } lock_backend_t;
 
@@ -66,15 +70,15 @@ void okta_lock_child_init(apr_pool_t *p, server_rec *s, int threads)
             if (memcache) {
                 apr_memcache_server_t *ms;
                 rv = apr_memcache_server_create(p, host, port ? port : 11211, 0, 1, threads,
-                                                60, &ms);
+                                                CONNECTION_TTL, &ms);
                 if (rv == APR_SUCCESS) {
                     rv = apr_memcache_add_server(memcache, ms);
                 }
             }
             else {
                 apr_redis_server_t *rs;
-                rv = apr_redis_server_create(p, host, port ? port : 6379, 0, 1, threads, 60,
-                                             LOCK_IO_TIMEOUT, &rs);
+                rv = apr_redis_server_create(p, host, port ? port : 6379, 0, 1, threads,
+                                             CONNECTION_TTL, LOCK_IO_TIMEOUT, &rs);
                 if (rv == APR_SUCCESS) {
                     rv = apr_redis_add_server(redis, rs);
                 }

@@ -285,6 +285,9 @@ okta_refresh_outcome_t okta_refresh_if_due(request_rec *r, okta_session_ref_t *r
             return refresh_holding_lock(&rf);
         }
         if (rv != APR_EEXIST) {
+            ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
+                          OKTALOGNO(00037) "cannot take the refresh lock of the session of %s "
+                          "in the session cache", s->user);
             return rf.still_valid ? OKTA_REFRESH_FRESH : OKTA_REFRESH_UNAVAILABLE;
         }
         /* another worker is refreshing this session */

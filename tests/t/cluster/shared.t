@@ -1,0 +1,553 @@
+# Two httpd servers ("node A" and "node B", as behind a load balancer)
+# sharing one session cache, for redis and for memcache: a session started
+# on A is served by B; a refresh done by one node is used by the other, and
+# the rotated refresh token is spent exactly once even when requests of one
+# session reach both nodes together; signing out on A ends the session on
+# B; a cache server that dies mid-run makes requests fail cleanly (never
+# served as someone, no crash), and once it is back sessions work again,
+# refresh included, without restarting Apache.  With shmcb (the default)
+# each node has its own sessions, as documented.
+#
+# The test starts its own redis-server, memcached, two providers with short
+# access tokens (one per backend, so that each counts its own refreshes) and
+# six apache2 processes on 127.0.0.1, and stops them however it ends.  The
+# backends run side by side, step by step, so that they share the waits.
+use strict;
+use warnings;
+use FindBin;
+use lib "$FindBin::Bin/../../lib";
+use Apache::Test qw(-withtestmore);
+use Cwd qw(abs_path);
+use File::Temp qw(tempdir);
+use IO::Select;
+use IO::Socket::INET;
+use List::Util qw(max);
+use POSIX ();
+use Scalar::Util ();
+use Time::HiRes qw(time sleep);
+use Okta::Test qw(new_browser sign_in app_env set_cookie start_provider op_requests_at
+                  op_reset_at wait_until);
+
+my $ttl = 4;          # access token lifetime at the providers; OktaRefreshLeeway is 1
+my $parallel = 20;    # simultaneous requests of one session, half to each node
+my $recovery = 30;    # seconds allowed for both nodes to use a restarted cache server
+my $modules = '/usr/lib/apache2/modules';
+my $httpd = Apache::Test::vars('httpd');
+my $top = abs_path(Apache::Test::vars('top_dir') . '/..');
+my $module = "$top/.libs/mod_okta_authcode.so";
+my $cgi = abs_path(Apache::Test::vars('top_dir') . '/t/cgi-bin/show-env.cgi');
+(my $cgi_dir = $cgi) =~ s{/[^/]+$}{};
+
+# The nodes must listen on ports the providers accept redirect URIs for;
+# Apache::Test's own vhosts use the bottom of that range, so take the top.
+my ($rp_low, $rp_high) = ($ENV{OKTA_RP_PORTS} // '') =~ /^(\d+)-(\d+)$/
+    or die "OKTA_RP_PORTS is not set: run this through tests/run-apache-tests\n";
+die "OKTA_RP_PORTS $rp_low-$rp_high is too small for the cluster nodes\n"
+    if $rp_high - 5 <= $rp_low + 16;
+
+my %backends = (
+    shmcb => { name => "shmcb", nodes => [$rp_high - 5, $rp_high - 4] },
+    redis => { name => "redis", nodes => [$rp_high - 3, $rp_high - 2],
+               cache_port => $ENV{OKTA_TEST_REDIS_PORT} // 8621,
+               op_port => $ENV{OKTA_OP_SHORT_PORT},
+               server => '/usr/bin/redis-server' },
+    memcache => { name => "memcache", nodes => [$rp_high - 1, $rp_high],
+                  cache_port => $ENV{OKTA_TEST_MEMCACHED_PORT} // 8622,
+                  op_port => $ENV{OKTA_TEST_OP_CLUSTER_PORT} // 8623,
+                  server => '/usr/bin/memcached' },
+);
+my @shared = grep { -x $backends{$_}{server} && -e "$modules/mod_socache_$_.so" }
+             qw(redis memcache);
+my $per_backend = 41;
+plan tests => 3 + 2 * $per_backend;
+
+# ---- processes this test starts: each stopped by its guard, or at END ----
+
+my %running; # pid -> guard (weak)
+
+# Runs @{cmd} in the background with its output in `log`, and waits until
+# ready->() is true.  Returns a guard that stops it when it goes away.
+sub spawn {
+    my (%arg) = @_;
+    my $pid = fork // die "fork: $!";
+    if (!$pid) {
+        open STDIN, '<', '/dev/null';
+        open STDOUT, '>>', $arg{log} or POSIX::_exit(126);
+        open STDERR, '>&', \*STDOUT or POSIX::_exit(126);
+        exec @{ $arg{cmd} } or POSIX::_exit(127);
+    }
+    my $guard = bless { pid => $pid, owner => $$, name => $arg{name} }, 'ClusterProc';
+    $running{$pid} = $guard;
+    Scalar::Util::weaken($running{$pid});
+    my $deadline = time + 15;
+    until ($arg{ready}->()) {
+        if (waitpid($pid, POSIX::WNOHANG()) == $pid || time > $deadline) {
+            delete $guard->{pid} unless kill 0, $pid;
+            $guard->stop;
+            die "$arg{name} did not start; its log ($arg{log}):\n" . slurp($arg{log});
+        }
+        sleep 0.05;
+    }
+    return $guard;
+}
+
+$SIG{$_} //= sub { exit 1 } for qw(INT TERM HUP); # so that END runs
+END { $_->stop for grep { defined } values %running }
+
+sub slurp {
+    my ($file, $from) = @_;
+    open my $fh, '<', $file or return '';
+    seek $fh, $from // 0, 0;
+    local $/;
+    return <$fh> // '';
+}
+
+sub port_free {
+    my ($port) = @_;
+    return !IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $port, Timeout => 1);
+}
+
+# Sends $command on a new connection and returns what comes back first.
+sub ask {
+    my ($port, $command) = @_;
+    my $sock = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $port, Timeout => 1)
+        or return '';
+    $sock->syswrite($command);
+    my $answer = '';
+    my $select = IO::Select->new($sock);
+    while ($answer !~ /\n/ && $select->can_read(1)) {
+        $sock->sysread(my $buf, 512) or last;
+        $answer .= $buf;
+    }
+    return $answer;
+}
+
+my $dir = tempdir('okta-cluster-XXXXXX', TMPDIR => 1, CLEANUP => !$ENV{OKTA_KEEP_CLUSTER});
+chmod 0755, $dir; # the nodes' children (nobody) reach their runtime files and htdocs
+
+sub start_cache {
+    my ($bk) = @_;
+    my $port = $bk->{cache_port};
+    die "port $port is in use\n" unless port_free($port);
+    if ($bk->{name} eq 'redis') {
+        return spawn(name => 'redis-server', log => "$dir/redis.log",
+                     cmd => [$bk->{server}, '--port', $port, '--bind', '127.0.0.1', '--save', '',
+                             '--appendonly', 'no'],
+                     ready => sub { ask($port, "PING\r\n") =~ /^\+PONG/ });
+    }
+    return spawn(name => 'memcached', log => "$dir/memcached.log",
+                 cmd => [$bk->{server}, '-l', '127.0.0.1', '-p', $port, '-U', '0',
+                         ($> == 0 ? ('-u', 'nobody') : ())],
+                 ready => sub { ask($port, "version\r\n") =~ /^VERSION/ });
+}
+
+# One apache2 with the module in its own directory; both nodes of a
+# backend have the same configuration but for the port.
+sub start_node {
+    my ($bk, $name, $port) = @_;
+    my $root = "$dir/$bk->{name}-$name";
+    mkdir $root or die "$root: $!";
+    mkdir "$root/htdocs";
+    chmod 0755, $root, "$root/htdocs";
+    open my $fh, '>', "$root/htdocs/hello.txt" or die $!;
+    print $fh "node $name\n";
+    close $fh;
+    chmod 0644, "$root/htdocs/hello.txt";
+    die "port $port is in use\n" unless port_free($port);
+    my $cache = $bk->{cache_port} ? "OktaSessionCache $bk->{name}:127.0.0.1:$bk->{cache_port}"
+                                 : '# OktaSessionCache: the default, shmcb';
+    open $fh, '>', "$root/httpd.conf" or die $!;
+    print $fh <<"CONF";
+ServerRoot "$root"
+ServerName localhost
+PidFile "$root/httpd.pid"
+DefaultRuntimeDir "$root"
+ErrorLog "$root/error_log"
+# the module's lines (OKTA00032 for each refresh) are info
+LogLevel info
+User nobody
+Group nogroup
+LoadModule mpm_event_module $modules/mod_mpm_event.so
+LoadModule authn_core_module $modules/mod_authn_core.so
+LoadModule authz_core_module $modules/mod_authz_core.so
+LoadModule authz_user_module $modules/mod_authz_user.so
+LoadModule alias_module $modules/mod_alias.so
+LoadModule cgid_module $modules/mod_cgid.so
+LoadModule socache_shmcb_module $modules/mod_socache_shmcb.so
+LoadModule socache_redis_module $modules/mod_socache_redis.so
+LoadModule socache_memcache_module $modules/mod_socache_memcache.so
+LoadModule okta_authcode_module "$module"
+StartServers 2
+ServerLimit 2
+ThreadsPerChild 16
+MaxRequestWorkers 32
+Listen 127.0.0.1:$port
+ScriptSock "$root/cgid.sock"
+DocumentRoot "$root/htdocs"
+<Directory "$root/htdocs">
+    Require all granted
+</Directory>
+ScriptAlias /app "$cgi"
+<Directory "$cgi_dir">
+    Require all granted
+</Directory>
+<Location /app>
+    AuthType Okta
+    Require valid-user
+</Location>
+$cache
+OktaIssuer $bk->{issuer}
+OktaClientID okta-test
+OktaClientSecret okta-test-secret
+OktaCryptoPassphrase cluster-$bk->{name}-passphrase-0123456789
+OktaRefreshLeeway 1
+OktaLogoutURI /logout
+CONF
+    close $fh;
+    my $probe = LWP::UserAgent->new(timeout => 2);
+    my $node = spawn(name => "$bk->{name} node $name", log => "$root/stdout",
+                     cmd => [$httpd, '-d', $root, '-f', "$root/httpd.conf", '-D', 'FOREGROUND'],
+                     ready => sub { $probe->get("http://127.0.0.1:$port/hello.txt")->code == 200 });
+    @$node{qw(url port error_log)} = ("http://localhost:$port", $port, "$root/error_log");
+    return $node;
+}
+
+# ---- helpers ----
+
+sub refreshes {
+    my ($bk) = @_;
+    return grep { ($_->{grant_type} // '') eq 'refresh_token' } @{ op_requests_at($bk->{issuer}) };
+}
+sub refused {
+    my ($bk) = @_;
+    return map { "$_->{status} " . ($_->{error} // '') }
+           grep { ($_->{status} // 0) >= 400 } @{ op_requests_at($bk->{issuer}) };
+}
+
+sub session_cookie {
+    my ($res) = @_;
+    my ($cookie) = set_cookie($res, 'okta_session') =~ /^(okta_session=[A-Za-z0-9_-]{43});/;
+    return $cookie;
+}
+
+# A browser navigation that carries only the given session cookie.
+sub get_with_cookie {
+    my ($url, $cookie) = @_;
+    return LWP::UserAgent->new(max_redirect => 0, timeout => 30)
+        ->get($url, ($cookie ? (Cookie => $cookie) : ()), Accept => 'text/html');
+}
+
+sub redirect_to_provider {
+    my ($bk, $res) = @_;
+    return $res->code == 302 && index($res->header('Location') // '', "$bk->{issuer}/") == 0;
+}
+
+# Requests of one session that reach the nodes at the same moment: each
+# connection is opened and sends the start of its request line first (httpd
+# accepts only once data arrives, and takes the request time when the line
+# is complete); at $when all send the rest.  Returns the raw responses.
+sub fire_together {
+    my ($when, $cookie, @nodes) = @_;
+    my @conns;
+    for my $i (0 .. $parallel - 1) {
+        my $node = $nodes[$i % @nodes];
+        my $sock = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $node->{port},
+                                         Timeout => 5) or die "connect to $node->{port}: $!";
+        $sock->syswrite("GET /app/together?$i HTTP/1.0");
+        push @conns, { sock => $sock, port => $node->{port}, response => '' };
+    }
+    wait_until($when);
+    for my $c (@conns) {
+        $c->{sock}->syswrite("\r\nHost: localhost:$c->{port}\r\nCookie: $cookie\r\n"
+                             . "Accept: text/html\r\n\r\n");
+    }
+    my %conn_of = map { fileno($_->{sock}) => $_ } @conns;
+    my $select = IO::Select->new(map { $_->{sock} } @conns);
+    my $started = time;
+    while ($select->count && time - $started < 20) {
+        for my $sock ($select->can_read(1)) {
+            if ($sock->sysread(my $buf, 65536)) {
+                $conn_of{ fileno $sock }{response} .= $buf;
+            }
+            else {
+                $select->remove($sock);
+                close $sock;
+            }
+        }
+    }
+    return map { $_->{response} } @conns;
+}
+
+sub log_size { -s $_[0]{error_log} // 0 }
+
+# Signs in on $node as alice with a new browser: the browser, the
+# callback's answer, and the second it was given in.
+sub new_session {
+    my ($node) = @_;
+    my $ua = new_browser();
+    my $res = sign_in($ua, "$node->{url}/app/cluster", 'alice', 'alice-password');
+    return ($ua, $res, int(time));
+}
+
+# ---- shmcb: each node keeps its own sessions ----
+{
+    my $bk = $backends{shmcb};
+    $bk->{issuer} = $ENV{OKTA_OP_ISSUER};
+    my ($node_a, $node_b) = map { start_node($bk, $_, $bk->{nodes}[ $_ eq 'A' ? 0 : 1 ]) } qw(A B);
+    my ($ua, $res) = new_session($node_a);
+    is $res->code, 302, 'shmcb: signed in on A';
+    is app_env($ua->get("$node_a->{url}/app/cluster"))->{REMOTE_USER}, 'alice',
+        'shmcb: A serves the session';
+    $res = $ua->get("$node_b->{url}/app/cluster");
+    ok redirect_to_provider($bk, $res),
+        'shmcb: B does not know the session: sign in (sessions are per node)'
+        or diag $res->status_line;
+    $_->stop for $node_a, $node_b;
+}
+
+# ---- redis and memcache: two nodes, one cache ----
+
+for my $name (qw(redis memcache)) {
+    next if grep { $_ eq $name } @shared;
+  SKIP: { skip "$name: its server or mod_socache_$name is not installed", $per_backend }
+}
+my @b = map { $backends{$_} } @shared;
+for my $bk (@b) {
+    $bk->{issuer} = "http://127.0.0.1:$bk->{op_port}";
+    $bk->{op} = start_provider(script => 'op.js', port => $bk->{op_port},
+                              env => { OP_ACCESS_TOKEN_TTL => $ttl,
+                                       OP_RP_PORTS => $ENV{OKTA_RP_PORTS} },
+                              log => $bk->{op_port} == ($ENV{OKTA_OP_SHORT_PORT} // 0)
+                                     ? 'op-short.log' : "op-cluster-$bk->{name}.log");
+    $bk->{cache} = start_cache($bk);
+    $bk->{A} = start_node($bk, 'A', $bk->{nodes}[0]);
+    $bk->{B} = start_node($bk, 'B', $bk->{nodes}[1]);
+}
+
+# 1. signed in on A, served by B
+for my $bk (@b) {
+    my ($n, $A, $B) = @$bk{qw(name A B)};
+    my $res;
+    ($bk->{ua}, $res, $bk->{signed_in}) = new_session($A);
+    is $res->code, 302, "$n: signed in on A";
+    $bk->{cookie} = session_cookie($res);
+    ok $bk->{cookie}, "$n: A set a session cookie";
+    $res = $bk->{ua}->get("$A->{url}/app/cluster");
+    $bk->{token} = app_env($res)->{OKTA_ACCESS_TOKEN} // '';
+    is $res->code, 200, "$n: A serves the session";
+    $res = $bk->{ua}->get("$B->{url}/app/cluster");
+    is $res->code, 200, "$n: B serves the session started on A";
+    is app_env($res)->{REMOTE_USER}, 'alice', "$n: B sees the same REMOTE_USER";
+    is app_env($res)->{OKTA_ACCESS_TOKEN}, $bk->{token}, "$n: and the same access token";
+}
+
+# 2. the access token has expired: B refreshes, A uses what B got
+wait_until(max(map { $_->{signed_in} } @b) + $ttl + 0.2);
+for my $bk (@b) {
+    my ($n, $A, $B) = @$bk{qw(name A B)};
+    op_reset_at($bk->{issuer});
+    my $res = $bk->{ua}->get("$B->{url}/app/cluster");
+    $bk->{refreshed_at} = int(time);
+    is $res->code, 200, "$n: token expired: B answers 200";
+    my $token = app_env($res)->{OKTA_ACCESS_TOKEN} // '';
+    ok length($token) && $token ne $bk->{token}, "$n: B hands on a new access token";
+    $bk->{token} = $token;
+    my @refreshes = refreshes($bk);
+    is scalar(@refreshes), 1, "$n: the provider saw one refresh";
+    is $refreshes[0]{new_access_token} // '', $token, "$n: B's token is the one it issued";
+    $res = $bk->{ua}->get("$A->{url}/app/cluster");
+    is $res->code, 200, "$n: then A answers 200";
+    is app_env($res)->{OKTA_ACCESS_TOKEN}, $token, "$n: with the token B got";
+    is scalar(refreshes($bk)), 1, "$n: and no second refresh";
+}
+
+# 3. the next expiry: requests of the session at both nodes at once
+for my $bk (@b) {
+    my ($n, $A, $B) = @$bk{qw(name A B)};
+    op_reset_at($bk->{issuer});
+    my @marks = map { log_size($_) } $A, $B;
+    my (%codes, %users, %tokens);
+    for my $response (fire_together($bk->{refreshed_at} + $ttl + 0.2, $bk->{cookie}, $A, $B)) {
+        $codes{ ($response =~ m{^HTTP/1\.\d (\d{3})})[0] // 'none' }++;
+        $users{ ($response =~ /^REMOTE_USER=(.*)$/m)[0] // '' }++;
+        $tokens{ ($response =~ /^OKTA_ACCESS_TOKEN=(.*)$/m)[0] // '' }++;
+    }
+    is_deeply \%codes, { 200 => $parallel }, "$n: $parallel requests across A and B: all 200";
+    is_deeply \%users, { alice => $parallel }, "$n: all as alice";
+    my ($token) = keys %tokens;
+    ok keys(%tokens) == 1 && $token ne $bk->{token}, "$n: all with one new access token"
+        or diag explain \%tokens;
+    my @refreshes = refreshes($bk);
+    is scalar(@refreshes), 1, "$n: the provider saw exactly one refresh";
+    is $refreshes[0]{new_access_token} // '', $token, "$n: the requests got the token it issued";
+    is_deeply [refused($bk)], [], "$n: no token request refused (no spent refresh token presented)";
+    my $log = slurp($A->{error_log}, $marks[0]) . slurp($B->{error_log}, $marks[1]);
+    is scalar(() = $log =~ /OKTA00032: refreshed the tokens of alice/g), 1,
+        "$n: one node logged the refresh (OKTA00032)";
+    unlike $log, qr/OKTA000(?:26|33|34|36)/,
+        "$n: no session ended, refresh refused or abandoned, record lock given up";
+}
+
+# 4. signed out on A: the session is gone on B too
+for my $bk (@b) {
+    my ($n, $A, $B) = @$bk{qw(name A B)};
+    my $res = $bk->{ua}->get("$A->{url}/logout");
+    ok redirect_to_provider($bk, $res), "$n: logout on A sends the browser to the provider"
+        or diag $res->status_line;
+    $res = get_with_cookie("$B->{url}/app/cluster", $bk->{cookie});
+    ok redirect_to_provider($bk, $res), "$n: B no longer knows the session: sign in again"
+        or diag $res->status_line;
+    ok redirect_to_provider($bk, get_with_cookie("$A->{url}/app/cluster", $bk->{cookie})),
+        "$n: nor does A";
+}
+
+# 5. the cache server dies while a session is in use
+for my $bk (@b) {
+    my ($n, $A, $B) = @$bk{qw(name A B)};
+    my (undef, $res) = new_session($A);
+    $bk->{cookie} = session_cookie($res);
+    is get_with_cookie("$B->{url}/app/cluster", $bk->{cookie})->code, 200,
+        "$n: a new session, served by B";
+    $bk->{marks} = [map { log_size($_) } $A, $B];
+}
+for my $bk (@b) {
+    my ($n, $A, $B) = @$bk{qw(name A B)};
+    $bk->{cache}->kill_now;
+    my @answers;
+    for my $i (1 .. 8) {
+        my $node = $i % 2 ? $A : $B;
+        my $started = time;
+        my $res = get_with_cookie("$node->{url}/app/cluster?down=$i", $bk->{cookie});
+        push @answers, { node => $node->{port}, code => $res->code, took => time - $started,
+                         redirect => redirect_to_provider($bk, $res),
+                         body => $res->decoded_content // '' };
+    }
+    note "$n: cache down: " . join ', ', map { "$_->{node} $_->{code}" } @answers;
+    is_deeply [map { "$_->{node} $_->{code}" }
+               grep { $_->{code} == 200 || $_->{body} =~ /REMOTE_USER=/ } @answers], [],
+        "$n: cache down: no request is served as alice";
+    is_deeply [map { "$_->{node} $_->{code}" }
+               grep { !($_->{code} >= 500 && $_->{code} <= 599) && !$_->{redirect} } @answers],
+        [], "$n: cache down: each answer is a 5xx page or a redirect to sign in";
+    is_deeply [map { "$_->{node} $_->{code}" }
+               grep { $_->{code} >= 500 && $_->{body} !~ /unavailable/i } @answers], [],
+        "$n: cache down: the 5xx pages say the service is unavailable";
+    is_deeply [map { sprintf '%s %.1f s', $_->{node}, $_->{took} } grep { $_->{took} > 5 } @answers],
+        [], "$n: cache down: every answer came within 5 s";
+    my $probe = LWP::UserAgent->new(timeout => 10);
+    is_deeply [map { $probe->get("$_->{url}/hello.txt")->code } $A, $B], [200, 200],
+        "$n: cache down: both nodes still answer";
+    my $res = get_with_cookie("$A->{url}/app/cluster");
+    ok $res->code >= 500 && $res->code <= 599 || redirect_to_provider($bk, $res),
+        "$n: cache down: a new visitor gets a 5xx page or a redirect to sign in"
+        or diag $res->status_line;
+}
+
+# The cache servers come back, empty, on the same ports.  A node's
+# processes may take a while to use them again (a socache provider
+# retries a dead server every few seconds and drops stale pooled
+# connections only as they fail or expire): a new sign-in on A must
+# work, and be seen on B, within $recovery seconds.
+my $back = time;
+$_->{cache} = start_cache($_) for @b;
+my @waiting = @b;
+while (@waiting && time - $back < $recovery) {
+    for my $bk (@waiting) {
+        my ($A, $B) = @$bk{qw(A B)};
+        my $ua = new_browser();
+        my $res = eval { sign_in($ua, "$A->{url}/app/cluster", 'alice', 'alice-password') };
+        my $cookie = $res && $res->code == 302 && session_cookie($res);
+        next unless $cookie;
+        $bk->{signed_in_after} //= time - $back;
+        $bk->{new_cookie} = $cookie;
+        $bk->{signed_in} = int(time);
+        $res = get_with_cookie("$B->{url}/app/cluster", $cookie);
+        $bk->{seen_on_b} = app_env($res)->{REMOTE_USER} if $res->code == 200;
+        $bk->{seen_after} = time - $back if $bk->{seen_on_b};
+    }
+    @waiting = grep { !$_->{seen_on_b} } @waiting;
+    sleep 0.5 if @waiting;
+}
+# and then every process of both nodes serves it
+@waiting = grep { $_->{seen_on_b} } @b;
+while (@waiting && time - $back < $recovery) {
+    for my $bk (@waiting) {
+        my @codes = map { get_with_cookie("$_->{url}/app/cluster?again", $bk->{new_cookie})->code }
+                    (@$bk{qw(A B)}) x 4;
+        $bk->{recovery_codes}{$_}++ for @codes;
+        $bk->{all_after} = time - $back unless grep { $_ != 200 } @codes;
+    }
+    @waiting = grep { !defined $_->{all_after} } @waiting;
+    sleep 0.5 if @waiting;
+}
+for my $bk (@b) {
+    my ($n, $A, $B) = @$bk{qw(name A B)};
+    ok $bk->{new_cookie}, "$n: cache back: a new sign-in on A works without restarting Apache";
+    is $bk->{seen_on_b}, 'alice', "$n: cache back: B serves that session";
+    ok defined $bk->{all_after}, "$n: cache back: then every process of both nodes serves it";
+    note sprintf '%s: cache back: signed in after %s s, seen on B after %s s, '
+        . 'by every process after %s s', $n,
+        map { defined ? sprintf('%.1f', $_) : 'never' } @$bk{qw(signed_in_after seen_after all_after)};
+    note "$n: cache back: answers to the signed-in browser meanwhile: "
+        . join ', ', map { "$_ x$bk->{recovery_codes}{$_}" } sort keys %{ $bk->{recovery_codes} };
+    ok redirect_to_provider($bk, get_with_cookie("$B->{url}/app/cluster", $bk->{cookie})),
+        "$n: cache back: the session from before the crash is gone";
+}
+
+# The restarted cache also holds the refresh locks: once the new session's
+# token has expired (it may have been refreshed meanwhile: wait a whole
+# lifetime from now), it is refreshed once, B and A agreeing.
+op_reset_at($_->{issuer}) for @b;
+wait_until(int(time) + $ttl + 0.2);
+for my $bk (@b) {
+    my ($n, $A, $B) = @$bk{qw(name A B)};
+    my $res = get_with_cookie("$B->{url}/app/cluster?after", $bk->{new_cookie});
+    is $res->code, 200, "$n: cache back: the token expired: B refreshes it"
+        or diag $res->status_line;
+    my $token = app_env($res)->{OKTA_ACCESS_TOKEN};
+    is app_env(get_with_cookie("$A->{url}/app/cluster?after", $bk->{new_cookie}))
+        ->{OKTA_ACCESS_TOKEN}, $token, "$n: cache back: A uses the token B got";
+    is scalar(refreshes($bk)), 1, "$n: cache back: one refresh at the provider";
+}
+
+for my $bk (@b) {
+    my ($n, $A, $B) = @$bk{qw(name A B)};
+    my $log = join '', map { slurp($_->{error_log}) } $A, $B;
+    unlike $log, qr/Segmentation fault|exit signal|AH00052|AH00060/, "$n: no httpd child crashed";
+    ok kill(0, $A->{pid}) && kill(0, $B->{pid}), "$n: both nodes kept running";
+    like slurp($A->{error_log}, $bk->{marks}[0]) . slurp($B->{error_log}, $bk->{marks}[1]),
+        qr/OKTA0000[89]: cannot (?:read|store)[^\n]*session cache \Q$n\E/,
+        "$n: the cache failure was logged (OKTA00008/OKTA00009)";
+    if (!Test::More->builder->is_passing) {
+        diag "$n: error_log of node $_:\n" . slurp($bk->{$_}{error_log}) for qw(A B);
+    }
+}
+$_->stop for map { @$_{qw(A B cache)} } @b;
+
+package ClusterProc;
+
+# SIGTERM (httpd stops its children), then SIGKILL if it lingers; only the
+# process that started it may stop it.
+sub stop {
+    my ($self, $signal) = @_;
+    my $pid = $self->{pid};
+    return unless $pid && $$ == $self->{owner};
+    local ($?, $!);
+    kill $signal // 'TERM', $pid;
+    my $deadline = Time::HiRes::time() + 10;
+    while (waitpid($pid, POSIX::WNOHANG()) == 0) {
+        if (Time::HiRes::time() > $deadline) {
+            kill 'KILL', $pid;
+            waitpid $pid, 0;
+            last;
+        }
+        Time::HiRes::sleep(0.02);
+    }
+    delete $running{$pid};
+    delete $self->{pid};
+}
+
+# A crash, not a shutdown.
+sub kill_now { $_[0]->stop('KILL') }
+
+sub DESTROY { $_[0]->stop }
