@@ -16,6 +16,14 @@
 #include "mod_okta_authcode.h"
 
 #define STORE_MUTEX_TYPE "okta-authcode-cache"
+/* Every session lookup in shmcb takes the mutex: a futex-based one costs
+ * no system call unless contended (operators can still choose with
+ * "Mutex <mechanism> okta-authcode-cache"). */
+#if APR_HAS_PROC_PTHREAD_SERIALIZE
+#define STORE_MUTEX_DEFAULT APR_LOCK_PROC_PTHREAD
+#else
+#define STORE_MUTEX_DEFAULT APR_LOCK_DEFAULT
+#endif
 #define DEFAULT_SHMCB_BYTES "16777216"
 /* The largest sealed entry: tokens of a few KB each plus claims. */
 #define STORE_MAX_ENTRY (32 * 1024)
@@ -68,7 +76,7 @@ int okta_store_pre_config(apr_pool_t *pconf)
     cache_instance = NULL;
     cache_mutex = NULL;
     lock_every_access = 0;
-    return ap_mutex_register(pconf, STORE_MUTEX_TYPE, NULL, APR_LOCK_DEFAULT, 0);
+    return ap_mutex_register(pconf, STORE_MUTEX_TYPE, NULL, STORE_MUTEX_DEFAULT, 0);
 }
 
 static apr_status_t destroy_instance(void *data)

@@ -1,0 +1,126 @@
+package Okta::Bench;
+# Plumbing for the benchmarks in tests/bench: a scratch apache2 with the
+# built module, the test provider, signing in, and wrk runs.  Benchmarks
+# print figures; they are not tests.
+use strict;
+use warnings;
+use Exporter 'import';
+use File::Temp qw(tempdir);
+use LWP::UserAgent;
+use Okta::Test qw(new_browser follow_to_callback);
+
+our @EXPORT_OK = qw(scratch_dir start_provider start_httpd session_cookie wrk print_table);
+
+my $modules = '/usr/lib/apache2/modules';
+my @cleanups;
+
+END { $_->() for reverse @cleanups }
+
+# A directory apache2's children can read, with a small static file.
+sub scratch_dir {
+    my $dir = tempdir('okta-bench-XXXXXX', TMPDIR => 1, CLEANUP => !$ENV{BENCH_KEEP});
+    chmod 0755, $dir;
+    mkdir "$dir/htdocs";
+    open my $fh, '>', "$dir/htdocs/hello.txt" or die $!;
+    print $fh "hello\n";
+    close $fh;
+    return $dir;
+}
+
+# The real test provider (op.js) on 127.0.0.1:$port, for RP ports $rp.
+sub start_provider {
+    my ($top, $dir, $port, $rp) = @_;
+    my $pid = fork // die $!;
+    if (!$pid) {
+        $ENV{OP_PORT} = $port;
+        $ENV{OP_RP_PORTS} = $rp;
+        open STDOUT, '>', "$dir/op.log";
+        open STDERR, '>&', \*STDOUT;
+        exec 'node', "$top/tests/provider/op.js" or die $!;
+    }
+    push @cleanups, sub { kill 'TERM', $pid };
+    my $probe = LWP::UserAgent->new(timeout => 2);
+    for (1 .. 100) {
+        return "http://127.0.0.1:$port"
+            if $probe->get("http://127.0.0.1:$port/.well-known/openid-configuration")->is_success;
+        select undef, undef, undef, 0.1;
+    }
+    die "the provider did not start (see $dir/op.log)\n";
+}
+
+# apache2 with the common modules and `$body`, as a daemon until the end.
+sub start_httpd {
+    my ($dir, $name, $body) = @_;
+    my $conf = "$dir/$name.conf";
+    open my $fh, '>', $conf or die $!;
+    print $fh <<"CONF";
+ServerRoot "$dir"
+ServerName localhost
+PidFile "$dir/$name.pid"
+ErrorLog "$dir/$name.error_log"
+LogLevel $ENV{BENCH_LOGLEVEL}
+DefaultRuntimeDir "$dir"
+User www-data
+Group www-data
+LoadModule mpm_event_module $modules/mod_mpm_event.so
+LoadModule authn_core_module $modules/mod_authn_core.so
+LoadModule authz_core_module $modules/mod_authz_core.so
+LoadModule authz_user_module $modules/mod_authz_user.so
+LoadModule alias_module $modules/mod_alias.so
+LoadModule socache_shmcb_module $modules/mod_socache_shmcb.so
+StartServers 2
+ThreadsPerChild 32
+MaxRequestWorkers 64
+DocumentRoot "$dir/htdocs"
+<Directory "$dir/htdocs">
+    Require all granted
+</Directory>
+Alias /protected "$dir/htdocs"
+$body
+CONF
+    close $fh;
+    system('/usr/sbin/apache2', '-f', $conf, '-k', 'start') == 0 or die "apache2 $name failed\n";
+    push @cleanups, sub { system("/usr/sbin/apache2 -f '$conf' -k stop 2>/dev/null") };
+    sleep 1;
+}
+BEGIN { $ENV{BENCH_LOGLEVEL} //= 'warn' }
+
+# Signs alice in at `$base` and returns the session cookie called `$name`.
+sub session_cookie {
+    my ($base, $name) = @_;
+    my $ua = new_browser();
+    # as a browser navigation, which mod_auth_openidc wants to see
+    my $res = $ua->get("$base/protected/hello.txt", Accept => 'text/html');
+    die "$base: no redirect to sign in: " . $res->status_line . "\n" unless $res->is_redirect;
+    my $cb = follow_to_callback($ua, $res->header('Location'), 'alice', 'alice-password', "$base/");
+    $res = $ua->get($cb);
+    my ($cookie) = map { /^(\Q$name\E=[^;]+)/ ? $1 : () } $res->header('Set-Cookie');
+    die "$base: no $name cookie after signing in\n" unless $cookie;
+    return $cookie;
+}
+
+# One wrk run: requests/s, p50, p99 and answers other than 200.  The Host
+# header is the one the browser signed in with (mod_auth_openidc checks).
+sub wrk {
+    my (%o) = @_;
+    (my $host = $o{url}) =~ s{^http://127\.0\.0\.1(:\d+).*}{localhost$1};
+    my @cmd = ('wrk', '-t', ($o{connections} > 1 ? 2 : 1), '-c', $o{connections},
+               '-d', "$o{seconds}s", '--latency', '-s', "$o{script_dir}/count-status.lua",
+               '-H', "Host: $host", ($o{cookie} ? ('-H', "Cookie: $o{cookie}") : ()), $o{url});
+    my $out = `@{[ join ' ', map { "'$_'" } @cmd ]}`;
+    my ($rps) = $out =~ /Requests\/sec:\s+([\d.]+)/;
+    my ($p50) = $out =~ /50%\s+([\d.]+\w+)/;
+    my ($p99) = $out =~ /99%\s+([\d.]+\w+)/;
+    my ($not_ok) = $out =~ /Not 200:\s+(\d+)/;
+    return { rps => $rps // 0, p50 => $p50 // '?', p99 => $p99 // '?', bad => $not_ok // '?' };
+}
+
+# Rows of [name, wrk result, optional note].
+sub print_table {
+    my (@rows) = @_;
+    printf "%-44s %11s %10s %10s %8s  %s\n", 'run', 'requests/s', 'p50', 'p99', 'not 200', '';
+    printf "%-44s %11.0f %10s %10s %8s  %s\n", $_->[0], @{ $_->[1] }{qw(rps p50 p99 bad)},
+        $_->[2] // '' for @rows;
+}
+
+1;
