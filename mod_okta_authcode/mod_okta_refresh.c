@@ -4,12 +4,13 @@
  * session's refresh token, and presenting a spent one after the grace
  * period revokes the whole token family: the user is signed out
  * everywhere.  Many workers in many processes may find one session due at
- * the same moment, so the refresh is claimed with a lock entry added to
- * the cache under the refresh token being spent.  The worker that adds it
- * refreshes and leaves the outcome under the same token for a while; the
- * others use that outcome, or their still-valid access token, and never
- * send the token themselves.  The lock expires, so a worker that dies
- * mid-refresh does not wedge the session. */
+ * the same moment, so the refresh is claimed with a lock (mod_okta_lock.c:
+ * across servers too when the cache is shared) named after the refresh
+ * token being spent.  The worker that takes it refreshes and leaves the
+ * outcome under the same token for a while; the others use that outcome,
+ * or their still-valid access token, and never send the token themselves.
+ * The lock expires, so a worker that dies mid-refresh does not wedge the
+ * session. */
 #include <apr_strings.h>
 #include <http_protocol.h>
 
