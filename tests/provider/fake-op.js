@@ -73,6 +73,7 @@ const MODES = new Set([
   'no_kid',
   'token_error_invalid_client',
   'token_error_500',
+  'token_huge',
   'token_hang',
   'refresh_invalid_grant',
   'refresh_lose_answer',
@@ -459,6 +460,11 @@ function token(tenant, req, res, form, entry) {
   }
   if (mode === 'token_error_500') {
     send(res, 500, 'fake-op: internal server error\n');
+    return;
+  }
+  if (mode === 'token_huge') {
+    // a 300 KB answer, over the module's 256 KB limit for provider answers
+    sendJson(res, 200, { access_token: 'a', padding: 'x'.repeat(300 * 1024) });
     return;
   }
   if (mode === 'token_error_invalid_client') {

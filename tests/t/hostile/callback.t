@@ -16,7 +16,7 @@ use URI::QueryParam;
 use Okta::Test qw(new_browser server_url sign_in app_env fake_mode fake_requests
                   fake_requests_for error_log_mark error_log_since set_cookie start_sign_in);
 
-plan tests => 81;
+plan tests => 84;
 
 my $base = server_url('okta_fake');
 my $authorize = $ENV{OKTA_FAKE_BASE} . '/good/authorize';
@@ -148,6 +148,16 @@ $res = $ua->get($callback);
 is $res->code, 502, 'token endpoint 500: 502';
 like error_log_since($mark), qr/OKTA00021: token endpoint answered HTTP 500/, 'token endpoint 500: OKTA00021';
 is set_cookie($res, 'okta_session'), '', 'token endpoint 500: no session';
+
+# Answers from the provider are read up to 256 KB, no further.
+fake_mode('token_huge');
+$ua = new_browser();
+$callback = start_sign_in($ua, "$base/app/huge");
+$mark = error_log_mark();
+$res = $ua->get($callback);
+is $res->code, 502, 'oversized token answer: 502';
+like error_log_since($mark), qr/OKTA00020: .*larger than 262144 bytes/, 'oversized token answer: OKTA00020 says so';
+is set_cookie($res, 'okta_session'), '', 'oversized token answer: no session';
 
 fake_mode('token_hang');
 $ua = new_browser();
