@@ -11,9 +11,8 @@ use URI;
 use URI::QueryParam;
 use JSON::PP;
 use Apache::TestRequest ();
+use Okta::Process ();
 use IO::Socket::INET;
-use POSIX ();
-use Scalar::Util qw(weaken);
 use Time::HiRes ();
 
 our @EXPORT_OK = qw(new_browser server_url sign_in follow_to_callback app_env
@@ -150,7 +149,6 @@ sub log_pids {
 # or at the end of the test however it ends.  The port is passed as OP_PORT
 # or FAKE_PORT; keys persist in t/logs/<log>.keys.json so that a restarted
 # provider signs with the keys httpd has cached.
-my %running; # pid -> guard (weak)
 
 sub start_provider {
     my (%args) = @_;
@@ -163,42 +161,24 @@ sub start_provider {
     my $discovery = "http://127.0.0.1:$port" . ($is_fake ? '/good' : '')
                     . '/.well-known/openid-configuration';
     my $srcdir = $ENV{OKTA_TEST_SRCDIR} // "$FindBin::Bin/../..";
-    my %env = (($is_fake ? 'FAKE_PORT' : 'OP_PORT') => $port,
-               ($is_fake ? 'FAKE_JWKS_FILE' : 'OP_JWKS_FILE') => "$keys.keys.json",
-               %{ $args{env} // {} });
 
     # something else on the port would answer for us: refuse to start
     if (IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $port, Timeout => 1)) {
         die "start_provider: 127.0.0.1:$port is already in use\n";
     }
-    $SIG{$_} //= sub { exit 1 } for qw(INT TERM HUP); # so that END stops providers
-    my $pid = fork // die "start_provider: fork: $!";
-    if (!$pid) {
-        open STDOUT, '>>', $log or POSIX::_exit(126);
-        open STDERR, '>&', \*STDOUT or POSIX::_exit(126);
-        @ENV{ keys %env } = values %env;
-        exec 'node', "$srcdir/provider/$script" or POSIX::_exit(127);
-    }
-    my $guard = bless { pid => $pid, owner => $$, port => $port, log => $log,
-                        url => "http://127.0.0.1:$port" }, 'Okta::Test::Provider';
-    $running{$pid} = $guard;
-    weaken $running{$pid};
     my $ua = LWP::UserAgent->new(timeout => 2);
-    my $deadline = Time::HiRes::time() + 15;
-    while (!$ua->get($discovery)->is_success) {
-        if (waitpid($pid, POSIX::WNOHANG()) == $pid || Time::HiRes::time() > $deadline) {
-            delete $guard->{pid} if !kill 0, $pid;
-            $guard->stop;
-            open my $fh, '<', $log;
-            die "start_provider: $script on port $port did not start; its log:\n"
-                . join('', <$fh>);
-        }
-        Time::HiRes::sleep(0.05);
-    }
+    my $guard = Okta::Process::spawn(
+        name => "$script on port $port", log => $log, grace => 3,
+        cmd => ['node', "$srcdir/provider/$script"],
+        env => { ($is_fake ? 'FAKE_PORT' : 'OP_PORT') => $port,
+                 ($is_fake ? 'FAKE_JWKS_FILE' : 'OP_JWKS_FILE') => "$keys.keys.json",
+                 %{ $args{env} // {} } },
+        ready => sub { $ua->get($discovery)->is_success });
+    $guard->{url} = "http://127.0.0.1:$port";
     return $guard;
 }
 
-END { $_->stop for grep { defined } values %running }
+
 
 # The fake provider's test endpoints at another base URL than OKTA_FAKE_BASE.
 sub fake_requests_at {
@@ -281,33 +261,5 @@ sub server_pids_of_connections {
     }
     return \%pid_of;
 }
-
-package Okta::Test::Provider;
-
-sub url { $_[0]{url} }
-sub log_file { $_[0]{log} }
-
-# Stops the provider and waits for it; only the process that started it
-# may (a forked child going away must not stop it).
-sub stop {
-    my ($self) = @_;
-    my $pid = $self->{pid};
-    return unless $pid && $$ == $self->{owner};
-    local ($?, $!);
-    kill 'TERM', $pid;
-    my $deadline = Time::HiRes::time() + 3;
-    while (waitpid($pid, POSIX::WNOHANG()) == 0) {
-        if (Time::HiRes::time() > $deadline) {
-            kill 'KILL', $pid;
-            waitpid $pid, 0;
-            last;
-        }
-        Time::HiRes::sleep(0.02);
-    }
-    delete $running{$pid};
-    delete $self->{pid};
-}
-
-sub DESTROY { $_[0]->stop }
 
 1;

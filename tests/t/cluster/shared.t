@@ -22,8 +22,7 @@ use File::Temp qw(tempdir);
 use IO::Select;
 use IO::Socket::INET;
 use List::Util qw(max);
-use POSIX ();
-use Scalar::Util ();
+use Okta::Process ();
 use Time::HiRes qw(time sleep);
 use Okta::Test qw(new_browser sign_in app_env set_cookie start_provider op_requests_at
                   op_reset_at wait_until);
@@ -63,37 +62,6 @@ plan tests => 3 + 2 * $per_backend;
 
 # ---- processes this test starts: each stopped by its guard, or at END ----
 
-my %running; # pid -> guard (weak)
-
-# Runs @{cmd} in the background with its output in `log`, and waits until
-# ready->() is true.  Returns a guard that stops it when it goes away.
-sub spawn {
-    my (%arg) = @_;
-    my $pid = fork // die "fork: $!";
-    if (!$pid) {
-        open STDIN, '<', '/dev/null';
-        open STDOUT, '>>', $arg{log} or POSIX::_exit(126);
-        open STDERR, '>&', \*STDOUT or POSIX::_exit(126);
-        exec @{ $arg{cmd} } or POSIX::_exit(127);
-    }
-    my $guard = bless { pid => $pid, owner => $$, name => $arg{name} }, 'ClusterProc';
-    $running{$pid} = $guard;
-    Scalar::Util::weaken($running{$pid});
-    my $deadline = time + 15;
-    until ($arg{ready}->()) {
-        if (waitpid($pid, POSIX::WNOHANG()) == $pid || time > $deadline) {
-            delete $guard->{pid} unless kill 0, $pid;
-            $guard->stop;
-            die "$arg{name} did not start; its log ($arg{log}):\n" . slurp($arg{log});
-        }
-        sleep 0.05;
-    }
-    return $guard;
-}
-
-$SIG{$_} //= sub { exit 1 } for qw(INT TERM HUP); # so that END runs
-END { $_->stop for grep { defined } values %running }
-
 sub slurp {
     my ($file, $from) = @_;
     open my $fh, '<', $file or return '';
@@ -130,12 +98,12 @@ sub start_cache {
     my $port = $bk->{cache_port};
     die "port $port is in use\n" unless port_free($port);
     if ($bk->{name} eq 'redis') {
-        return spawn(name => 'redis-server', log => "$dir/redis.log",
+        return Okta::Process::spawn(name => 'redis-server', log => "$dir/redis.log",
                      cmd => [$bk->{server}, '--port', $port, '--bind', '127.0.0.1', '--save', '',
                              '--appendonly', 'no'],
                      ready => sub { ask($port, "PING\r\n") =~ /^\+PONG/ });
     }
-    return spawn(name => 'memcached', log => "$dir/memcached.log",
+    return Okta::Process::spawn(name => 'memcached', log => "$dir/memcached.log",
                  cmd => [$bk->{server}, '-l', '127.0.0.1', '-p', $port, '-U', '0',
                          ($> == 0 ? ('-u', 'nobody') : ())],
                  ready => sub { ask($port, "version\r\n") =~ /^VERSION/ });
@@ -205,7 +173,7 @@ OktaLogoutURI /logout
 CONF
     close $fh;
     my $probe = LWP::UserAgent->new(timeout => 2);
-    my $node = spawn(name => "$bk->{name} node $name", log => "$root/stdout",
+    my $node = Okta::Process::spawn(name => "$bk->{name} node $name", log => "$root/stdout",
                      cmd => [$httpd, '-d', $root, '-f', "$root/httpd.conf", '-D', 'FOREGROUND'],
                      ready => sub { $probe->get("http://127.0.0.1:$port/hello.txt")->code == 200 });
     @$node{qw(url port error_log)} = ("http://localhost:$port", $port, "$root/error_log");
@@ -523,31 +491,3 @@ for my $bk (@b) {
     }
 }
 $_->stop for map { @$_{qw(A B cache)} } @b;
-
-package ClusterProc;
-
-# SIGTERM (httpd stops its children), then SIGKILL if it lingers; only the
-# process that started it may stop it.
-sub stop {
-    my ($self, $signal) = @_;
-    my $pid = $self->{pid};
-    return unless $pid && $$ == $self->{owner};
-    local ($?, $!);
-    kill $signal // 'TERM', $pid;
-    my $deadline = Time::HiRes::time() + 10;
-    while (waitpid($pid, POSIX::WNOHANG()) == 0) {
-        if (Time::HiRes::time() > $deadline) {
-            kill 'KILL', $pid;
-            waitpid $pid, 0;
-            last;
-        }
-        Time::HiRes::sleep(0.02);
-    }
-    delete $running{$pid};
-    delete $self->{pid};
-}
-
-# A crash, not a shutdown.
-sub kill_now { $_[0]->stop('KILL') }
-
-sub DESTROY { $_[0]->stop }

@@ -1,0 +1,80 @@
+package Okta::Process;
+# Background processes a test starts (providers, cache servers, apache2
+# nodes): each is stopped when its guard goes away, or at the end of the
+# test however it ends; only the process that started one may stop it (a
+# forked child going away must not).
+use strict;
+use warnings;
+use Exporter 'import';
+use POSIX ();
+use Scalar::Util qw(weaken);
+use Time::HiRes ();
+
+our @EXPORT_OK = qw(spawn);
+
+my %running; # pid -> guard (weak)
+
+$SIG{$_} //= sub { exit 1 } for qw(INT TERM HUP); # so that END runs
+END { $_->stop for grep { defined } values %running }
+
+# Runs @{cmd} with %{env} added and its output appended to `log`, and waits
+# up to 15 s until ready->() is true.  `grace`: seconds between SIGTERM and
+# SIGKILL when stopping (default 10).  Returns the guard.
+sub spawn {
+    my (%arg) = @_;
+    my $pid = fork // die "$arg{name}: fork: $!";
+    if (!$pid) {
+        open STDIN, '<', '/dev/null';
+        open STDOUT, '>>', $arg{log} or POSIX::_exit(126);
+        open STDERR, '>&', \*STDOUT or POSIX::_exit(126);
+        @ENV{ keys %{ $arg{env} // {} } } = values %{ $arg{env} // {} };
+        exec @{ $arg{cmd} } or POSIX::_exit(127);
+    }
+    my $guard = bless { pid => $pid, owner => $$, name => $arg{name}, log => $arg{log},
+                        grace => $arg{grace} // 10 }, __PACKAGE__;
+    $running{$pid} = $guard;
+    weaken $running{$pid};
+    my $deadline = Time::HiRes::time() + 15;
+    until ($arg{ready}->()) {
+        if (waitpid($pid, POSIX::WNOHANG()) == $pid || Time::HiRes::time() > $deadline) {
+            delete $guard->{pid} unless kill 0, $pid;
+            $guard->stop;
+            open my $fh, '<', $arg{log};
+            die "$arg{name} did not start; its log ($arg{log}):\n" . join('', <$fh> // ());
+        }
+        Time::HiRes::sleep(0.05);
+    }
+    return $guard;
+}
+
+sub log_file { $_[0]{log} }
+
+# Where it answers, when whoever started it said so.
+sub url { $_[0]{url} }
+
+# SIGTERM (or `signal`), then SIGKILL if it lingers past the grace period.
+sub stop {
+    my ($self, $signal) = @_;
+    my $pid = $self->{pid};
+    return unless $pid && $$ == $self->{owner};
+    local ($?, $!);
+    kill $signal // 'TERM', $pid;
+    my $deadline = Time::HiRes::time() + $self->{grace};
+    while (waitpid($pid, POSIX::WNOHANG()) == 0) {
+        if (Time::HiRes::time() > $deadline) {
+            kill 'KILL', $pid;
+            waitpid $pid, 0;
+            last;
+        }
+        Time::HiRes::sleep(0.02);
+    }
+    delete $running{$pid};
+    delete $self->{pid};
+}
+
+# A crash, not a shutdown.
+sub kill_now { $_[0]->stop('KILL') }
+
+sub DESTROY { $_[0]->stop }
+
+1;
