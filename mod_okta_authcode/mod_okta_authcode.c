@@ -243,7 +243,7 @@ static int post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, s
     if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG) {
         return OK; /* the first, dry configuration pass */
     }
-    if ((rv = okta_config_check(pconf, s)) != OK) {
+    if ((rv = okta_config_check(s)) != OK) {
         return rv;
     }
     if (okta_http_global_init() != APR_SUCCESS) {

@@ -87,7 +87,7 @@ void *okta_merge_server_conf(apr_pool_t *p, void *base, void *add);
 void *okta_create_dir_conf(apr_pool_t *p, char *dir);
 void *okta_merge_dir_conf(apr_pool_t *p, void *base, void *add);
 /** Post-config checks: every server that uses the module is complete. */
-int okta_config_check(apr_pool_t *p, server_rec *s);
+int okta_config_check(server_rec *s);
 okta_server_conf_t *okta_server_conf(const request_rec *r);
 
 /* mod_okta_store.c: the session cache (socache) */

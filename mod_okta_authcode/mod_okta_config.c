@@ -124,7 +124,7 @@ static void apply_defaults(okta_server_conf_t *sc)
     sc->trust_forwarded_proto = INT_OR(sc->trust_forwarded_proto, 0);
 }
 
-int okta_config_check(apr_pool_t *p, server_rec *s)
+int okta_config_check(server_rec *s)
 {
     for (; s; s = s->next) {
         okta_server_conf_t *sc = ap_get_module_config(s->module_config, &okta_authcode_module);
@@ -149,7 +149,6 @@ int okta_config_check(apr_pool_t *p, server_rec *s)
             return HTTP_INTERNAL_SERVER_ERROR;
         }
     }
-    (void)p;
     return OK;
 }
 

@@ -64,6 +64,13 @@ static apr_int64_t session_end(const okta_server_conf_t *sc, const okta_session_
     return by_age < by_idleness ? by_age : by_idleness;
 }
 
+/* How long the cache keeps a record: a little past whichever limit comes
+ * first, so the request that finds the session ended can say why. */
+static apr_time_t cache_expiry(const okta_server_conf_t *sc, const okta_session_t *s)
+{
+    return apr_time_from_sec(session_end(sc, s) + SESSION_END_GRACE);
+}
+
 apr_status_t okta_session_save(request_rec *r, const char *id, const okta_session_t *s)
 {
     okta_server_conf_t *sc = okta_server_conf(r);
@@ -74,10 +81,7 @@ apr_status_t okta_session_save(request_rec *r, const char *id, const okta_sessio
     if (rv != APR_SUCCESS) {
         return rv;
     }
-    /* The cache keeps the entry a little past whichever limit comes first,
-     * so the request that finds it ended can say why. */
-    return okta_store_put(r, SESSION_KIND, id, record, len,
-                          apr_time_from_sec(session_end(sc, s) + SESSION_END_GRACE));
+    return okta_store_put(r, SESSION_KIND, id, record, len, cache_expiry(sc, s));
 }
 
 /* What a request changes in a stored session: its activity time, or its
@@ -109,7 +113,7 @@ static apr_status_t apply_change(request_rec *r, unsigned char *data, apr_size_t
         s.refresh_sent_at = change->tokens->refresh_sent_at;
         s.id_token = change->tokens->id_token;
     }
-    *expiry = apr_time_from_sec(session_end(okta_server_conf(r), &s) + SESSION_END_GRACE);
+    *expiry = cache_expiry(okta_server_conf(r), &s);
     return okta_session_encode(out, outlen, r->pool, &s);
 }
 

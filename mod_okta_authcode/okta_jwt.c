@@ -16,20 +16,23 @@ typedef struct {
     const char *kty;
     const char *digest;
     int pss;
-    int ec_size; /* bytes of r (and of s) for ECDSA */
-    const char *curve;
+    /* ECDSA only: */
+    int ec_size; /* bytes of r (and of s) */
+    int ec_bits; /* size of the curve */
+    const char *curve; /* JWK "crv" */
+    const char *group; /* OpenSSL's name of that curve */
 } alg_info_t;
 
 static const alg_info_t algs[OKTA_ALG_COUNT] = {
-    [OKTA_ALG_RS256] = { "RS256", "RSA", "SHA256", 0, 0, NULL },
-    [OKTA_ALG_RS384] = { "RS384", "RSA", "SHA384", 0, 0, NULL },
-    [OKTA_ALG_RS512] = { "RS512", "RSA", "SHA512", 0, 0, NULL },
-    [OKTA_ALG_PS256] = { "PS256", "RSA", "SHA256", 1, 0, NULL },
-    [OKTA_ALG_PS384] = { "PS384", "RSA", "SHA384", 1, 0, NULL },
-    [OKTA_ALG_PS512] = { "PS512", "RSA", "SHA512", 1, 0, NULL },
-    [OKTA_ALG_ES256] = { "ES256", "EC", "SHA256", 0, 32, "P-256" },
-    [OKTA_ALG_ES384] = { "ES384", "EC", "SHA384", 0, 48, "P-384" },
-    [OKTA_ALG_ES512] = { "ES512", "EC", "SHA512", 0, 66, "P-521" },
+    [OKTA_ALG_RS256] = { "RS256", "RSA", "SHA256", 0, 0, 0, NULL, NULL },
+    [OKTA_ALG_RS384] = { "RS384", "RSA", "SHA384", 0, 0, 0, NULL, NULL },
+    [OKTA_ALG_RS512] = { "RS512", "RSA", "SHA512", 0, 0, 0, NULL, NULL },
+    [OKTA_ALG_PS256] = { "PS256", "RSA", "SHA256", 1, 0, 0, NULL, NULL },
+    [OKTA_ALG_PS384] = { "PS384", "RSA", "SHA384", 1, 0, 0, NULL, NULL },
+    [OKTA_ALG_PS512] = { "PS512", "RSA", "SHA512", 1, 0, 0, NULL, NULL },
+    [OKTA_ALG_ES256] = { "ES256", "EC", "SHA256", 0, 32, 256, "P-256", "prime256v1" },
+    [OKTA_ALG_ES384] = { "ES384", "EC", "SHA384", 0, 48, 384, "P-384", "secp384r1" },
+    [OKTA_ALG_ES512] = { "ES512", "EC", "SHA512", 0, 66, 521, "P-521", "secp521r1" },
 };
 
 int okta_alg_from_name(const char *name)
@@ -108,15 +111,14 @@ static EVP_PKEY *rsa_key(apr_pool_t *p, const json_t *jwk)
     return pkey;
 }
 
-static const char *ec_group_name(const char *crv, int *size)
+/* The ECDSA algorithm whose curve a JWK names, or NULL. */
+static const alg_info_t *ec_alg_of_curve(const char *crv)
 {
     int i;
 
     for (i = OKTA_ALG_ES256; i <= OKTA_ALG_ES512; i++) {
         if (crv && strcmp(crv, algs[i].curve) == 0) {
-            *size = algs[i].ec_size;
-            return i == OKTA_ALG_ES256 ? "prime256v1" : i == OKTA_ALG_ES384 ? "secp384r1"
-                                                                          : "secp521r1";
+            return &algs[i];
         }
     }
     return NULL;
@@ -124,15 +126,15 @@ static const char *ec_group_name(const char *crv, int *size)
 
 static EVP_PKEY *ec_key(apr_pool_t *p, const json_t *jwk)
 {
-    int size = 0;
-    const char *group = ec_group_name(json_str(jwk, "crv"), &size);
+    const alg_info_t *alg = ec_alg_of_curve(json_str(jwk, "crv"));
+    int size = alg ? alg->ec_size : 0;
     const char *xs = json_str(jwk, "x"), *ys = json_str(jwk, "y");
     unsigned char *x, *y, *point;
     apr_size_t xlen, ylen;
     OSSL_PARAM_BLD *bld;
     EVP_PKEY *pkey = NULL;
 
-    if (!group || !xs || !ys || okta_b64url_decode(&x, &xlen, p, xs, strlen(xs)) != APR_SUCCESS
+    if (!alg || !xs || !ys || okta_b64url_decode(&x, &xlen, p, xs, strlen(xs)) != APR_SUCCESS
         || okta_b64url_decode(&y, &ylen, p, ys, strlen(ys)) != APR_SUCCESS
         || xlen != (apr_size_t)size || ylen != (apr_size_t)size) {
         return NULL;
@@ -143,7 +145,8 @@ static EVP_PKEY *ec_key(apr_pool_t *p, const json_t *jwk)
     memcpy(point + 1, x, size);
     memcpy(point + 1 + size, y, size);
     bld = OSSL_PARAM_BLD_new();
-    if (bld && OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, group, 0)
+    if (bld && OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME,
+                                                   alg->group, 0)
         && OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, point, 1 + 2 * size)) {
         pkey = pkey_from_params("EC", bld);
     }
@@ -299,9 +302,7 @@ static int verify_with_key(const okta_jwt_t *jwt, const alg_info_t *alg, EVP_PKE
 static int key_fits(const okta_jwk_t *key, int alg)
 {
     return strcmp(key->kty, algs[alg].kty) == 0 && (key->alg < 0 || key->alg == alg)
-           && (!algs[alg].ec_size || EVP_PKEY_get_bits(key->pkey) == (alg == OKTA_ALG_ES512
-                                                                          ? 521
-                                                                          : algs[alg].ec_size * 8));
+           && (!algs[alg].ec_bits || EVP_PKEY_get_bits(key->pkey) == algs[alg].ec_bits);
 }
 
 okta_jwt_result_t okta_jwt_verify(const okta_jwt_t *jwt, const okta_jwks_t *jwks,

@@ -74,6 +74,8 @@ const MODES = new Set([
   'token_error_invalid_client',
   'token_error_500',
   'token_huge',
+  'no_id_token',
+  'huge_claims',
   'token_hang',
   'refresh_invalid_grant',
   'refresh_lose_answer',
@@ -198,6 +200,10 @@ function idTokenFor(grant, currentMode) {
       break;
     case 'missing_sub':
       delete payload.sub;
+      break;
+    case 'huge_claims':
+      // a groups claim of about 40 KB: a valid token whose session is too big to keep
+      payload.groups = Array.from({ length: 2000 }, (_, i) => `group-${String(i).padStart(12, '0')}`);
       break;
     case 'azp_wrong':
       payload.azp = 'someone-else';
@@ -391,7 +397,7 @@ function mintTokens(grant, family) {
     token_type: 'Bearer',
     expires_in: ACCESS_TOKEN_TTL,
     scope: grant.scope,
-    id_token: idTokenFor(grant, mode),
+    id_token: mode === 'no_id_token' ? undefined : idTokenFor(grant, mode),
     refresh_token: refreshToken,
   };
 }

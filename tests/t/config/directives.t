@@ -27,7 +27,7 @@ my @cases = (
     [ 'OktaHTTPTimeout soon', qr/OktaHTTPTimeout: 'soon' is not a number of seconds/, 'non-numeric timeout refused' ],
 );
 
-plan tests => 2 * @cases + 4;
+plan tests => 2 * @cases + 8;
 
 my $vars = Apache::Test::config()->{vars};
 my $httpd = $vars->{httpd};
@@ -84,6 +84,30 @@ OktaCryptoPassphrase 0123456789abcdef0123
 CONF
 is $status, 0, 'a complete configuration passes apache2 -t';
 like $out, qr/Syntax OK/, 'Syntax OK';
+
+# What only a starting server checks (post-config): a virtual host with
+# OktaIssuer but no client or secret.  apache2 -X stays in the foreground,
+# so its exit status is the start's.
+sub start_fails {
+    my ($extra) = @_;
+    configtest($extra);
+    unlink "$dir/error_log";
+    system("timeout 20 '$httpd' -X -f '$dir/httpd.conf' > /dev/null 2>&1");
+    my $status = $? >> 8;
+    open my $log, '<', "$dir/error_log" or return ($status, '');
+    local $/;
+    return ($status, <$log>);
+}
+my $partial = <<'CONF';
+OktaIssuer https://idp.example.com/oauth2/default
+OktaCryptoPassphrase 0123456789abcdef0123
+CONF
+($status, $out) = start_fails("$partial\nOktaClientSecret secret\n");
+ok $status != 0 && $status != 124, 'no OktaClientID: apache2 does not start';
+like $out, qr/OKTA00001: .*OktaIssuer is set but OktaClientID is missing/, 'no OktaClientID: OKTA00001';
+($status, $out) = start_fails("$partial\nOktaClientID client\n");
+ok $status != 0 && $status != 124, 'no OktaClientSecret: apache2 does not start';
+like $out, qr/OKTA00002: OktaClientSecret is missing for client client/, 'no OktaClientSecret: OKTA00002';
 
 # The file a2enmod enables loads the module.
 my $load = "$vars->{top_dir}/../conf-examples/okta_authcode.load";

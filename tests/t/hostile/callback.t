@@ -16,7 +16,7 @@ use URI::QueryParam;
 use Okta::Test qw(new_browser server_url sign_in app_env fake_mode fake_requests
                   fake_requests_for error_log_mark error_log_since set_cookie start_sign_in);
 
-plan tests => 84;
+plan tests => 91;
 
 my $base = server_url('okta_fake');
 my $authorize = $ENV{OKTA_FAKE_BASE} . '/good/authorize';
@@ -158,6 +158,30 @@ $res = $ua->get($callback);
 is $res->code, 502, 'oversized token answer: 502';
 like error_log_since($mark), qr/OKTA00020: .*larger than 262144 bytes/, 'oversized token answer: OKTA00020 says so';
 is set_cookie($res, 'okta_session'), '', 'oversized token answer: no session';
+
+# A token response without an ID token (no "openid" scope) signs nobody in.
+fake_mode('no_id_token');
+$ua = new_browser();
+$callback = start_sign_in($ua, "$base/app/noid");
+$mark = error_log_mark();
+$res = $ua->get($callback);
+is $res->code, 502, 'no id_token: 502';
+like $res->decoded_content, qr/OktaScope must include openid/, 'no id_token: the page names OktaScope';
+like error_log_since($mark), qr/OKTA00023: the token response has no id_token/, 'no id_token: OKTA00023';
+is set_cookie($res, 'okta_session'), '', 'no id_token: no session';
+
+# A valid sign-in whose session is too big for the cache (a huge groups
+# claim) is refused with a clear page, not half kept.
+fake_mode('huge_claims');
+$ua = new_browser();
+$callback = start_sign_in($ua, "$base/app/huge-claims");
+$mark = error_log_mark();
+$res = $ua->get($callback);
+is $res->code, 503, 'oversized session: 503';
+like error_log_since($mark), qr/OKTA00007: session record of \d+ bytes is larger than the 32768/,
+    'oversized session: OKTA00007 says how big';
+is set_cookie($res, 'okta_session'), '', 'oversized session: no session';
+fake_mode('normal');
 
 fake_mode('token_hang');
 $ua = new_browser();
