@@ -9,7 +9,8 @@ use File::Temp qw(tempdir);
 use LWP::UserAgent;
 use Okta::Test qw(new_browser follow_to_callback);
 
-our @EXPORT_OK = qw(scratch_dir start_provider start_httpd session_cookie wrk print_table);
+our @EXPORT_OK = qw(scratch_dir start_provider httpd_conf start_httpd start_httpd_single
+                    session_cookie wrk print_table);
 
 my $modules = '/usr/lib/apache2/modules';
 my @cleanups;
@@ -48,8 +49,8 @@ sub start_provider {
     die "the provider did not start (see $dir/op.log)\n";
 }
 
-# apache2 with the common modules and `$body`, as a daemon until the end.
-sub start_httpd {
+# The config file of an apache2 with the common modules and `$body`.
+sub httpd_conf {
     my ($dir, $name, $body) = @_;
     my $conf = "$dir/$name.conf";
     open my $fh, '>', $conf or die $!;
@@ -79,9 +80,26 @@ Alias /protected "$dir/htdocs"
 $body
 CONF
     close $fh;
+    return $conf;
+}
+
+# apache2 from httpd_conf(), as a daemon until the end.
+sub start_httpd {
+    my ($dir, $name, $body) = @_;
+    my $conf = httpd_conf($dir, $name, $body);
     system('/usr/sbin/apache2', '-f', $conf, '-k', 'start') == 0 or die "apache2 $name failed\n";
     push @cleanups, sub { system("/usr/sbin/apache2 -f '$conf' -k stop 2>/dev/null") };
     sleep 1;
+}
+
+# apache2 -X (one process, in the foreground) from httpd_conf(), under the
+# command `@wrapper` (valgrind, say); returns its pid.
+sub start_httpd_single {
+    my ($conf, @wrapper) = @_;
+    my $pid = fork // die $!;
+    exec @wrapper, '/usr/sbin/apache2', '-f', $conf, '-X' or die $! if !$pid;
+    push @cleanups, sub { kill 'TERM', $pid; waitpid $pid, 0 };
+    return $pid;
 }
 BEGIN { $ENV{BENCH_LOGLEVEL} //= 'warn' }
 
