@@ -308,8 +308,7 @@ static const char *set_passphrase(cmd_parms *cmd, void *dummy, const char *arg)
         return "OktaCryptoPassphrase: use at least 16 characters (32 random ones are best)";
     }
     sc->passphrase = arg;
-    sc->keys = apr_palloc(cmd->pool, sizeof(*sc->keys));
-    if (okta_keys_derive(sc->keys, arg) != APR_SUCCESS) {
+    if (!(sc->keys = okta_keys_derive(cmd->pool, arg))) {
         return "OktaCryptoPassphrase: key derivation failed (OpenSSL)";
     }
     return NULL;

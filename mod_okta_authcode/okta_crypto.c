@@ -1,6 +1,6 @@
 #include <string.h>
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/kdf.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
@@ -12,10 +12,9 @@
 #define GCM_TAG_LEN 16
 
 /* Fetched once, when the first keys are derived (at configuration time,
- * before any thread starts): looking algorithms up on every call is most
- * of what a session lookup costs in OpenSSL 3. */
-static EVP_MD *sha256;
+ * before any thread starts), for the templates in okta_keys_t. */
 static EVP_CIPHER *aes_gcm;
+static EVP_MAC *hmac;
 
 static apr_status_t hkdf(unsigned char *out, apr_size_t outlen, const char *secret,
                          const char *info)
@@ -34,21 +33,50 @@ static apr_status_t hkdf(unsigned char *out, apr_size_t outlen, const char *secr
     return ok ? APR_SUCCESS : APR_EGENERAL;
 }
 
-apr_status_t okta_keys_derive(okta_keys_t *keys, const char *passphrase)
+static apr_status_t free_templates(void *data)
 {
-    apr_status_t rv;
+    okta_keys_t *keys = data;
 
-    if (!sha256 && !(sha256 = EVP_MD_fetch(NULL, "SHA256", NULL))) {
+    EVP_CIPHER_CTX_free(keys->seal_template);
+    EVP_MAC_CTX_free(keys->index_template);
+    return APR_SUCCESS;
+}
+
+static apr_status_t prepare_templates(okta_keys_t *keys)
+{
+    OSSL_PARAM digest[] = {
+        OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, "SHA256", 0),
+        OSSL_PARAM_construct_end()
+    };
+
+    keys->seal_template = EVP_CIPHER_CTX_new();
+    keys->index_template = EVP_MAC_CTX_new(hmac);
+    if (!keys->seal_template || !keys->index_template
+        || EVP_EncryptInit_ex2(keys->seal_template, aes_gcm, keys->seal, NULL, NULL) != 1
+        || EVP_MAC_init(keys->index_template, keys->index, sizeof(keys->index), digest) != 1) {
         return APR_EGENERAL;
     }
+    return APR_SUCCESS;
+}
+
+okta_keys_t *okta_keys_derive(apr_pool_t *p, const char *passphrase)
+{
+    okta_keys_t *keys = apr_pcalloc(p, sizeof(*keys));
+
     if (!aes_gcm && !(aes_gcm = EVP_CIPHER_fetch(NULL, "AES-256-GCM", NULL))) {
-        return APR_EGENERAL;
+        return NULL;
     }
-    rv = hkdf(keys->seal, sizeof(keys->seal), passphrase, "okta-authcode seal v1");
-    if (rv == APR_SUCCESS) {
-        rv = hkdf(keys->index, sizeof(keys->index), passphrase, "okta-authcode index v1");
+    if (!hmac && !(hmac = EVP_MAC_fetch(NULL, "HMAC", NULL))) {
+        return NULL;
     }
-    return rv;
+    apr_pool_cleanup_register(p, keys, free_templates, apr_pool_cleanup_null);
+    if (hkdf(keys->seal, sizeof(keys->seal), passphrase, "okta-authcode seal v1") != APR_SUCCESS
+        || hkdf(keys->index, sizeof(keys->index), passphrase, "okta-authcode index v1")
+               != APR_SUCCESS
+        || prepare_templates(keys) != APR_SUCCESS) {
+        return NULL;
+    }
+    return keys;
 }
 
 apr_status_t okta_random_bytes(unsigned char *buf, apr_size_t len)
@@ -82,20 +110,38 @@ char *okta_pkce_challenge(apr_pool_t *p, const char *verifier)
 apr_status_t okta_cache_key(unsigned char out[OKTA_CACHE_KEY_LEN], const okta_keys_t *keys,
                             const char *kind, const char *id)
 {
-    unsigned char msg[OKTA_CACHE_ID_MAX + 32];
-    apr_size_t klen = strlen(kind), ilen = strlen(id);
-    unsigned int len = OKTA_CACHE_KEY_LEN;
+    static const unsigned char separator = 0;
+    apr_size_t klen = strlen(kind), ilen = strlen(id), len;
+    EVP_MAC_CTX *ctx;
+    int ok;
 
     if (klen >= 32 || ilen > OKTA_CACHE_ID_MAX) {
         return APR_EINVAL;
     }
-    /* kind and id are separated by a NUL, so ("a","bc") != ("ab","c") */
-    memcpy(msg, kind, klen + 1);
-    memcpy(msg + klen + 1, id, ilen);
-    if (!HMAC(sha256, keys->index, sizeof(keys->index), msg, klen + 1 + ilen, out, &len)) {
+    if (!(ctx = EVP_MAC_CTX_dup(keys->index_template))) {
         return APR_EGENERAL;
     }
-    return APR_SUCCESS;
+    /* kind and id are separated by a NUL, so ("a","bc") != ("ab","c") */
+    ok = EVP_MAC_update(ctx, (const unsigned char *)kind, klen) == 1
+         && EVP_MAC_update(ctx, &separator, 1) == 1
+         && EVP_MAC_update(ctx, (const unsigned char *)id, ilen) == 1
+         && EVP_MAC_final(ctx, out, &len, OKTA_CACHE_KEY_LEN) == 1 && len == OKTA_CACHE_KEY_LEN;
+    EVP_MAC_CTX_free(ctx);
+    return ok ? APR_SUCCESS : APR_EGENERAL;
+}
+
+/* A context keyed for sealing, to be set up with an IV: encrypting (1) or
+ * decrypting (0).  NULL if OpenSSL fails. */
+static EVP_CIPHER_CTX *keyed_cipher(const okta_keys_t *keys, const unsigned char *iv, int enc)
+{
+    EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+
+    if (ctx && EVP_CIPHER_CTX_copy(ctx, keys->seal_template) == 1
+        && EVP_CipherInit_ex2(ctx, NULL, NULL, iv, enc, NULL) == 1) {
+        return ctx;
+    }
+    EVP_CIPHER_CTX_free(ctx);
+    return NULL;
 }
 
 apr_status_t okta_seal(unsigned char **out, apr_size_t *outlen, apr_pool_t *p,
@@ -106,11 +152,11 @@ apr_status_t okta_seal(unsigned char **out, apr_size_t *outlen, apr_pool_t *p,
     EVP_CIPHER_CTX *ctx;
     int len, ok;
 
-    if (okta_random_bytes(buf, GCM_IV_LEN) != APR_SUCCESS || !(ctx = EVP_CIPHER_CTX_new())) {
+    if (okta_random_bytes(buf, GCM_IV_LEN) != APR_SUCCESS
+        || !(ctx = keyed_cipher(keys, buf, 1))) {
         return APR_EGENERAL;
     }
-    ok = EVP_EncryptInit_ex(ctx, aes_gcm, NULL, keys->seal, buf) == 1
-         && EVP_EncryptUpdate(ctx, NULL, &len, aad, (int)aadlen) == 1
+    ok = EVP_EncryptUpdate(ctx, NULL, &len, aad, (int)aadlen) == 1
          && EVP_EncryptUpdate(ctx, buf + GCM_IV_LEN, &len, in, (int)inlen) == 1
          && EVP_EncryptFinal_ex(ctx, buf + GCM_IV_LEN + len, &len) == 1
          && EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, GCM_TAG_LEN,
@@ -132,12 +178,11 @@ apr_status_t okta_open(unsigned char **plain, apr_size_t *plainlen, const okta_k
     apr_size_t clen;
     int outl, ok;
 
-    if (len < OKTA_SEAL_OVERHEAD || !(ctx = EVP_CIPHER_CTX_new())) {
+    if (len < OKTA_SEAL_OVERHEAD || !(ctx = keyed_cipher(keys, buf, 0))) {
         return APR_EINVAL;
     }
     clen = len - OKTA_SEAL_OVERHEAD;
-    ok = EVP_DecryptInit_ex(ctx, aes_gcm, NULL, keys->seal, buf) == 1
-         && EVP_DecryptUpdate(ctx, NULL, &outl, aad, (int)aadlen) == 1
+    ok = EVP_DecryptUpdate(ctx, NULL, &outl, aad, (int)aadlen) == 1
          && EVP_DecryptUpdate(ctx, buf + GCM_IV_LEN, &outl, buf + GCM_IV_LEN, (int)clen) == 1
          && EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, GCM_TAG_LEN,
                                 buf + GCM_IV_LEN + clen) == 1

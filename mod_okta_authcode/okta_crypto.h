@@ -8,6 +8,7 @@
 #define OKTA_CRYPTO_H
 
 #include <apr_pools.h>
+#include <openssl/types.h>
 
 #define OKTA_SEAL_OVERHEAD (12 + 16) /* IV + GCM tag */
 #define OKTA_CACHE_KEY_LEN 32
@@ -16,12 +17,18 @@
 typedef struct okta_keys_t {
     unsigned char seal[32]; /* AES-256-GCM key for cache entries */
     unsigned char index[32]; /* HMAC-SHA256 key for cache keys */
+    /* Contexts keyed once, copied per use: keying (AES key schedule, HMAC
+     * pads) and algorithm look-ups are most of what OpenSSL 3 spends on a
+     * session lookup. */
+    EVP_CIPHER_CTX *seal_template;
+    EVP_MAC_CTX *index_template;
 } okta_keys_t;
 
-/** Derives both keys from the passphrase with HKDF-SHA256.  The first
+/** Derives both keys from the passphrase with HKDF-SHA256 and prepares the
+ * contexts; all live as long as `p`.  NULL if OpenSSL fails.  The first
  * call also readies the algorithms the other functions use: call it before
  * any of them, and before threads start. */
-apr_status_t okta_keys_derive(okta_keys_t *keys, const char *passphrase);
+okta_keys_t *okta_keys_derive(apr_pool_t *p, const char *passphrase);
 
 /** Fills buf from the OS CSPRNG (via OpenSSL).  Fails only if it cannot. */
 apr_status_t okta_random_bytes(unsigned char *buf, apr_size_t len);

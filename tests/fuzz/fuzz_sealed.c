@@ -7,17 +7,16 @@
 #include "fuzz_common.h"
 #include "okta_crypto.h"
 
-static okta_keys_t keys;
+static okta_keys_t *keys;
 static unsigned char aad[OKTA_CACHE_KEY_LEN], other_aad[OKTA_CACHE_KEY_LEN];
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    fuzz_root_pool();
-    if (okta_keys_derive(&keys, "fuzzing passphrase, not a secret") != APR_SUCCESS
-        || okta_cache_key(aad, &keys, "session", "fuzz-session-id") != APR_SUCCESS
-        || okta_cache_key(other_aad, &keys, "login", "fuzz-session-id") != APR_SUCCESS) {
+    if (!(keys = okta_keys_derive(fuzz_root_pool(), "fuzzing passphrase, not a secret"))
+        || okta_cache_key(aad, keys, "session", "fuzz-session-id") != APR_SUCCESS
+        || okta_cache_key(other_aad, keys, "login", "fuzz-session-id") != APR_SUCCESS) {
         fprintf(stderr, "fuzz_sealed: cannot derive the fixed keys\n");
         abort();
     }
@@ -34,18 +33,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *id;
 
     /* Not sealed by us: must not open. */
-    FUZZ_INVARIANT(okta_open(&plain, &plain_len, &keys, aad, sizeof(aad), buf, size)
+    FUZZ_INVARIANT(okta_open(&plain, &plain_len, keys, aad, sizeof(aad), buf, size)
                    == APR_EINVAL);
     free(buf);
 
     /* Round trip. */
-    FUZZ_INVARIANT(okta_seal(&sealed, &sealed_len, p, &keys, aad, sizeof(aad), data, size)
+    FUZZ_INVARIANT(okta_seal(&sealed, &sealed_len, p, keys, aad, sizeof(aad), data, size)
                    == APR_SUCCESS);
     FUZZ_INVARIANT(sealed_len == size + OKTA_SEAL_OVERHEAD);
     copy = malloc(sealed_len);
     FUZZ_INVARIANT(copy != NULL);
     memcpy(copy, sealed, sealed_len);
-    FUZZ_INVARIANT(okta_open(&plain, &plain_len, &keys, aad, sizeof(aad), copy, sealed_len)
+    FUZZ_INVARIANT(okta_open(&plain, &plain_len, keys, aad, sizeof(aad), copy, sealed_len)
                    == APR_SUCCESS);
     FUZZ_INVARIANT(plain_len == size && plain >= copy && plain + plain_len <= copy + sealed_len);
     FUZZ_INVARIANT(size == 0 || memcmp(plain, data, size) == 0);
@@ -56,19 +55,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     memcpy(copy, sealed, sealed_len);
     copy[(flip / 8) % sealed_len] ^= (unsigned char)(1u << (flip % 8));
-    FUZZ_INVARIANT(okta_open(&plain, &plain_len, &keys, aad, sizeof(aad), copy, sealed_len)
+    FUZZ_INVARIANT(okta_open(&plain, &plain_len, keys, aad, sizeof(aad), copy, sealed_len)
                    == APR_EINVAL);
 
     /* Moved to another cache key. */
     memcpy(copy, sealed, sealed_len);
-    FUZZ_INVARIANT(okta_open(&plain, &plain_len, &keys, other_aad, sizeof(other_aad), copy,
+    FUZZ_INVARIANT(okta_open(&plain, &plain_len, keys, other_aad, sizeof(other_aad), copy,
                              sealed_len)
                    == APR_EINVAL);
     free(copy);
 
     /* The input as a browser-chosen identifier. */
     id = fuzz_strndup(data, size);
-    if (okta_cache_key(key, &keys, "session", id) == APR_SUCCESS) {
+    if (okta_cache_key(key, keys, "session", id) == APR_SUCCESS) {
         FUZZ_INVARIANT(strlen(id) <= OKTA_CACHE_ID_MAX);
     }
     else {

@@ -14,34 +14,32 @@ static const unsigned char plaintext[] = "a session record, not secret in tests"
 
 START_TEST(keys_derive_is_deterministic)
 {
-    okta_keys_t a, b;
+    okta_keys_t *a, *b;
 
-    memset(&a, 0x11, sizeof(a));
-    memset(&b, 0x22, sizeof(b));
-    ck_assert_int_eq(okta_keys_derive(&a, "correct horse battery staple"), APR_SUCCESS);
-    ck_assert_int_eq(okta_keys_derive(&b, "correct horse battery staple"), APR_SUCCESS);
-    ck_assert_mem_eq(a.seal, b.seal, sizeof(a.seal));
-    ck_assert_mem_eq(a.index, b.index, sizeof(a.index));
+    ck_assert_ptr_nonnull(a = okta_keys_derive(test_pool, "correct horse battery staple"));
+    ck_assert_ptr_nonnull(b = okta_keys_derive(test_pool, "correct horse battery staple"));
+    ck_assert_mem_eq(a->seal, b->seal, sizeof(a->seal));
+    ck_assert_mem_eq(a->index, b->index, sizeof(a->index));
 }
 END_TEST
 
 START_TEST(keys_derive_depends_on_passphrase)
 {
-    okta_keys_t a, b;
+    okta_keys_t *a, *b;
 
-    ck_assert_int_eq(okta_keys_derive(&a, "correct horse battery staple"), APR_SUCCESS);
-    ck_assert_int_eq(okta_keys_derive(&b, "correct horse battery stapler"), APR_SUCCESS);
-    ck_assert(memcmp(a.seal, b.seal, sizeof(a.seal)) != 0);
-    ck_assert(memcmp(a.index, b.index, sizeof(a.index)) != 0);
+    ck_assert_ptr_nonnull(a = okta_keys_derive(test_pool, "correct horse battery staple"));
+    ck_assert_ptr_nonnull(b = okta_keys_derive(test_pool, "correct horse battery stapler"));
+    ck_assert(memcmp(a->seal, b->seal, sizeof(a->seal)) != 0);
+    ck_assert(memcmp(a->index, b->index, sizeof(a->index)) != 0);
 }
 END_TEST
 
 START_TEST(keys_derive_gives_distinct_seal_and_index_keys)
 {
-    okta_keys_t k;
+    okta_keys_t *k;
 
-    ck_assert_int_eq(okta_keys_derive(&k, "passphrase"), APR_SUCCESS);
-    ck_assert(memcmp(k.seal, k.index, sizeof(k.seal)) != 0);
+    ck_assert_ptr_nonnull(k = okta_keys_derive(test_pool, "passphrase"));
+    ck_assert(memcmp(k->seal, k->index, sizeof(k->seal)) != 0);
 }
 END_TEST
 
@@ -110,11 +108,11 @@ END_TEST
 /* Seals `plaintext` under the key of `passphrase`, bound to `aad`. */
 static unsigned char *seal_sample(apr_size_t *len, const char *passphrase)
 {
-    okta_keys_t keys;
+    okta_keys_t *keys;
     unsigned char *sealed = NULL;
 
-    ck_assert_int_eq(okta_keys_derive(&keys, passphrase), APR_SUCCESS);
-    ck_assert_int_eq(okta_seal(&sealed, len, test_pool, &keys, aad, sizeof(aad),
+    ck_assert_ptr_nonnull(keys = okta_keys_derive(test_pool, passphrase));
+    ck_assert_int_eq(okta_seal(&sealed, len, test_pool, keys, aad, sizeof(aad),
                                plaintext, sizeof(plaintext)), APR_SUCCESS);
     ck_assert_ptr_nonnull(sealed);
     return sealed;
@@ -123,25 +121,25 @@ static unsigned char *seal_sample(apr_size_t *len, const char *passphrase)
 static apr_status_t open_sample(const char *passphrase, const unsigned char *with_aad,
                                 apr_size_t aadlen, unsigned char *buf, apr_size_t len)
 {
-    okta_keys_t keys;
+    okta_keys_t *keys;
     unsigned char *plain = NULL;
     apr_size_t plainlen = 0;
 
-    ck_assert_int_eq(okta_keys_derive(&keys, passphrase), APR_SUCCESS);
-    return okta_open(&plain, &plainlen, &keys, with_aad, aadlen, buf, len);
+    ck_assert_ptr_nonnull(keys = okta_keys_derive(test_pool, passphrase));
+    return okta_open(&plain, &plainlen, keys, with_aad, aadlen, buf, len);
 }
 
 START_TEST(seal_open_round_trip)
 {
-    okta_keys_t keys;
+    okta_keys_t *keys;
     apr_size_t len, plainlen;
     unsigned char *sealed = seal_sample(&len, "k");
     unsigned char *plain;
 
     ck_assert_uint_eq(len, sizeof(plaintext) + OKTA_SEAL_OVERHEAD);
     ck_assert(memmem(sealed, len, "session record", 14) == NULL);
-    ck_assert_int_eq(okta_keys_derive(&keys, "k"), APR_SUCCESS);
-    ck_assert_int_eq(okta_open(&plain, &plainlen, &keys, aad, sizeof(aad), sealed, len),
+    ck_assert_ptr_nonnull(keys = okta_keys_derive(test_pool, "k"));
+    ck_assert_int_eq(okta_open(&plain, &plainlen, keys, aad, sizeof(aad), sealed, len),
                      APR_SUCCESS);
     ck_assert_uint_eq(plainlen, sizeof(plaintext));
     ck_assert_mem_eq(plain, plaintext, plainlen);
@@ -150,15 +148,15 @@ END_TEST
 
 START_TEST(seal_open_empty_plaintext)
 {
-    okta_keys_t keys;
+    okta_keys_t *keys;
     unsigned char *sealed, *plain;
     apr_size_t len, plainlen = 99;
 
-    ck_assert_int_eq(okta_keys_derive(&keys, "k"), APR_SUCCESS);
-    ck_assert_int_eq(okta_seal(&sealed, &len, test_pool, &keys, aad, sizeof(aad),
+    ck_assert_ptr_nonnull(keys = okta_keys_derive(test_pool, "k"));
+    ck_assert_int_eq(okta_seal(&sealed, &len, test_pool, keys, aad, sizeof(aad),
                                (const unsigned char *)"", 0), APR_SUCCESS);
     ck_assert_uint_eq(len, OKTA_SEAL_OVERHEAD);
-    ck_assert_int_eq(okta_open(&plain, &plainlen, &keys, aad, sizeof(aad), sealed, len),
+    ck_assert_int_eq(okta_open(&plain, &plainlen, keys, aad, sizeof(aad), sealed, len),
                      APR_SUCCESS);
     ck_assert_uint_eq(plainlen, 0);
 }
@@ -248,13 +246,13 @@ END_TEST
 
 START_TEST(cache_key_is_hmac_of_kind_nul_id)
 {
-    okta_keys_t keys;
+    okta_keys_t *keys;
     unsigned char out[OKTA_CACHE_KEY_LEN], expected[32];
     unsigned int expected_len = 0;
 
-    ck_assert_int_eq(okta_keys_derive(&keys, "k"), APR_SUCCESS);
-    okta_cache_key(out, &keys, "session", "abc");
-    ck_assert_ptr_nonnull(HMAC(EVP_sha256(), keys.index, sizeof(keys.index),
+    ck_assert_ptr_nonnull(keys = okta_keys_derive(test_pool, "k"));
+    okta_cache_key(out, keys, "session", "abc");
+    ck_assert_ptr_nonnull(HMAC(EVP_sha256(), keys->index, sizeof(keys->index),
                                (const unsigned char *)"session\0abc", 11, expected,
                                &expected_len));
     ck_assert_uint_eq(expected_len, 32);
@@ -264,26 +262,26 @@ END_TEST
 
 START_TEST(cache_key_differs_by_kind_and_id)
 {
-    okta_keys_t keys, other;
+    okta_keys_t *keys, *other;
     unsigned char a[OKTA_CACHE_KEY_LEN], b[OKTA_CACHE_KEY_LEN];
 
-    ck_assert_int_eq(okta_keys_derive(&keys, "k"), APR_SUCCESS);
-    ck_assert_int_eq(okta_keys_derive(&other, "other"), APR_SUCCESS);
+    ck_assert_ptr_nonnull(keys = okta_keys_derive(test_pool, "k"));
+    ck_assert_ptr_nonnull(other = okta_keys_derive(test_pool, "other"));
 
-    okta_cache_key(a, &keys, "session", "abc");
-    okta_cache_key(b, &keys, "session", "abc");
+    okta_cache_key(a, keys, "session", "abc");
+    okta_cache_key(b, keys, "session", "abc");
     ck_assert_mem_eq(a, b, sizeof(a));
 
-    okta_cache_key(b, &keys, "login", "abc");
+    okta_cache_key(b, keys, "login", "abc");
     ck_assert(memcmp(a, b, sizeof(a)) != 0);
-    okta_cache_key(b, &keys, "session", "abd");
+    okta_cache_key(b, keys, "session", "abd");
     ck_assert(memcmp(a, b, sizeof(a)) != 0);
-    okta_cache_key(b, &other, "session", "abc");
+    okta_cache_key(b, other, "session", "abc");
     ck_assert(memcmp(a, b, sizeof(a)) != 0);
 
     /* the separator keeps kind and id apart */
-    okta_cache_key(a, &keys, "ab", "c");
-    okta_cache_key(b, &keys, "a", "bc");
+    okta_cache_key(a, keys, "ab", "c");
+    okta_cache_key(b, keys, "a", "bc");
     ck_assert(memcmp(a, b, sizeof(a)) != 0);
 }
 END_TEST
