@@ -17,7 +17,7 @@
 APLOG_USE_MODULE(okta_authcode);
 
 /* ... and every one carries a tag tests and operators can grep for.
- * Next free tag: OKTA00038 */
+ * Next free tag: OKTA00039 */
 #define OKTALOGNO(n) "OKTA" #n ": "
 
 #define OKTA_AUTH_TYPE "Okta"

@@ -14,6 +14,7 @@
 #include <util_mutex.h>
 
 #include "mod_okta_authcode.h"
+#include "okta_memo.h"
 
 #define STORE_MUTEX_TYPE "okta-authcode-cache"
 /* Every session lookup in shmcb takes the mutex: a futex-based one costs
@@ -38,6 +39,7 @@ static const ap_socache_provider_t *cache_provider;
 static ap_socache_instance_t *cache_instance;
 static apr_global_mutex_t *cache_mutex;
 static int lock_every_access; /* the provider is not multi-process safe */
+static okta_memo_t *memo; /* what this process opened last (okta_memo.h) */
 
 static const char *create_instance(apr_pool_t *pconf, apr_pool_t *ptemp, const char *spec)
 {
@@ -76,6 +78,7 @@ int okta_store_pre_config(apr_pool_t *pconf)
     cache_instance = NULL;
     cache_mutex = NULL;
     lock_every_access = 0;
+    memo = NULL;
     return ap_mutex_register(pconf, STORE_MUTEX_TYPE, NULL, STORE_MUTEX_DEFAULT, 0);
 }
 
@@ -136,6 +139,11 @@ int okta_store_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     apr_pool_cleanup_register(pconf, s, destroy_instance, apr_pool_cleanup_null);
+    if (!(memo = okta_memo_create(pconf))) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
+                     OKTALOGNO(00038) "cannot create the locks of the session memo");
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
     return OK;
 }
 
@@ -288,16 +296,19 @@ apr_status_t okta_store_put(request_rec *r, const char *kind, const char *id,
 /* With `take`, the entry is removed in the same critical section, so of
  * two requests racing for a one-shot entry only one gets it (where the
  * provider is locked; elsewhere the provider's refusal of a replayed code
- * is the second line). */
+ * is the second line).  Entries read without `take` (sessions, over and
+ * over) go through the memo. */
 static apr_status_t fetch(request_rec *r, const char *kind, const char *id,
                           unsigned char **data, apr_size_t *len, int take)
 {
+    const okta_keys_t *keys = okta_server_conf(r)->keys;
     unsigned char key[OKTA_CACHE_KEY_LEN];
-    unsigned char *buf;
+    unsigned char *buf, *sealed;
     unsigned int buflen;
     apr_status_t rv;
 
-    if ((rv = entry_key(key, r, kind, id)) != APR_SUCCESS) {
+    if ((take || !okta_memo_key(memo, keys, kind, id, key))
+        && (rv = entry_key(key, r, kind, id)) != APR_SUCCESS) {
         return rv == APR_EINVAL ? APR_NOTFOUND : rv;
     }
     buf = apr_palloc(r->pool, STORE_MAX_ENTRY);
@@ -311,7 +322,17 @@ static apr_status_t fetch(request_rec *r, const char *kind, const char *id,
         log_read_failure(r, rv);
         return rv;
     }
-    return open_entry(r, kind, key, buf, buflen, data, len);
+    if (take) {
+        return open_entry(r, kind, key, buf, buflen, data, len);
+    }
+    if (okta_memo_recall(memo, keys, kind, id, buf, buflen, data, len, r->pool)) {
+        return APR_SUCCESS;
+    }
+    sealed = apr_pmemdup(r->pool, buf, buflen); /* opening decrypts buf in place */
+    if ((rv = open_entry(r, kind, key, buf, buflen, data, len)) == APR_SUCCESS) {
+        okta_memo_remember(memo, keys, kind, id, key, sealed, buflen, *data, *len);
+    }
+    return rv;
 }
 
 apr_status_t okta_store_get(request_rec *r, const char *kind, const char *id,

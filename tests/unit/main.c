@@ -19,6 +19,7 @@ int main(void)
     suite = suite_create("okta_core");
     suite_add_tcase(suite, util_tcase());
     suite_add_tcase(suite, crypto_tcase());
+    suite_add_tcase(suite, memo_tcase());
     suite_add_tcase(suite, record_tcase());
     suite_add_tcase(suite, jwt_tcase());
     suite_add_tcase(suite, provider_tcase());

@@ -10,6 +10,7 @@
 /* One test case per area of the core. */
 TCase *util_tcase(void);
 TCase *crypto_tcase(void);
+TCase *memo_tcase(void);
 TCase *record_tcase(void);
 TCase *jwt_tcase(void);
 TCase *provider_tcase(void);

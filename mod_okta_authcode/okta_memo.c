@@ -1,0 +1,138 @@
+#include <stdlib.h>
+#include <string.h>
+#include <apr_hash.h>
+#include <apr_strings.h>
+#include <apr_thread_mutex.h>
+
+#include "okta_memo.h"
+#include "okta_util.h"
+
+#define KIND_MAX 31 /* as okta_cache_key allows */
+
+typedef struct {
+    apr_thread_mutex_t *lock;
+    const okta_keys_t *keys; /* NULL: the slot is empty */
+    char kind[KIND_MAX + 1];
+    char id[OKTA_CACHE_ID_MAX + 1];
+    unsigned char key[OKTA_CACHE_KEY_LEN];
+    unsigned char *bytes; /* malloc'd: the sealed bytes, then the plaintext */
+    apr_size_t capacity, sealed_len, plain_len;
+} memo_slot_t;
+
+struct okta_memo_t {
+    memo_slot_t slots[OKTA_MEMO_SLOTS];
+};
+
+static apr_status_t free_slots(void *data)
+{
+    okta_memo_t *memo = data;
+    int i;
+
+    for (i = 0; i < OKTA_MEMO_SLOTS; i++) {
+        free(memo->slots[i].bytes);
+    }
+    return APR_SUCCESS;
+}
+
+okta_memo_t *okta_memo_create(apr_pool_t *p)
+{
+    okta_memo_t *memo = apr_pcalloc(p, sizeof(*memo));
+    int i;
+
+    apr_pool_cleanup_register(p, memo, free_slots, apr_pool_cleanup_null);
+    for (i = 0; i < OKTA_MEMO_SLOTS; i++) {
+        if (apr_thread_mutex_create(&memo->slots[i].lock, APR_THREAD_MUTEX_DEFAULT, p)
+            != APR_SUCCESS) {
+            return NULL;
+        }
+    }
+    return memo;
+}
+
+/* The slot of an identifier, locked; NULL for names no slot can hold. */
+static memo_slot_t *lock_slot(okta_memo_t *memo, const char *kind, const char *id)
+{
+    apr_ssize_t len = (apr_ssize_t)strlen(id);
+    memo_slot_t *slot;
+
+    if (strlen(kind) > KIND_MAX || len > OKTA_CACHE_ID_MAX) {
+        return NULL;
+    }
+    slot = &memo->slots[apr_hashfunc_default(id, &len) % OKTA_MEMO_SLOTS];
+    apr_thread_mutex_lock(slot->lock);
+    return slot;
+}
+
+/* Whether a locked slot holds (keys, kind, id).  The id is a browser's
+ * secret, hence the constant-time comparison. */
+static int holds(const memo_slot_t *slot, const okta_keys_t *keys, const char *kind,
+                 const char *id)
+{
+    return slot->keys == keys && strcmp(slot->kind, kind) == 0 && okta_ct_streq(slot->id, id);
+}
+
+int okta_memo_key(okta_memo_t *memo, const okta_keys_t *keys, const char *kind, const char *id,
+                  unsigned char key[OKTA_CACHE_KEY_LEN])
+{
+    memo_slot_t *slot = lock_slot(memo, kind, id);
+    int found;
+
+    if (!slot) {
+        return 0;
+    }
+    if ((found = holds(slot, keys, kind, id))) {
+        memcpy(key, slot->key, OKTA_CACHE_KEY_LEN);
+    }
+    apr_thread_mutex_unlock(slot->lock);
+    return found;
+}
+
+int okta_memo_recall(okta_memo_t *memo, const okta_keys_t *keys, const char *kind,
+                     const char *id, const unsigned char *sealed, apr_size_t sealed_len,
+                     unsigned char **plain, apr_size_t *plain_len, apr_pool_t *p)
+{
+    memo_slot_t *slot = lock_slot(memo, kind, id);
+    int found;
+
+    if (!slot) {
+        return 0;
+    }
+    found = holds(slot, keys, kind, id) && slot->sealed_len == sealed_len
+            && memcmp(slot->bytes, sealed, sealed_len) == 0;
+    if (found) {
+        *plain = apr_pmemdup(p, slot->bytes + sealed_len, slot->plain_len);
+        *plain_len = slot->plain_len;
+    }
+    apr_thread_mutex_unlock(slot->lock);
+    return found;
+}
+
+void okta_memo_remember(okta_memo_t *memo, const okta_keys_t *keys, const char *kind,
+                        const char *id, const unsigned char key[OKTA_CACHE_KEY_LEN],
+                        const unsigned char *sealed, apr_size_t sealed_len,
+                        const unsigned char *plain, apr_size_t plain_len)
+{
+    apr_size_t need = sealed_len + plain_len;
+    memo_slot_t *slot;
+    unsigned char *bytes;
+
+    if (need > OKTA_MEMO_MAX_ENTRY || !(slot = lock_slot(memo, kind, id))) {
+        return;
+    }
+    slot->keys = NULL;
+    if (need > slot->capacity && (bytes = realloc(slot->bytes, need))) {
+        slot->bytes = bytes;
+        slot->capacity = need;
+    }
+    if (need <= slot->capacity) {
+        slot->keys = keys;
+        strcpy(slot->kind, kind);
+        strcpy(slot->id, id);
+        memcpy(slot->key, key, OKTA_CACHE_KEY_LEN);
+        memcpy(slot->bytes, sealed, sealed_len);
+        memcpy(slot->bytes + sealed_len, plain, plain_len);
+        slot->sealed_len = sealed_len;
+        slot->plain_len = plain_len;
+    }
+    apr_thread_mutex_unlock(slot->lock);
+}
