@@ -68,17 +68,22 @@ int okta_send_page(request_rec *r, const char *title, const char *text)
     return page(r, HTTP_OK, title, text, 1);
 }
 
+#define CLAIM_ENV_PREFIX "OKTA_"
+#define ACCESS_TOKEN_ENV "OKTA_ACCESS_TOKEN"
+#define ACCESS_TOKEN_HEADER "X-Okta-Access-Token"
+
 typedef struct {
     apr_pool_t *pool;
+    const char *prefix;
     apr_array_header_t *names; /* allocated only when there is one */
-} claim_headers_t;
+} prefixed_names_t;
 
-static int collect_claim_header(void *baton, const char *key, const char *value)
+static int collect_prefixed(void *baton, const char *key, const char *value)
 {
-    claim_headers_t *found = baton;
+    prefixed_names_t *found = baton;
 
     (void)value;
-    if (strncasecmp(key, CLAIM_HEADER_PREFIX, sizeof(CLAIM_HEADER_PREFIX) - 1) == 0) {
+    if (strncasecmp(key, found->prefix, strlen(found->prefix)) == 0) {
         if (!found->names) {
             found->names = apr_array_make(found->pool, 2, sizeof(const char *));
         }
@@ -87,21 +92,29 @@ static int collect_claim_header(void *baton, const char *key, const char *value)
     return 1;
 }
 
-/* A client must not be able to pose as the module to the application. */
-static void strip_client_claim_headers(request_rec *r)
+/* Removes every entry whose name starts with `prefix`, in one pass over
+ * the table (usually finding none). */
+static void remove_prefixed(apr_pool_t *p, apr_table_t *t, const char *prefix)
 {
-    claim_headers_t found = { r->pool, NULL };
+    prefixed_names_t found = { p, prefix, NULL };
     int i;
 
-    apr_table_do(collect_claim_header, &found, r->headers_in, NULL);
+    apr_table_do(collect_prefixed, &found, t, NULL);
     for (i = 0; found.names && i < found.names->nelts; i++) {
-        apr_table_unset(r->headers_in, APR_ARRAY_IDX(found.names, i, const char *));
+        apr_table_unset(t, APR_ARRAY_IDX(found.names, i, const char *));
     }
 }
 
-#define ACCESS_TOKEN_ENV "OKTA_ACCESS_TOKEN"
-#define ACCESS_TOKEN_HEADER "X-Okta-Access-Token"
+/* A client must not be able to pose as the module to the application:
+ * X-Okta-* request headers are the module's alone. */
+static void strip_client_claim_headers(request_rec *r)
+{
+    remove_prefixed(r->pool, r->headers_in, CLAIM_HEADER_PREFIX);
+}
 
+/* The OKTA_* variables and X-Okta-* headers are the module's alone: ones
+ * set before authentication (SetEnvIf, a client) are gone, so the claims
+ * are added without apr_table_setn's search for each name. */
 static void hand_session_to_application(request_rec *r, const okta_session_t *s)
 {
     okta_dir_conf_t *dc = ap_get_module_config(r->per_dir_config, &okta_authcode_module);
@@ -110,16 +123,17 @@ static void hand_session_to_application(request_rec *r, const okta_session_t *s)
     r->user = (char *)s->user;
     r->ap_auth_type = OKTA_AUTH_TYPE;
     if (dc->claim_env != 0) {
+        remove_prefixed(r->pool, r->subprocess_env, CLAIM_ENV_PREFIX);
         for (i = 0; i < s->nclaims; i++) {
-            apr_table_setn(r->subprocess_env, s->claims[i].env_name, s->claims[i].value);
+            apr_table_addn(r->subprocess_env, s->claims[i].env_name, s->claims[i].value);
         }
-        apr_table_setn(r->subprocess_env, ACCESS_TOKEN_ENV, s->access_token);
+        apr_table_addn(r->subprocess_env, ACCESS_TOKEN_ENV, s->access_token);
     }
     if (dc->claim_headers == 1) {
         for (i = 0; i < s->nclaims; i++) {
-            apr_table_setn(r->headers_in, s->claims[i].header_name, s->claims[i].value);
+            apr_table_addn(r->headers_in, s->claims[i].header_name, s->claims[i].value);
         }
-        apr_table_setn(r->headers_in, ACCESS_TOKEN_HEADER, s->access_token);
+        apr_table_addn(r->headers_in, ACCESS_TOKEN_HEADER, s->access_token);
     }
 }
 

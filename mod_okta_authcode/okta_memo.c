@@ -2,7 +2,7 @@
 #include <string.h>
 #include <apr_hash.h>
 #include <apr_strings.h>
-#include <apr_thread_mutex.h>
+#include <apr_thread_rwlock.h>
 
 #include "okta_memo.h"
 #include "okta_util.h"
@@ -10,7 +10,7 @@
 #define KIND_MAX 31 /* as okta_cache_key allows */
 
 typedef struct {
-    apr_thread_mutex_t *lock;
+    apr_thread_rwlock_t *lock; /* many requests read a slot at once */
     const okta_keys_t *keys; /* NULL: the slot is empty */
     char kind[KIND_MAX + 1];
     char id[OKTA_CACHE_ID_MAX + 1];
@@ -41,16 +41,16 @@ okta_memo_t *okta_memo_create(apr_pool_t *p)
 
     apr_pool_cleanup_register(p, memo, free_slots, apr_pool_cleanup_null);
     for (i = 0; i < OKTA_MEMO_SLOTS; i++) {
-        if (apr_thread_mutex_create(&memo->slots[i].lock, APR_THREAD_MUTEX_DEFAULT, p)
-            != APR_SUCCESS) {
+        if (apr_thread_rwlock_create(&memo->slots[i].lock, p) != APR_SUCCESS) {
             return NULL;
         }
     }
     return memo;
 }
 
-/* The slot of an identifier, locked; NULL for names no slot can hold. */
-static memo_slot_t *lock_slot(okta_memo_t *memo, const char *kind, const char *id)
+/* The slot of an identifier, locked for reading or writing; NULL for
+ * names no slot can hold. */
+static memo_slot_t *lock_slot(okta_memo_t *memo, const char *kind, const char *id, int write)
 {
     apr_ssize_t len = (apr_ssize_t)strlen(id);
     memo_slot_t *slot;
@@ -59,7 +59,12 @@ static memo_slot_t *lock_slot(okta_memo_t *memo, const char *kind, const char *i
         return NULL;
     }
     slot = &memo->slots[apr_hashfunc_default(id, &len) % OKTA_MEMO_SLOTS];
-    apr_thread_mutex_lock(slot->lock);
+    if (write) {
+        apr_thread_rwlock_wrlock(slot->lock);
+    }
+    else {
+        apr_thread_rwlock_rdlock(slot->lock);
+    }
     return slot;
 }
 
@@ -74,7 +79,7 @@ static int holds(const memo_slot_t *slot, const okta_keys_t *keys, const char *k
 int okta_memo_key(okta_memo_t *memo, const okta_keys_t *keys, const char *kind, const char *id,
                   unsigned char key[OKTA_CACHE_KEY_LEN])
 {
-    memo_slot_t *slot = lock_slot(memo, kind, id);
+    memo_slot_t *slot = lock_slot(memo, kind, id, 0);
     int found;
 
     if (!slot) {
@@ -83,7 +88,7 @@ int okta_memo_key(okta_memo_t *memo, const okta_keys_t *keys, const char *kind, 
     if ((found = holds(slot, keys, kind, id))) {
         memcpy(key, slot->key, OKTA_CACHE_KEY_LEN);
     }
-    apr_thread_mutex_unlock(slot->lock);
+    apr_thread_rwlock_unlock(slot->lock);
     return found;
 }
 
@@ -91,7 +96,7 @@ int okta_memo_recall(okta_memo_t *memo, const okta_keys_t *keys, const char *kin
                      const char *id, const unsigned char *sealed, apr_size_t sealed_len,
                      unsigned char **plain, apr_size_t *plain_len, apr_pool_t *p)
 {
-    memo_slot_t *slot = lock_slot(memo, kind, id);
+    memo_slot_t *slot = lock_slot(memo, kind, id, 0);
     int found;
 
     if (!slot) {
@@ -103,7 +108,7 @@ int okta_memo_recall(okta_memo_t *memo, const okta_keys_t *keys, const char *kin
         *plain = apr_pmemdup(p, slot->bytes + sealed_len, slot->plain_len);
         *plain_len = slot->plain_len;
     }
-    apr_thread_mutex_unlock(slot->lock);
+    apr_thread_rwlock_unlock(slot->lock);
     return found;
 }
 
@@ -116,7 +121,7 @@ void okta_memo_remember(okta_memo_t *memo, const okta_keys_t *keys, const char *
     memo_slot_t *slot;
     unsigned char *bytes;
 
-    if (need > OKTA_MEMO_MAX_ENTRY || !(slot = lock_slot(memo, kind, id))) {
+    if (need > OKTA_MEMO_MAX_ENTRY || !(slot = lock_slot(memo, kind, id, 1))) {
         return;
     }
     slot->keys = NULL;
@@ -134,5 +139,5 @@ void okta_memo_remember(okta_memo_t *memo, const okta_keys_t *keys, const char *
         slot->sealed_len = sealed_len;
         slot->plain_len = plain_len;
     }
-    apr_thread_mutex_unlock(slot->lock);
+    apr_thread_rwlock_unlock(slot->lock);
 }

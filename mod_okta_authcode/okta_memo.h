@@ -7,7 +7,7 @@
  * already known (equal bytes under the same key open to the same
  * plaintext).  The cache is still read every time and the memo is believed
  * only when the cache confirms it, so a change made by another process or
- * server is seen at once.  Thread-safe: every slot has its own lock. */
+ * server is seen at once.  Thread-safe: every slot has its own read-write lock. */
 #ifndef OKTA_MEMO_H
 #define OKTA_MEMO_H
 

@@ -8,7 +8,7 @@ use URI;
 use URI::QueryParam;
 use Okta::Test qw(new_browser server_url sign_in follow_to_callback app_env op_requests op_reset);
 
-plan tests => 37;
+plan tests => 39;
 
 my $base = server_url();
 my $op = $ENV{OKTA_OP_ISSUER};
@@ -56,6 +56,9 @@ is $env->{REMOTE_USER}, 'alice', 'REMOTE_USER from sub';
 is $env->{AUTH_TYPE}, 'Okta', 'AUTH_TYPE';
 is $env->{OKTA_CLAIM_email}, 'alice@example.com', 'email claim as environment variable';
 is $env->{OKTA_CLAIM_iss}, $op, 'iss claim';
+$env = app_env($ua->get("$base/app/preset"));
+is $env->{OKTA_CLAIM_email}, 'alice@example.com', 'a claim variable set before sign-in is replaced';
+isnt $env->{OKTA_ACCESS_TOKEN}, 'preset', 'so is the access token variable';
 
 # Claims as request headers, and client-sent ones stripped.
 $res = $ua->get("$base/app/headers", 'X-Okta-Claim-email' => 'forged@example.com',
