@@ -91,6 +91,10 @@ int okta_config_check(server_rec *s);
 okta_server_conf_t *okta_server_conf(const request_rec *r);
 
 /* mod_okta_store.c: the session cache (socache) */
+/* The kind of record a sign-in leaves until its callback.  Anyone can have
+ * one written, so with a cache local to the server they are kept apart
+ * from sessions (see mod_okta_store.c). */
+#define OKTA_PENDING_KIND "login"
 const char *okta_store_set_spec(cmd_parms *cmd, void *dummy, const char *spec);
 int okta_store_pre_config(apr_pool_t *pconf);
 int okta_store_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s);

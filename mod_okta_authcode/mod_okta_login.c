@@ -23,7 +23,6 @@
 #define NONCE_BYTES 16
 #define VERIFIER_BYTES 32 /* 43 characters, RFC 7636's minimum */
 #define SESSION_ID_BYTES 32
-#define LOGIN_KIND "login"
 #define SESSION_KIND "session"
 
 static const char *redirect_uri(request_rec *r, int silent)
@@ -111,7 +110,7 @@ int okta_login_start(request_rec *r, const char *return_to, int silent)
     login.return_to = okta_is_local_path(return_to) ? return_to : "/";
     if (!login.state || !login.nonce || !login.code_verifier
         || okta_login_encode(&record, &record_len, r->pool, &login) != APR_SUCCESS
-        || okta_store_put(r, LOGIN_KIND, login.state, record, record_len,
+        || okta_store_put(r, OKTA_PENDING_KIND, login.state, record, record_len,
                           r->request_time + apr_time_from_sec(sc->login_timeout))
                != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
@@ -310,7 +309,7 @@ static int take_login(request_rec *r, const char *state, okta_login_t *login)
         return bad_callback(r, "This sign-in was not started by this browser, or was already "
                                "completed");
     }
-    rv = okta_store_take(r, LOGIN_KIND, state, &record, &len);
+    rv = okta_store_take(r, OKTA_PENDING_KIND, state, &record, &len);
     if (rv == APR_NOTFOUND) {
         return bad_callback(r, "This sign-in has expired or was already completed");
     }

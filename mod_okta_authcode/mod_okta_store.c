@@ -6,7 +6,14 @@
  * across processes (shmcb), and makes okta_store_add and okta_store_update
  * atomic between the processes of this server; with a cache shared by
  * several servers, okta_store_update takes a lock in the cache itself
- * (mod_okta_lock.c). */
+ * (mod_okta_lock.c).
+ *
+ * Pending sign-ins (OKTA_PENDING_KIND) are written for anyone who asks for
+ * a protected page.  A full shmcb makes room by dropping its oldest
+ * entries, so a flood of such requests would push sessions out: with shmcb,
+ * pending sign-ins get a shmcb of their own, where a flood can only disturb
+ * other sign-ins in progress.  A shared cache keeps both, as every node
+ * must see the sign-ins (its memory is the operator's to size). */
 #include <apr_strings.h>
 #include <ap_provider.h>
 #include <ap_socache.h>
@@ -25,6 +32,7 @@
  * Operators can choose with "Mutex <mechanism> okta-authcode-cache". */
 #define STORE_MUTEX_DEFAULT APR_LOCK_FCNTL
 #define DEFAULT_SHMCB_BYTES "16777216"
+#define PENDING_SHMCB_BYTES "2097152" /* about 7,000 sign-ins in progress */
 /* The largest sealed entry: tokens of a few KB each plus claims. */
 #define STORE_MAX_ENTRY (32 * 1024)
 /* Sizes the provider is told to expect: keys are HMACs; sessions take a
@@ -32,27 +40,34 @@
  * its index by them, so they must be averages, not maxima. */
 #define STORE_KEY_LEN OKTA_CACHE_KEY_LEN
 #define STORE_AVERAGE_ENTRY 1536
+#define PENDING_AVERAGE_ENTRY 320
+
+typedef struct {
+    const ap_socache_provider_t *provider;
+    ap_socache_instance_t *instance;
+} store_cache_t;
 
 static const char *cache_spec; /* as given to OktaSessionCache */
-static const ap_socache_provider_t *cache_provider;
-static ap_socache_instance_t *cache_instance;
+static store_cache_t sessions; /* and everything else but ... */
+static store_cache_t pending; /* ... pending sign-ins, where set up */
 static apr_global_mutex_t *cache_mutex;
 static int lock_every_access; /* the provider is not multi-process safe */
 static okta_memo_t *memo; /* what this process opened last (okta_memo.h) */
 
-static const char *create_instance(apr_pool_t *pconf, apr_pool_t *ptemp, const char *spec)
+static const char *create_instance(store_cache_t *cache, apr_pool_t *pconf, apr_pool_t *ptemp,
+                                   const char *spec)
 {
     const char *sep = ap_strchr_c(spec, ':');
     const char *name = sep ? apr_pstrmemdup(ptemp, spec, sep - spec) : spec;
     const char *err;
 
-    cache_provider = ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP, name,
-                                        AP_SOCACHE_PROVIDER_VERSION);
-    if (!cache_provider) {
+    cache->provider = ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP, name,
+                                         AP_SOCACHE_PROVIDER_VERSION);
+    if (!cache->provider) {
         return apr_psprintf(ptemp, "OktaSessionCache: unknown cache type '%s' (is "
                             "mod_socache_%s loaded?)", name, name);
     }
-    err = cache_provider->create(&cache_instance, sep ? sep + 1 : NULL, ptemp, pconf);
+    err = cache->provider->create(&cache->instance, sep ? sep + 1 : NULL, ptemp, pconf);
     return err ? apr_psprintf(ptemp, "OktaSessionCache %s: %s", spec, err) : NULL;
 }
 
@@ -66,30 +81,61 @@ const char *okta_store_set_spec(cmd_parms *cmd, void *dummy, const char *spec)
     }
     cache_spec = spec;
     /* Check the spec now, so a typo is reported with its file and line. */
-    return create_instance(cmd->pool, cmd->temp_pool, spec);
+    return create_instance(&sessions, cmd->pool, cmd->temp_pool, spec);
 }
 
 int okta_store_pre_config(apr_pool_t *pconf)
 {
     cache_spec = NULL;
     okta_lock_configure(NULL, "");
-    cache_provider = NULL;
-    cache_instance = NULL;
+    sessions.provider = pending.provider = NULL;
+    sessions.instance = pending.instance = NULL;
     cache_mutex = NULL;
     lock_every_access = 0;
     memo = NULL;
     return ap_mutex_register(pconf, STORE_MUTEX_TYPE, NULL, STORE_MUTEX_DEFAULT, 0);
 }
 
-static apr_status_t destroy_instance(void *data)
+static apr_status_t destroy_instances(void *data)
 {
     server_rec *s = data;
 
-    if (cache_instance) {
-        cache_provider->destroy(cache_instance, s);
-        cache_instance = NULL;
+    if (sessions.instance) {
+        sessions.provider->destroy(sessions.instance, s);
+        sessions.instance = NULL;
+    }
+    if (pending.instance) {
+        pending.provider->destroy(pending.instance, s);
+        pending.instance = NULL;
     }
     return APR_SUCCESS;
+}
+
+/* The cache that keeps records of `kind`. */
+static const store_cache_t *cache_for(const char *kind)
+{
+    return pending.instance && strcmp(kind, OKTA_PENDING_KIND) == 0 ? &pending : &sessions;
+}
+
+static const char *default_shmcb(apr_pool_t *ptemp, const char *file, const char *bytes)
+{
+    return apr_pstrcat(ptemp, "shmcb:", ap_runtime_dir_relative(ptemp, file), "(", bytes, ")",
+                       NULL);
+}
+
+static int init_failed(server_rec *s, apr_status_t rv, const char *spec)
+{
+    ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
+                 OKTALOGNO(00005) "cannot initialise the session cache %s", spec);
+    return HTTP_INTERNAL_SERVER_ERROR;
+}
+
+static apr_status_t init_instance(store_cache_t *cache, const char *namespace,
+                                  apr_size_t average_entry, apr_pool_t *pconf, server_rec *s)
+{
+    struct ap_socache_hints hints = { STORE_KEY_LEN, average_entry, 3600 };
+
+    return cache->provider->init(cache->instance, namespace, &hints, s, pconf);
 }
 
 static int module_in_use(server_rec *s)
@@ -105,8 +151,7 @@ static int module_in_use(server_rec *s)
 
 int okta_store_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
 {
-    struct ap_socache_hints hints = { STORE_KEY_LEN, STORE_AVERAGE_ENTRY, 3600 };
-    const char *err;
+    const char *err = NULL, *pending_spec = NULL;
     apr_status_t rv;
 
     if (!module_in_use(s)) {
@@ -114,15 +159,18 @@ int okta_store_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
     }
     if (!cache_spec) {
         /* shmcb's default 512 KB would hold only about a hundred sessions */
-        cache_spec = apr_pstrcat(ptemp, "shmcb:",
-                                 ap_runtime_dir_relative(ptemp, "okta_authcode_sessions"),
-                                 "(" DEFAULT_SHMCB_BYTES ")", NULL);
-        if ((err = create_instance(pconf, ptemp, cache_spec)) != NULL) {
-            ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, OKTALOGNO(00003) "%s", err);
-            return HTTP_INTERNAL_SERVER_ERROR;
-        }
+        cache_spec = default_shmcb(ptemp, "okta_authcode_sessions", DEFAULT_SHMCB_BYTES);
+        err = create_instance(&sessions, pconf, ptemp, cache_spec);
     }
-    lock_every_access = (cache_provider->flags & AP_SOCACHE_FLAG_NOTMPSAFE) != 0;
+    if (!err && strcmp(sessions.provider->name, "shmcb") == 0) {
+        pending_spec = default_shmcb(ptemp, "okta_authcode_pending", PENDING_SHMCB_BYTES);
+        err = create_instance(&pending, pconf, ptemp, pending_spec);
+    }
+    if (err) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, OKTALOGNO(00003) "%s", err);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    lock_every_access = (sessions.provider->flags & AP_SOCACHE_FLAG_NOTMPSAFE) != 0;
     rv = ap_global_mutex_create(&cache_mutex, NULL, STORE_MUTEX_TYPE, NULL, s, pconf, 0);
     if (rv != APR_SUCCESS) {
         ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
@@ -131,13 +179,16 @@ int okta_store_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
     }
     okta_lock_configure(apr_pstrmemdup(pconf, cache_spec, strcspn(cache_spec, ":")),
                         ap_strchr_c(cache_spec, ':') ? ap_strchr_c(cache_spec, ':') + 1 : "");
-    rv = cache_provider->init(cache_instance, "okta_authcode", &hints, s, pconf);
-    if (rv != APR_SUCCESS) {
-        ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
-                     OKTALOGNO(00005) "cannot initialise the session cache %s", cache_spec);
-        return HTTP_INTERNAL_SERVER_ERROR;
+    apr_pool_cleanup_register(pconf, s, destroy_instances, apr_pool_cleanup_null);
+    if ((rv = init_instance(&sessions, "okta_authcode", STORE_AVERAGE_ENTRY, pconf, s))
+        != APR_SUCCESS) {
+        return init_failed(s, rv, cache_spec);
     }
-    apr_pool_cleanup_register(pconf, s, destroy_instance, apr_pool_cleanup_null);
+    if (pending.instance
+        && (rv = init_instance(&pending, "okta_authcode_pending", PENDING_AVERAGE_ENTRY, pconf,
+                               s)) != APR_SUCCESS) {
+        return init_failed(s, rv, pending_spec);
+    }
     if (!(memo = okta_memo_create(pconf))) {
         ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
                      OKTALOGNO(00038) "cannot create the locks of the session memo");
@@ -177,13 +228,14 @@ static apr_status_t entry_key(unsigned char key[OKTA_CACHE_KEY_LEN], request_rec
 {
     okta_server_conf_t *sc = okta_server_conf(r);
 
-    if (!cache_instance) {
+    if (!sessions.instance) {
         return APR_EINIT;
     }
     return okta_cache_key(key, sc->keys, kind, id);
 }
 
 typedef struct {
+    const store_cache_t *cache;
     unsigned char key[OKTA_CACHE_KEY_LEN];
     unsigned char *sealed;
     apr_size_t sealed_len;
@@ -194,6 +246,7 @@ static apr_status_t seal_entry(sealed_entry_t *e, request_rec *r, const char *ki
 {
     apr_status_t rv;
 
+    e->cache = cache_for(kind);
     if ((rv = entry_key(e->key, r, kind, id)) != APR_SUCCESS
         || (rv = okta_seal(&e->sealed, &e->sealed_len, r->pool, okta_server_conf(r)->keys,
                            e->key, sizeof(e->key), data, len)) != APR_SUCCESS) {
@@ -211,17 +264,17 @@ static apr_status_t seal_entry(sealed_entry_t *e, request_rec *r, const char *ki
 
 static apr_status_t store_sealed(request_rec *r, const sealed_entry_t *e, apr_time_t expiry)
 {
-    return cache_provider->store(cache_instance, r->server, e->key, sizeof(e->key), expiry,
-                                 e->sealed, (unsigned int)e->sealed_len, r->pool);
+    return e->cache->provider->store(e->cache->instance, r->server, e->key, sizeof(e->key),
+                                     expiry, e->sealed, (unsigned int)e->sealed_len, r->pool);
 }
 
 /* The raw cache read, without locking: buf has STORE_MAX_ENTRY bytes. */
-static apr_status_t raw_get(request_rec *r, const unsigned char *key, unsigned char *buf,
-                            unsigned int *buflen)
+static apr_status_t raw_get(request_rec *r, const store_cache_t *cache, const unsigned char *key,
+                            unsigned char *buf, unsigned int *buflen)
 {
     *buflen = STORE_MAX_ENTRY;
-    return cache_provider->retrieve(cache_instance, r->server, key, OKTA_CACHE_KEY_LEN, buf,
-                                    buflen, r->pool);
+    return cache->provider->retrieve(cache->instance, r->server, key, OKTA_CACHE_KEY_LEN, buf,
+                                     buflen, r->pool);
 }
 
 static apr_status_t open_entry(request_rec *r, const char *kind, const unsigned char *key,
@@ -261,7 +314,7 @@ apr_status_t okta_store_add(request_rec *r, const char *kind, const char *id,
     }
     probe = apr_palloc(r->pool, STORE_MAX_ENTRY);
     apr_global_mutex_lock(cache_mutex);
-    rv = raw_get(r, e.key, probe, &probe_len);
+    rv = raw_get(r, e.cache, e.key, probe, &probe_len);
     if (rv == APR_NOTFOUND) {
         rv = store_sealed(r, &e, expiry);
     }
@@ -301,6 +354,7 @@ static apr_status_t fetch(request_rec *r, const char *kind, const char *id,
                           unsigned char **data, apr_size_t *len, int take)
 {
     const okta_keys_t *keys = okta_server_conf(r)->keys;
+    const store_cache_t *cache = cache_for(kind);
     unsigned char key[OKTA_CACHE_KEY_LEN];
     unsigned char *buf, *sealed;
     unsigned int buflen;
@@ -312,9 +366,9 @@ static apr_status_t fetch(request_rec *r, const char *kind, const char *id,
     }
     buf = apr_palloc(r->pool, STORE_MAX_ENTRY);
     lock();
-    rv = raw_get(r, key, buf, &buflen);
+    rv = raw_get(r, cache, key, buf, &buflen);
     if (rv == APR_SUCCESS && take) {
-        cache_provider->remove(cache_instance, r->server, key, sizeof(key), r->pool);
+        cache->provider->remove(cache->instance, r->server, key, sizeof(key), r->pool);
     }
     unlock();
     if (rv != APR_SUCCESS) {
@@ -399,7 +453,7 @@ apr_status_t okta_store_update(request_rec *r, const char *kind, const char *id,
     }
     buf = apr_palloc(r->pool, STORE_MAX_ENTRY);
     apr_global_mutex_lock(cache_mutex);
-    rv = raw_get(r, key, buf, &buflen);
+    rv = raw_get(r, cache_for(kind), key, buf, &buflen);
     if (rv == APR_SUCCESS) {
         rv = open_entry(r, kind, key, buf, buflen, &data, &len);
     }
@@ -421,6 +475,7 @@ apr_status_t okta_store_update(request_rec *r, const char *kind, const char *id,
 
 apr_status_t okta_store_remove(request_rec *r, const char *kind, const char *id)
 {
+    const store_cache_t *cache = cache_for(kind);
     unsigned char key[OKTA_CACHE_KEY_LEN];
     apr_status_t rv;
 
@@ -428,7 +483,7 @@ apr_status_t okta_store_remove(request_rec *r, const char *kind, const char *id)
         return rv;
     }
     lock();
-    rv = cache_provider->remove(cache_instance, r->server, key, sizeof(key), r->pool);
+    rv = cache->provider->remove(cache->instance, r->server, key, sizeof(key), r->pool);
     unlock();
     return rv;
 }
