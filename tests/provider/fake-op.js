@@ -12,6 +12,7 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
+import * as https from 'node:https';
 
 // ---------------------------------------------------------------- settings
 
@@ -45,8 +46,11 @@ const ACCESS_TOKEN_TTL = secondsFromEnv('FAKE_ACCESS_TOKEN_TTL', 300, 1);
 const REFRESH_GRACE = secondsFromEnv('FAKE_REFRESH_GRACE', 30, 0);
 // where the signing keys are kept across restarts (optional)
 const JWKS_FILE = process.env.FAKE_JWKS_FILE || '';
+// with both, it answers over TLS with that certificate (OktaCAFile tests)
+const TLS_CERT = process.env.FAKE_TLS_CERT || '';
+const TLS_KEY = process.env.FAKE_TLS_KEY || '';
 const HOST = '127.0.0.1';
-const BASE = `http://${HOST}:${PORT}`;
+const BASE = `${TLS_CERT ? 'https' : 'http'}://${HOST}:${PORT}`;
 const CLIENT_ID = 'fake-client';
 const CLIENT_SECRET = 'fake-secret';
 const TENANTS = new Set(['good', 'mismatch', 'down']);
@@ -676,13 +680,16 @@ async function handle(req, res) {
   send(res, 405, 'fake-op: method not allowed\n');
 }
 
-const server = http.createServer((req, res) => {
+function onRequest(req, res) {
   handle(req, res).catch((err) => {
     console.error('fake-op: error', err);
     if (!res.headersSent) send(res, 500, 'fake-op: error\n');
     else res.destroy();
   });
-});
+}
+const server = TLS_CERT
+  ? https.createServer({ cert: fs.readFileSync(TLS_CERT), key: fs.readFileSync(TLS_KEY) }, onRequest)
+  : http.createServer(onRequest);
 server.keepAliveTimeout = 5000;
 
 server.on('error', (err) => {
