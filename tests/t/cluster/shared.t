@@ -42,7 +42,7 @@ my $cgi = abs_path(Apache::Test::vars('top_dir') . '/t/cgi-bin/show-env.cgi');
 my ($rp_low, $rp_high) = ($ENV{OKTA_RP_PORTS} // '') =~ /^(\d+)-(\d+)$/
     or die "OKTA_RP_PORTS is not set: run this through tests/run-apache-tests\n";
 die "OKTA_RP_PORTS $rp_low-$rp_high is too small for the cluster nodes\n"
-    if $rp_high - 5 <= $rp_low + 16;
+    if $rp_high - 6 <= $rp_low + 16;
 
 my %backends = (
     shmcb => { name => "shmcb", nodes => [$rp_high - 5, $rp_high - 4] },
@@ -61,7 +61,7 @@ for my $name (qw(redis memcache)) {
         unless -x $backends{$name}{server} && -e "$modules/mod_socache_$name.so";
 }
 my $per_backend = 41;
-plan tests => 3 + 2 * $per_backend;
+plan tests => 3 + 2 * $per_backend + 9;
 
 # ---- processes this test starts: each stopped by its guard, or at END ----
 
@@ -113,9 +113,9 @@ sub start_cache {
 }
 
 # One apache2 with the module in its own directory; both nodes of a
-# backend have the same configuration but for the port.
+# backend have the same configuration but for the port (and `$extra`).
 sub start_node {
-    my ($bk, $name, $port) = @_;
+    my ($bk, $name, $port, $extra) = @_;
     my $root = "$dir/$bk->{name}-$name";
     mkdir $root or die "$root: $!";
     mkdir "$root/htdocs";
@@ -173,6 +173,7 @@ OktaClientSecret okta-test-secret
 OktaCryptoPassphrase cluster-$bk->{name}-passphrase-0123456789
 OktaRefreshLeeway 1
 OktaLogoutURI /logout
+@{[ $extra // '' ]}
 CONF
     close $fh;
     my $probe = LWP::UserAgent->new(timeout => 2);
@@ -366,6 +367,37 @@ for my $bk (@b) {
         or diag $res->status_line;
     ok redirect_to_provider($bk, get_with_cookie("$A->{url}/app/cluster", $bk->{cookie})),
         "$n: nor does A";
+}
+
+# 4b. redis is full (maxmemory, noeviction): it still reads, but refuses
+# every write, locks included.  A third node records activity every 2 s.
+{
+    my $bk = $backends{redis};
+    my $C = start_node($bk, 'C', $rp_high - 6, 'OktaSessionInactivityTimeout 16');
+    my ($ua, $res, $signed_in) = new_session($C);
+    my $cookie = session_cookie($res);
+    my $mark = log_size($C);
+    my $full = join '', map { ask($bk->{cache_port}, "CONFIG SET $_\r\n") }
+                        'maxmemory-policy noeviction', 'maxmemory 1';
+    is $full, "+OK\r\n+OK\r\n", 'redis full: maxmemory 1 with noeviction';
+    op_reset_at($bk->{issuer});
+    wait_until($signed_in + 2.2);
+    $res = get_with_cookie("$C->{url}/app/cluster?full", $cookie);
+    is $res->code, 200, 'redis full: a session with a valid token is still served';
+    like slurp($C->{error_log}, $mark), qr/OKTA00036: cannot lock a session record for writing/,
+        'redis full: its activity could not be recorded, and the log says so (OKTA00036)';
+    wait_until($signed_in + $ttl + 0.2);
+    $res = get_with_cookie("$C->{url}/app/cluster?full-expired", $cookie);
+    is $res->code, 503, 'redis full: token expired and no refresh lock to be had: 503';
+    like $res->decoded_content, qr/unavailable/i, 'redis full: the page says sessions are unavailable';
+    like slurp($C->{error_log}, $mark), qr/OKTA00037: cannot take the refresh lock of the session of alice/,
+        'redis full: the refresh lock failure is logged (OKTA00037)';
+    is scalar(refreshes($bk)), 0, 'redis full: no refresh was tried without the lock';
+    ask($bk->{cache_port}, "CONFIG SET maxmemory 0\r\n");
+    $res = get_with_cookie("$C->{url}/app/cluster?room-again", $cookie);
+    is $res->code, 200, 'redis has room again: the same session is served';
+    is scalar(refreshes($bk)), 1, 'redis has room again: its token was refreshed once';
+    $C->stop;
 }
 
 # 5. the cache server dies while a session is in use

@@ -4,6 +4,8 @@ use strict;
 use warnings;
 use Apache::Test qw(-withtestmore);
 use File::Temp qw(tempdir);
+use IO::Socket::INET;
+use LWP::UserAgent;
 
 my @cases = (
     [ 'OktaIssuer http://idp.example.com/oauth2/default',
@@ -27,7 +29,7 @@ my @cases = (
     [ 'OktaHTTPTimeout soon', qr/OktaHTTPTimeout: 'soon' is not a number of seconds/, 'non-numeric timeout refused' ],
 );
 
-plan tests => 2 * @cases + 8;
+plan tests => 2 * @cases + 12;
 
 my $vars = Apache::Test::config()->{vars};
 my $httpd = $vars->{httpd};
@@ -35,10 +37,10 @@ my $module = "$vars->{top_dir}/../.libs/mod_okta_authcode.so";
 my $dir = tempdir(CLEANUP => 1);
 my $modules = '/usr/lib/apache2/modules';
 
-# Runs apache2 -t on a configuration with the module and `extra`; returns
-# (exit status, output).
+# Runs apache2 -t on a configuration with the module and `extra`, listening
+# on `$port` (none that can be used by default); returns (exit status, output).
 sub configtest {
-    my ($extra) = @_;
+    my ($extra, $port) = @_;
     my $conf = "$dir/httpd.conf";
     open my $fh, '>', $conf or die $!;
     print $fh <<"CONF";
@@ -53,7 +55,7 @@ LoadModule authz_core_module $modules/mod_authz_core.so
 LoadModule authz_user_module $modules/mod_authz_user.so
 LoadModule socache_shmcb_module $modules/mod_socache_shmcb.so
 LoadModule okta_authcode_module "$module"
-Listen 127.0.0.1:1
+Listen 127.0.0.1:@{[ $port // 1 ]}
 $extra
 CONF
     close $fh;
@@ -108,6 +110,31 @@ like $out, qr/OKTA00001: .*OktaIssuer is set but OktaClientID is missing/, 'no O
 ($status, $out) = start_fails("$partial\nOktaClientID client\n");
 ok $status != 0 && $status != 124, 'no OktaClientSecret: apache2 does not start';
 like $out, qr/OKTA00002: OktaClientSecret is missing for client client/, 'no OktaClientSecret: OKTA00002';
+
+# AuthType Okta where no OktaIssuer applies: the server starts (nothing
+# else uses the module), and such a request gets a 500 page, with the log
+# naming what is missing.
+{
+    my $port = IO::Socket::INET->new(Listen => 1, LocalAddr => '127.0.0.1')->sockport;
+    ($status, $out) = configtest("<Location />\n    AuthType Okta\n    Require valid-user\n"
+                                 . "</Location>", $port);
+    is $status, 0, 'AuthType Okta without OktaIssuer passes apache2 -t';
+    unlink "$dir/error_log";
+    system($httpd, '-f', "$dir/httpd.conf", '-k', 'start') == 0 or die "apache2 did not start\n";
+    my $ua = LWP::UserAgent->new(timeout => 5);
+    my $res;
+    for (1 .. 50) {
+        $res = $ua->get("http://127.0.0.1:$port/page");
+        last if $res->code != 500 || $res->decoded_content =~ /sign-in/i;
+        select undef, undef, undef, 0.1;
+    }
+    system($httpd, '-f', "$dir/httpd.conf", '-k', 'stop');
+    is $res->code, 500, 'AuthType Okta without OktaIssuer: 500';
+    like $res->decoded_content, qr/not configured for sign-in/, 'the page says sign-in is not configured';
+    open my $log, '<', "$dir/error_log" or die $!;
+    like do { local $/; <$log> }, qr/OKTA00028: AuthType Okta is used for \/page but this server has no OktaIssuer/,
+        'the log names the missing OktaIssuer (OKTA00028)';
+}
 
 # The file a2enmod enables loads the module.
 my $load = "$vars->{top_dir}/../conf-examples/okta_authcode.load";

@@ -16,7 +16,7 @@ use URI::QueryParam;
 use Okta::Test qw(new_browser server_url sign_in app_env fake_mode fake_requests
                   fake_requests_for error_log_mark error_log_since set_cookie start_sign_in);
 
-plan tests => 91;
+plan tests => 99;
 
 my $base = server_url('okta_fake');
 my $authorize = $ENV{OKTA_FAKE_BASE} . '/good/authorize';
@@ -227,6 +227,33 @@ $res = new_browser()->get(server_url('okta_down') . '/app');
 is $res->code, 502, 'provider down: 502';
 like error_log_since($mark), qr/OKTA00011: cannot fetch the provider's discovery document/,
     'provider down: OKTA00011';
+
+# ---- the silent redirect URI (prompt=none sign-ins) -----------------------
+fake_mode('normal');
+$ua = new_browser();
+$callback = start_sign_in($ua, "$base/app/wrong-door");
+my $silent_door = URI->new($callback);
+$silent_door->path('/silent-callback');
+$mark = error_log_mark();
+$res = $ua->get($silent_door->as_string);
+is $res->code, 400, 'an interactive sign-in brought back to the silent callback: 400';
+like error_log_since($mark), qr/OKTA00019: [^\n]*wrong redirect URI/, 'wrong callback: OKTA00019 says so';
+is $ua->get($callback)->code, 400, 'wrong callback: the state is spent, the right one refuses it too';
+is scalar(fake_requests_for('/good/token')), 0, 'wrong callback: no code was redeemed';
+
+# A silent attempt (the browser's session is unknown here) that the provider
+# refuses for a reason other than needing the user: a page, not a new try.
+$ua = new_browser();
+$res = $ua->get("$base/app/silent-refused", Cookie => 'okta_session=' . 'D' x 43);
+my $silent_auth = URI->new($res->header('Location') // '');
+is $silent_auth->query_param('prompt'), 'none', 'unknown session: a silent sign-in is tried';
+$mark = error_log_mark();
+$res = $ua->get(with_query("$base/silent-callback", error => 'access_denied',
+                           state => $silent_auth->query_param('state') // ''));
+is $res->code, 403, 'silent sign-in answered access_denied: 403';
+ok !$res->header('Location'), 'silent sign-in answered access_denied: no new attempt';
+like error_log_since($mark), qr/OKTA00018: [^\n]*access_denied[^\n]*assigned to the app/,
+    'silent sign-in answered access_denied: the log names the Okta setting (OKTA00018)';
 
 # ---- forged session cookies -----------------------------------------------
 fake_mode('normal');
