@@ -42,7 +42,8 @@ static apr_status_t free_templates(void *data)
     return APR_SUCCESS;
 }
 
-static apr_status_t prepare_templates(okta_keys_t *keys)
+/* 1 when the contexts in `keys` are made and keyed. */
+static int prepare_templates(okta_keys_t *keys)
 {
     OSSL_PARAM digest[] = {
         OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, "SHA256", 0),
@@ -51,32 +52,25 @@ static apr_status_t prepare_templates(okta_keys_t *keys)
 
     keys->seal_template = EVP_CIPHER_CTX_new();
     keys->index_template = EVP_MAC_CTX_new(hmac);
-    if (!keys->seal_template || !keys->index_template
-        || EVP_EncryptInit_ex2(keys->seal_template, aes_gcm, keys->seal, NULL, NULL) != 1
-        || EVP_MAC_init(keys->index_template, keys->index, sizeof(keys->index), digest) != 1) {
-        return APR_EGENERAL;
-    }
-    return APR_SUCCESS;
+    return keys->seal_template && keys->index_template
+           && EVP_EncryptInit_ex2(keys->seal_template, aes_gcm, keys->seal, NULL, NULL) == 1
+           && EVP_MAC_init(keys->index_template, keys->index, sizeof(keys->index), digest) == 1;
 }
 
 okta_keys_t *okta_keys_derive(apr_pool_t *p, const char *passphrase)
 {
     okta_keys_t *keys = apr_pcalloc(p, sizeof(*keys));
+    int ok;
 
-    if (!aes_gcm && !(aes_gcm = EVP_CIPHER_fetch(NULL, "AES-256-GCM", NULL))) {
-        return NULL;
-    }
-    if (!hmac && !(hmac = EVP_MAC_fetch(NULL, "HMAC", NULL))) {
-        return NULL;
-    }
     apr_pool_cleanup_register(p, keys, free_templates, apr_pool_cleanup_null);
-    if (hkdf(keys->seal, sizeof(keys->seal), passphrase, "okta-authcode seal v1") != APR_SUCCESS
-        || hkdf(keys->index, sizeof(keys->index), passphrase, "okta-authcode index v1")
-               != APR_SUCCESS
-        || prepare_templates(keys) != APR_SUCCESS) {
-        return NULL;
-    }
-    return keys;
+    ok = (aes_gcm || (aes_gcm = EVP_CIPHER_fetch(NULL, "AES-256-GCM", NULL)))
+         && (hmac || (hmac = EVP_MAC_fetch(NULL, "HMAC", NULL)))
+         && hkdf(keys->seal, sizeof(keys->seal), passphrase, "okta-authcode seal v1")
+                == APR_SUCCESS
+         && hkdf(keys->index, sizeof(keys->index), passphrase, "okta-authcode index v1")
+                == APR_SUCCESS
+         && prepare_templates(keys);
+    return ok ? keys : NULL;
 }
 
 apr_status_t okta_random_bytes(unsigned char *buf, apr_size_t len)
@@ -118,11 +112,9 @@ apr_status_t okta_cache_key(unsigned char out[OKTA_CACHE_KEY_LEN], const okta_ke
     if (klen >= 32 || ilen > OKTA_CACHE_ID_MAX) {
         return APR_EINVAL;
     }
-    if (!(ctx = EVP_MAC_CTX_dup(keys->index_template))) {
-        return APR_EGENERAL;
-    }
     /* kind and id are separated by a NUL, so ("a","bc") != ("ab","c") */
-    ok = EVP_MAC_update(ctx, (const unsigned char *)kind, klen) == 1
+    ok = (ctx = EVP_MAC_CTX_dup(keys->index_template)) != NULL
+         && EVP_MAC_update(ctx, (const unsigned char *)kind, klen) == 1
          && EVP_MAC_update(ctx, &separator, 1) == 1
          && EVP_MAC_update(ctx, (const unsigned char *)id, ilen) == 1
          && EVP_MAC_final(ctx, out, &len, OKTA_CACHE_KEY_LEN) == 1 && len == OKTA_CACHE_KEY_LEN;
@@ -130,18 +122,13 @@ apr_status_t okta_cache_key(unsigned char out[OKTA_CACHE_KEY_LEN], const okta_ke
     return ok ? APR_SUCCESS : APR_EGENERAL;
 }
 
-/* A context keyed for sealing, to be set up with an IV: encrypting (1) or
- * decrypting (0).  NULL if OpenSSL fails. */
-static EVP_CIPHER_CTX *keyed_cipher(const okta_keys_t *keys, const unsigned char *iv, int enc)
+/* Sets `ctx` up as a copy of the keyed template with this IV, encrypting
+ * (1) or decrypting (0); 1 on success. */
+static int start_cipher(EVP_CIPHER_CTX *ctx, const okta_keys_t *keys, const unsigned char *iv,
+                        int enc)
 {
-    EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
-
-    if (ctx && EVP_CIPHER_CTX_copy(ctx, keys->seal_template) == 1
-        && EVP_CipherInit_ex2(ctx, NULL, NULL, iv, enc, NULL) == 1) {
-        return ctx;
-    }
-    EVP_CIPHER_CTX_free(ctx);
-    return NULL;
+    return ctx && EVP_CIPHER_CTX_copy(ctx, keys->seal_template) == 1
+           && EVP_CipherInit_ex2(ctx, NULL, NULL, iv, enc, NULL) == 1;
 }
 
 apr_status_t okta_seal(unsigned char **out, apr_size_t *outlen, apr_pool_t *p,
@@ -149,25 +136,19 @@ apr_status_t okta_seal(unsigned char **out, apr_size_t *outlen, apr_pool_t *p,
                        const unsigned char *in, apr_size_t inlen)
 {
     unsigned char *buf = apr_palloc(p, inlen + OKTA_SEAL_OVERHEAD);
-    EVP_CIPHER_CTX *ctx;
+    EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
     int len, ok;
 
-    if (okta_random_bytes(buf, GCM_IV_LEN) != APR_SUCCESS
-        || !(ctx = keyed_cipher(keys, buf, 1))) {
-        return APR_EGENERAL;
-    }
-    ok = EVP_EncryptUpdate(ctx, NULL, &len, aad, (int)aadlen) == 1
+    ok = okta_random_bytes(buf, GCM_IV_LEN) == APR_SUCCESS && start_cipher(ctx, keys, buf, 1)
+         && EVP_EncryptUpdate(ctx, NULL, &len, aad, (int)aadlen) == 1
          && EVP_EncryptUpdate(ctx, buf + GCM_IV_LEN, &len, in, (int)inlen) == 1
          && EVP_EncryptFinal_ex(ctx, buf + GCM_IV_LEN + len, &len) == 1
          && EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, GCM_TAG_LEN,
                                 buf + GCM_IV_LEN + inlen) == 1;
     EVP_CIPHER_CTX_free(ctx);
-    if (!ok) {
-        return APR_EGENERAL;
-    }
-    *out = buf;
-    *outlen = inlen + OKTA_SEAL_OVERHEAD;
-    return APR_SUCCESS;
+    *out = ok ? buf : NULL;
+    *outlen = ok ? inlen + OKTA_SEAL_OVERHEAD : 0;
+    return ok ? APR_SUCCESS : APR_EGENERAL;
 }
 
 apr_status_t okta_open(unsigned char **plain, apr_size_t *plainlen, const okta_keys_t *keys,
@@ -178,11 +159,13 @@ apr_status_t okta_open(unsigned char **plain, apr_size_t *plainlen, const okta_k
     apr_size_t clen;
     int outl, ok;
 
-    if (len < OKTA_SEAL_OVERHEAD || !(ctx = keyed_cipher(keys, buf, 0))) {
+    if (len < OKTA_SEAL_OVERHEAD) {
         return APR_EINVAL;
     }
     clen = len - OKTA_SEAL_OVERHEAD;
-    ok = EVP_DecryptUpdate(ctx, NULL, &outl, aad, (int)aadlen) == 1
+    ctx = EVP_CIPHER_CTX_new();
+    ok = start_cipher(ctx, keys, buf, 0)
+         && EVP_DecryptUpdate(ctx, NULL, &outl, aad, (int)aadlen) == 1
          && EVP_DecryptUpdate(ctx, buf + GCM_IV_LEN, &outl, buf + GCM_IV_LEN, (int)clen) == 1
          && EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, GCM_TAG_LEN,
                                 buf + GCM_IV_LEN + clen) == 1

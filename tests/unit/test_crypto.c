@@ -83,6 +83,13 @@ START_TEST(random_id_is_unique)
 }
 END_TEST
 
+START_TEST(random_id_refuses_more_than_64_bytes)
+{
+    ck_assert_ptr_null(okta_random_id(test_pool, 65));
+    ck_assert_ptr_nonnull(okta_random_id(test_pool, 64));
+}
+END_TEST
+
 START_TEST(pkce_challenge_rfc7636_vector)
 {
     /* RFC 7636 appendix B */
@@ -286,6 +293,23 @@ START_TEST(cache_key_differs_by_kind_and_id)
 }
 END_TEST
 
+START_TEST(cache_key_refuses_overlong_names)
+{
+    okta_keys_t *keys;
+    unsigned char out[OKTA_CACHE_KEY_LEN];
+    char id[OKTA_CACHE_ID_MAX + 2];
+
+    ck_assert_ptr_nonnull(keys = okta_keys_derive(test_pool, "k"));
+    memset(id, 'a', sizeof(id) - 1);
+    id[sizeof(id) - 1] = '\0';
+    ck_assert_int_eq(okta_cache_key(out, keys, "session", id), APR_EINVAL);
+    id[OKTA_CACHE_ID_MAX] = '\0';
+    ck_assert_int_eq(okta_cache_key(out, keys, "session", id), APR_SUCCESS);
+    ck_assert_int_eq(okta_cache_key(out, keys, "a-kind-of-thirty-two-characters!", "abc"),
+                     APR_EINVAL);
+}
+END_TEST
+
 TCase *crypto_tcase(void)
 {
     TCase *tc = tcase_create("crypto");
@@ -310,5 +334,7 @@ TCase *crypto_tcase(void)
     tcase_add_test(tc, open_rejects_truncated_input);
     tcase_add_test(tc, cache_key_is_hmac_of_kind_nul_id);
     tcase_add_test(tc, cache_key_differs_by_kind_and_id);
+    tcase_add_test(tc, cache_key_refuses_overlong_names);
+    tcase_add_test(tc, random_id_refuses_more_than_64_bytes);
     return tc;
 }

@@ -119,12 +119,14 @@ sub session_cookie {
 
 # One wrk run: requests/s, p50, p99 and answers other than 200.  The Host
 # header is the one the browser signed in with (mod_auth_openidc checks).
+# With `cookie_file`, each request carries a cookie picked from that file.
 sub wrk {
     my (%o) = @_;
     (my $host = $o{url}) =~ s{^http://127\.0\.0\.1(:\d+).*}{localhost$1};
     my @cmd = ('wrk', '-t', ($o{connections} > 1 ? 2 : 1), '-c', $o{connections},
                '-d', "$o{seconds}s", '--latency', '-s', "$o{script_dir}/count-status.lua",
-               '-H', "Host: $host", ($o{cookie} ? ('-H', "Cookie: $o{cookie}") : ()), $o{url});
+               '-H', "Host: $host", ($o{cookie} ? ('-H', "Cookie: $o{cookie}") : ()), $o{url},
+               ($o{cookie_file} ? ('--', $o{cookie_file}) : ()));
     my $out = `@{[ join ' ', map { "'$_'" } @cmd ]}`;
     my ($rps) = $out =~ /Requests\/sec:\s+([\d.]+)/;
     my ($p50) = $out =~ /50%\s+([\d.]+\w+)/;

@@ -16,7 +16,7 @@ use URI::QueryParam;
 use Okta::Test qw(new_browser server_url sign_in app_env fake_mode fake_requests
                   fake_requests_for error_log_mark error_log_since set_cookie start_sign_in);
 
-plan tests => 99;
+plan tests => 114;
 
 my $base = server_url('okta_fake');
 my $authorize = $ENV{OKTA_FAKE_BASE} . '/good/authorize';
@@ -227,6 +227,59 @@ $res = new_browser()->get(server_url('okta_down') . '/app');
 is $res->code, 502, 'provider down: 502';
 like error_log_since($mark), qr/OKTA00011: cannot fetch the provider's discovery document/,
     'provider down: OKTA00011';
+
+# ---- callback parameters and provider answers, each on a new sign-in ------
+# The state of a new sign-in in $ua, its authorization request not followed.
+sub new_state {
+    my ($ua, $path) = @_;
+    return URI->new($ua->get("$base/app/$path")->header('Location') // '')->query_param('state');
+}
+my %provider_errors = (
+    invalid_scope => [502, qr/check OktaScope/],
+    unauthorized_client => [502, qr/allow the Authorization Code grant type/],
+    invalid_grant => [400, qr/used already or has expired/],
+);
+for my $error (sort keys %provider_errors) {
+    my ($status, $hint) = @{ $provider_errors{$error} };
+    $ua = new_browser();
+    my $st = new_state($ua, "error-$error");
+    $mark = error_log_mark();
+    $res = $ua->get(with_query("$base/callback", error => $error, state => $st));
+    is $res->code, $status, "provider answered $error: $status";
+    like error_log_since($mark), qr/OKTA00018: [^\n]*$error[^\n]*$hint/,
+        "provider answered $error: the log names what to check";
+}
+$ua = new_browser();
+$res = $ua->get(with_query("$base/callback", error => 'access_denied', error => 'other',
+                           state => new_state($ua, 'two-errors')));
+is $res->code, 400, 'callback repeating error: 400';
+$ua = new_browser();
+my $no_code_state = new_state($ua, 'no-code');
+$mark = error_log_mark();
+$res = $ua->get(with_query("$base/callback", state => $no_code_state));
+is $res->code, 400, 'callback without code: 400';
+like error_log_since($mark), qr/OKTA00019: [^\n]*exactly one code/, 'without code: OKTA00019';
+is $ua->post("$base/callback", { code => 'x', state => new_state($ua, 'post') })->code, 405,
+    'callback by POST: 405';
+is $ua->get("$base/callback?code=x&state=%zz")->code, 400, 'callback with a malformed query: 400';
+
+# Junk in the browser's list of pending sign-ins is dropped, not fatal.
+$ua = new_browser();
+$callback = start_sign_in($ua, "$base/app/junk-list");
+my ($list) = cookie_sent($ua, $callback) =~ /okta_login=([^;]+)/;
+$res = new_browser()->get($callback, Cookie => "okta_login=short.@{[ 'x' x 21 ]}!.$list");
+is $res->code, 302, 'login cookie with junk entries: the genuine sign-in completes';
+
+# ---- the REMOTE_USER claim is not in the ID token ------------------------
+fake_mode('normal');
+$ua = new_browser();
+$callback = start_sign_in($ua, server_url('okta_claimless') . '/app/claimless');
+$mark = error_log_mark();
+$res = $ua->get($callback);
+is $res->code, 502, 'no claim for REMOTE_USER: 502';
+like error_log_since($mark), qr/OKTA00024: the ID token has no claim "employee_number"[^\n]*OktaRemoteUserClaim/,
+    'no claim for REMOTE_USER: the log names OktaScope and OktaRemoteUserClaim (OKTA00024)';
+is set_cookie($res, 'okta_session'), '', 'no claim for REMOTE_USER: no session';
 
 # ---- the silent redirect URI (prompt=none sign-ins) -----------------------
 fake_mode('normal');

@@ -7,9 +7,10 @@ use warnings;
 use FindBin;
 use lib "$FindBin::Bin/../../lib";
 use Apache::Test qw(-withtestmore);
-use Okta::Test qw(new_browser server_url sign_in_fake app_env error_log_mark error_log_since);
+use Okta::Test qw(new_browser server_url sign_in_fake app_env error_log_mark error_log_since
+                  set_cookie);
 
-plan tests => 7;
+plan tests => 9;
 
 my $ua = new_browser();
 $ua->ssl_opts(SSL_ca_file => $ENV{OKTA_TEST_CA_FILE}); # the browser trusts it too
@@ -29,3 +30,12 @@ ok !$res->header('Location'), 'no OktaCAFile: not sent to the provider';
 like error_log_since($mark),
     qr/OKTA00011: cannot fetch the provider's discovery document: [^\n]*certificate[^\n]*OktaCAFile/,
     'no OktaCAFile: the log says the certificate failed and names OktaCAFile';
+
+# okta_tls shares okta_fake's passphrase, so okta_fake's sessions open there;
+# but they are for another issuer (http, not https), so they do not count.
+my (undef, undef, $plain_callback) = sign_in_fake(new_browser(), server_url('okta_fake') . '/app/plain');
+my ($plain_session) = set_cookie($plain_callback, 'okta_session') =~ /^(okta_session=[^;]+)/;
+is new_browser()->get(server_url('okta_fake') . '/app/plain', Cookie => $plain_session)->code, 200,
+    'a session at okta_fake';
+$res = new_browser()->get("$trusted/app/tls", Cookie => $plain_session);
+is $res->code, 302, 'is not a session at okta_tls, whose issuer differs: sign in';

@@ -8,7 +8,7 @@ use URI;
 use URI::QueryParam;
 use Okta::Test qw(new_browser server_url sign_in follow_to_callback app_env op_requests op_reset);
 
-plan tests => 39;
+plan tests => 41;
 
 my $base = server_url();
 my $op = $ENV{OKTA_OP_ISSUER};
@@ -94,6 +94,11 @@ like cookie_header($res, 'okta_session'), qr/^okta_session=; .*Max-Age=0/, 'sess
 my ($sid) = $session_cookie =~ /^(okta_session=[^;]+)/;
 $res = new_browser()->get("$base/app/page", Cookie => $sid);
 is $res->code, 302, 'the old session id no longer signs in';
+
+# Logout without a session: straight to OktaPostLogoutRedirectURI.
+$res = new_browser()->get("$base/logout");
+is $res->code, 302, 'logout without a session: 302';
+is $res->header('Location'), "$base/logged-out", 'to OktaPostLogoutRedirectURI';
 
 # client_secret_post, on another virtual host.
 my $post_base = server_url('okta_post');
