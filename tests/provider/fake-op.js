@@ -258,10 +258,13 @@ const hanging = new Set(); // responses held open by token_hang and refresh_hang
 
 const randomToken = () => crypto.randomBytes(24).toString('base64url');
 
+// A Map iterates in insertion order: the oldest codes come first, so this
+// stops at the first one young enough to keep (many sign-ins stay cheap).
 function pruneCodes() {
   const now = Date.now();
   for (const [code, grant] of codes) {
-    if (now - grant.createdAt > CODE_TTL_MS * 4) codes.delete(code);
+    if (now - grant.createdAt <= CODE_TTL_MS * 4) break;
+    codes.delete(code);
   }
 }
 
