@@ -82,6 +82,7 @@ const MODES = new Set([
   'huge_claims',
   'token_hang',
   'refresh_invalid_grant',
+  'refresh_other_sub',
   'refresh_lose_answer',
   'refresh_hang',
 ]);
@@ -201,6 +202,10 @@ function idTokenFor(grant, currentMode) {
     case 'hs256':
       header = { alg: 'HS256', typ: 'JWT' };
       signer = signers.HS256(CLIENT_SECRET);
+      break;
+    case 'refresh_other_sub':
+      // only tokens minted by a refresh (they carry no nonce)
+      if (grant.nonce === undefined) payload.sub = 'eve-sub';
       break;
     case 'missing_sub':
       delete payload.sub;

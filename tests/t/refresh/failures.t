@@ -15,7 +15,7 @@ use Okta::Test qw(new_browser keepalive_browser server_url app_env set_cookie st
                   fake_mode_at fake_requests_at sign_in_fake error_log_mark error_log_since
                   wait_until second_start);
 
-plan tests => 72;
+plan tests => 80;
 
 my $ttl = 3;
 my %fake_args = (script => 'fake-op.js', port => $ENV{OKTA_FAKE_SHORT_PORT},
@@ -116,6 +116,29 @@ is $res->header('Location'), '/app/refused?page=1', 'back to the page asked for'
 $res = $nav->get("$base/app/refused?page=1");
 is $res->code, 200, 'served again';
 is app_env($res)->{REMOTE_USER}, 'mallory-sub', 'as the same user';
+
+# ---- (a2) the refreshed ID token is refused ---------------------------------
+# A refresh whose new ID token names another user, or does not verify, ends
+# the session: nothing it brought is used.
+for my $case (['refresh_other_sub',
+               qr/OKTA00031: refreshed ID token is about another user \(sub "eve-sub", was "mallory-sub"\)/],
+              ['bad_signature', qr/OKTA00015: ID token signature refused: signature does not verify/]) {
+    my ($mode, $why) = @$case;
+    fake_mode_at($fake_base, 'normal');
+    my $browser = new_browser();
+    my $at = signed_in_at($browser, "$base/app/$mode");
+    wait_until($at + $ttl + 0.2);
+    fake_mode_at($fake_base, $mode);
+    $mark = error_log_mark();
+    $res = $browser->get("$base/app/$mode", Accept => 'text/html');
+    is $res->code, 302, "$mode at refresh: not served; sent to sign in";
+    is scalar(refreshes()), 1, "$mode at refresh: the provider refreshed";
+    $log = error_log_since($mark);
+    like $log, $why, "$mode at refresh: the log says why";
+    like $log, qr/OKTA00026: session of mallory-sub has ended \(the refreshed ID token was refused\)/,
+        "$mode at refresh: the session ended (OKTA00026)";
+}
+fake_mode_at($fake_base, 'normal');
 
 # ---- (b) the provider is down ----------------------------------------------
 # One connection, so one process (with the provider's discovery document
