@@ -85,5 +85,11 @@ is_deeply $seen{oversized}, { 302 => $rounds }, "$rounds with oversized cookies:
 my $per_request = ($after - $before) * 1024 / (3 * $rounds);
 note sprintf 'apache2 pid %d: private memory %d kB -> %d kB (%.1f bytes a request)',
     $pid, $before, $after, $per_request;
-cmp_ok $after - $before, '<', 1024,
-    'the process holds no more than 1 MB more after ' . 3 * $rounds . ' requests';
+SKIP: {
+    # AddressSanitizer keeps freed memory in quarantine: there the figure
+    # means nothing, and the plain run of the suite checks it.
+    skip 'apache2 runs under AddressSanitizer', 1
+        if Apache::Test::vars('httpd') =~ /sanitized-httpd/;
+    cmp_ok $after - $before, '<', 1024,
+        'the process holds no more than 1 MB more after ' . 3 * $rounds . ' requests';
+}
