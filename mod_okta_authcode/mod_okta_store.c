@@ -117,9 +117,10 @@ static const store_cache_t *cache_for(const char *kind)
     return pending.instance && strcmp(kind, OKTA_PENDING_KIND) == 0 ? &pending : &sessions;
 }
 
-static const char *default_shmcb(apr_pool_t *ptemp, const char *file, const char *bytes)
+/* Kept in pconf: log lines name the cache as long as the server runs. */
+static const char *default_shmcb(apr_pool_t *pconf, const char *file, const char *bytes)
 {
-    return apr_pstrcat(ptemp, "shmcb:", ap_runtime_dir_relative(ptemp, file), "(", bytes, ")",
+    return apr_pstrcat(pconf, "shmcb:", ap_runtime_dir_relative(pconf, file), "(", bytes, ")",
                        NULL);
 }
 
@@ -159,11 +160,11 @@ int okta_store_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
     }
     if (!cache_spec) {
         /* shmcb's default 512 KB would hold only about a hundred sessions */
-        cache_spec = default_shmcb(ptemp, "okta_authcode_sessions", DEFAULT_SHMCB_BYTES);
+        cache_spec = default_shmcb(pconf, "okta_authcode_sessions", DEFAULT_SHMCB_BYTES);
         err = create_instance(&sessions, pconf, ptemp, cache_spec);
     }
     if (!err && strcmp(sessions.provider->name, "shmcb") == 0) {
-        pending_spec = default_shmcb(ptemp, "okta_authcode_pending", PENDING_SHMCB_BYTES);
+        pending_spec = default_shmcb(pconf, "okta_authcode_pending", PENDING_SHMCB_BYTES);
         err = create_instance(&pending, pconf, ptemp, pending_spec);
     }
     if (err) {
