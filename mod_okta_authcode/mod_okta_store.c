@@ -379,7 +379,7 @@ static apr_status_t fetch(request_rec *r, const char *kind, const char *id,
     if (take) {
         return open_entry(r, kind, key, buf, buflen, data, len);
     }
-    if (okta_memo_recall(memo, keys, kind, id, buf, buflen, data, len, r->pool)) {
+    if (okta_memo_recall(memo, keys, kind, id, buf, buflen, data, len)) {
         return APR_SUCCESS;
     }
     sealed = apr_pmemdup(r->pool, buf, buflen); /* opening decrypts buf in place */

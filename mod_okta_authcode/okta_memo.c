@@ -1,7 +1,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <apr_hash.h>
-#include <apr_strings.h>
 #include <apr_thread_rwlock.h>
 
 #include "okta_memo.h"
@@ -93,8 +92,8 @@ int okta_memo_key(okta_memo_t *memo, const okta_keys_t *keys, const char *kind, 
 }
 
 int okta_memo_recall(okta_memo_t *memo, const okta_keys_t *keys, const char *kind,
-                     const char *id, const unsigned char *sealed, apr_size_t sealed_len,
-                     unsigned char **plain, apr_size_t *plain_len, apr_pool_t *p)
+                     const char *id, unsigned char *buf, apr_size_t len, unsigned char **plain,
+                     apr_size_t *plain_len)
 {
     memo_slot_t *slot = lock_slot(memo, kind, id, 0);
     int found;
@@ -102,10 +101,11 @@ int okta_memo_recall(okta_memo_t *memo, const okta_keys_t *keys, const char *kin
     if (!slot) {
         return 0;
     }
-    found = holds(slot, keys, kind, id) && slot->sealed_len == sealed_len
-            && memcmp(slot->bytes, sealed, sealed_len) == 0;
+    found = holds(slot, keys, kind, id) && slot->sealed_len == len
+            && memcmp(slot->bytes, buf, len) == 0 && slot->plain_len <= len;
     if (found) {
-        *plain = apr_pmemdup(p, slot->bytes + sealed_len, slot->plain_len);
+        memcpy(buf, slot->bytes + len, slot->plain_len);
+        *plain = buf;
         *plain_len = slot->plain_len;
     }
     apr_thread_rwlock_unlock(slot->lock);

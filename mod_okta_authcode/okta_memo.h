@@ -31,11 +31,12 @@ okta_memo_t *okta_memo_create(apr_pool_t *p);
 int okta_memo_key(okta_memo_t *memo, const okta_keys_t *keys, const char *kind, const char *id,
                   unsigned char key[OKTA_CACHE_KEY_LEN]);
 
-/** When `sealed` is exactly what was remembered for (keys, kind, id): 1,
- * with a copy of the plaintext from `p` in `plain`.  0 otherwise. */
+/** When `buf` holds exactly the sealed bytes remembered for (keys, kind,
+ * id): 1, with their plaintext written over them, as okta_open would.
+ * 0 otherwise, `buf` untouched. */
 int okta_memo_recall(okta_memo_t *memo, const okta_keys_t *keys, const char *kind,
-                     const char *id, const unsigned char *sealed, apr_size_t sealed_len,
-                     unsigned char **plain, apr_size_t *plain_len, apr_pool_t *p);
+                     const char *id, unsigned char *buf, apr_size_t len, unsigned char **plain,
+                     apr_size_t *plain_len);
 
 /** Remembers an entry just opened, in place of whatever its slot held. */
 void okta_memo_remember(okta_memo_t *memo, const okta_keys_t *keys, const char *kind,

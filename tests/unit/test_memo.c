@@ -2,6 +2,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <apr_strings.h>
+
 #include "okta_memo.h"
 #include "unit.h"
 
@@ -23,16 +25,19 @@ static void remember(const char *kind, const char *id)
     okta_memo_remember(memo, keys, kind, id, key, sealed, sizeof(sealed), plain, sizeof(plain));
 }
 
-/* Whether recalling (kind, id) with `bytes` gives the plaintext back. */
+/* Whether recalling (kind, id) with a copy of `bytes` gives the plaintext
+ * back in that copy; when it does not, the copy is left as it was. */
 static int recalls(const okta_keys_t *with_keys, const char *kind, const char *id,
                    const unsigned char *bytes, apr_size_t len)
 {
-    unsigned char *out = NULL;
+    unsigned char *buf = apr_pmemdup(test_pool, bytes, len), *out = NULL;
     apr_size_t out_len = 0;
 
-    if (!okta_memo_recall(memo, with_keys, kind, id, bytes, len, &out, &out_len, test_pool)) {
+    if (!okta_memo_recall(memo, with_keys, kind, id, buf, len, &out, &out_len)) {
+        ck_assert_mem_eq(buf, bytes, len);
         return 0;
     }
+    ck_assert_ptr_eq(out, buf);
     ck_assert_uint_eq(out_len, sizeof(plain));
     ck_assert_mem_eq(out, plain, out_len);
     return 1;
