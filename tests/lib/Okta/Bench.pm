@@ -6,11 +6,11 @@ use strict;
 use warnings;
 use Exporter 'import';
 use File::Temp qw(tempdir);
-use LWP::UserAgent;
+use IO::Socket::INET;
 use Okta::Test qw(new_browser follow_to_callback);
 
-our @EXPORT_OK = qw(scratch_dir start_provider httpd_conf start_httpd start_httpd_single
-                    session_cookie wrk print_table);
+our @EXPORT_OK = qw(scratch_dir start_process start_provider start_redis httpd_conf start_httpd
+                    start_httpd_single session_cookie wrk print_table);
 
 my $modules = '/usr/lib/apache2/modules';
 my @cleanups;
@@ -28,25 +28,39 @@ sub scratch_dir {
     return $dir;
 }
 
+# Runs `cmd` (an array) in the background until the end, with `env` added
+# and its output in `log`; returns once 127.0.0.1:`port` takes connections.
+sub start_process {
+    my (%o) = @_;
+    my $pid = fork // die $!;
+    if (!$pid) {
+        @ENV{ keys %{ $o{env} // {} } } = values %{ $o{env} // {} };
+        open STDOUT, '>', $o{log} or die "$o{log}: $!";
+        open STDERR, '>&', \*STDOUT;
+        exec @{ $o{cmd} } or die "$o{cmd}[0]: $!";
+    }
+    push @cleanups, sub { kill 'TERM', $pid };
+    for (1 .. 100) {
+        return if IO::Socket::INET->new(PeerAddr => "127.0.0.1:$o{port}");
+        select undef, undef, undef, 0.1;
+    }
+    die "$o{cmd}[0] did not start (see $o{log})\n";
+}
+
 # The real test provider (op.js) on 127.0.0.1:$port, for RP ports $rp.
 sub start_provider {
     my ($top, $dir, $port, $rp) = @_;
-    my $pid = fork // die $!;
-    if (!$pid) {
-        $ENV{OP_PORT} = $port;
-        $ENV{OP_RP_PORTS} = $rp;
-        open STDOUT, '>', "$dir/op.log";
-        open STDERR, '>&', \*STDOUT;
-        exec 'node', "$top/tests/provider/op.js" or die $!;
-    }
-    push @cleanups, sub { kill 'TERM', $pid };
-    my $probe = LWP::UserAgent->new(timeout => 2);
-    for (1 .. 100) {
-        return "http://127.0.0.1:$port"
-            if $probe->get("http://127.0.0.1:$port/.well-known/openid-configuration")->is_success;
-        select undef, undef, undef, 0.1;
-    }
-    die "the provider did not start (see $dir/op.log)\n";
+    start_process(log => "$dir/op.log", port => $port, cmd => ['node', "$top/tests/provider/op.js"],
+                  env => { OP_PORT => $port, OP_RP_PORTS => $rp });
+    return "http://127.0.0.1:$port";
+}
+
+# A redis-server on 127.0.0.1:$port that keeps nothing on disk.
+sub start_redis {
+    my ($dir, $port) = @_;
+    start_process(log => "$dir/redis.log", port => $port,
+                  cmd => ['redis-server', '--port', $port, '--bind', '127.0.0.1', '--save', '',
+                          '--appendonly', 'no']);
 }
 
 # The config file of an apache2 with the common modules and `$body`.
