@@ -216,8 +216,6 @@ apr_status_t okta_login_decode(okta_login_t *l, unsigned char *buf, apr_size_t l
     return APR_SUCCESS;
 }
 
-/* Claim names become environment variable names (with '_') and header
- * names (with '-': proxies such as nginx drop headers with '_'). */
 apr_status_t okta_refresh_result_encode(unsigned char **out, apr_size_t *len, apr_pool_t *p,
                                         const okta_refresh_result_t *res)
 {
@@ -253,6 +251,8 @@ apr_status_t okta_refresh_result_decode(okta_refresh_result_t *res, unsigned cha
     return APR_SUCCESS;
 }
 
+/* Claim names become environment variable names (with '_') and header
+ * names (with '-': proxies such as nginx drop headers with '_'). */
 static const char *sanitize_claim_name(apr_pool_t *p, const char *prefix, const char *name,
                                        char replacement)
 {
