@@ -1,6 +1,7 @@
 /* Sessions: the cookie that names one, loading and saving it in the cache,
  * its time limits, and signing out.  Loading a valid session is the hot
- * path: one cache read, one decryption, no JSON and no outbound call. */
+ * path: at most one cache read and one decryption (none when this process
+ * remembers the session unchanged), no JSON and no outbound call. */
 #include <apr_lib.h>
 #include <apr_strings.h>
 #include <http_protocol.h>
@@ -146,7 +147,7 @@ apr_status_t okta_session_load(request_rec *r, okta_session_ref_t **out)
     if (!id) {
         return APR_NOTFOUND;
     }
-    if ((rv = okta_store_get(r, SESSION_KIND, id, &record, &len)) != APR_SUCCESS) {
+    if ((rv = okta_store_get_remembered(r, SESSION_KIND, id, &record, &len)) != APR_SUCCESS) {
         return rv;
     }
     ref = apr_palloc(r->pool, sizeof(*ref));
@@ -165,7 +166,11 @@ apr_status_t okta_session_load(request_rec *r, okta_session_ref_t **out)
     if (now - ref->session.last_seen >= touch_interval(sc)) {
         session_change_t change = { now, NULL };
         ref->session.last_seen = now;
-        okta_store_update(r, SESSION_KIND, id, apply_change, &change);
+        /* The memo may have answered for a record that a full cache has
+         * since dropped: it is found out here, at the latest. */
+        if (okta_store_update(r, SESSION_KIND, id, apply_change, &change) == APR_NOTFOUND) {
+            return APR_NOTFOUND;
+        }
     }
     *out = ref;
     return APR_SUCCESS;

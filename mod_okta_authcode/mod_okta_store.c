@@ -6,7 +6,8 @@
  * across processes (shmcb), and makes okta_store_add and okta_store_update
  * atomic between the processes of this server; with a cache shared by
  * several servers, okta_store_update takes a lock in the cache itself
- * (mod_okta_lock.c).
+ * (mod_okta_lock.c).  Every write notes a change for the per-process memo
+ * of sessions (okta_memo.h).
  *
  * Pending sign-ins (OKTA_PENDING_KIND) are written for anyone who asks for
  * a protected page.  A full shmcb makes room by dropping its oldest
@@ -263,10 +264,25 @@ static apr_status_t seal_entry(sealed_entry_t *e, request_rec *r, const char *ki
     return APR_SUCCESS;
 }
 
+/* Every write notes a change for the memo (okta_memo.h), once it is made. */
 static apr_status_t store_sealed(request_rec *r, const sealed_entry_t *e, apr_time_t expiry)
 {
-    return e->cache->provider->store(e->cache->instance, r->server, e->key, sizeof(e->key),
-                                     expiry, e->sealed, (unsigned int)e->sealed_len, r->pool);
+    apr_status_t rv = e->cache->provider->store(e->cache->instance, r->server, e->key,
+                                                sizeof(e->key), expiry, e->sealed,
+                                                (unsigned int)e->sealed_len, r->pool);
+
+    okta_memo_note_change(memo, e->key);
+    return rv;
+}
+
+static apr_status_t remove_entry(request_rec *r, const store_cache_t *cache,
+                                 const unsigned char *key)
+{
+    apr_status_t rv = cache->provider->remove(cache->instance, r->server, key,
+                                              OKTA_CACHE_KEY_LEN, r->pool);
+
+    okta_memo_note_change(memo, key);
+    return rv;
 }
 
 /* The raw cache read, without locking: buf has STORE_MAX_ENTRY bytes. */
@@ -296,7 +312,7 @@ static void log_read_failure(request_rec *r, apr_status_t rv)
 {
     /* socache providers say NOTFOUND for a miss; anything else is the
      * cache failing, which the caller must not take for "signed out" */
-    if (rv != APR_NOTFOUND) {
+    if (rv != APR_SUCCESS && rv != APR_NOTFOUND) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
                       OKTALOGNO(00009) "cannot read the session cache %s", cache_spec);
     }
@@ -346,47 +362,48 @@ apr_status_t okta_store_put(request_rec *r, const char *kind, const char *id,
     return rv;
 }
 
-/* With `take`, the entry is removed in the same critical section, so of
- * two requests racing for a one-shot entry only one gets it (where the
- * provider is locked; elsewhere the provider's refusal of a replayed code
- * is the second line).  Entries read without `take` (sessions, over and
- * over) go through the memo. */
+/* Reads the sealed entry under `key` into a new buffer; with `take`, it is
+ * removed in the same critical section, so of two requests racing for a
+ * one-shot entry only one gets it (where the provider is locked; elsewhere
+ * the provider's refusal of a replayed code is the second line). */
+static apr_status_t read_sealed(request_rec *r, const store_cache_t *cache,
+                                const unsigned char *key, int take, unsigned char **buf,
+                                unsigned int *buflen)
+{
+    apr_status_t rv;
+
+    *buf = apr_palloc(r->pool, STORE_MAX_ENTRY);
+    lock();
+    rv = raw_get(r, cache, key, *buf, buflen);
+    if (rv == APR_SUCCESS && take) {
+        remove_entry(r, cache, key);
+    }
+    unlock();
+    log_read_failure(r, rv);
+    return rv;
+}
+
+/* A malformed id names no entry. */
+static apr_status_t key_or_notfound(unsigned char key[OKTA_CACHE_KEY_LEN], request_rec *r,
+                                    const char *kind, const char *id)
+{
+    apr_status_t rv = entry_key(key, r, kind, id);
+
+    return rv == APR_EINVAL ? APR_NOTFOUND : rv;
+}
+
 static apr_status_t fetch(request_rec *r, const char *kind, const char *id,
                           unsigned char **data, apr_size_t *len, int take)
 {
-    const okta_keys_t *keys = okta_server_conf(r)->keys;
-    const store_cache_t *cache = cache_for(kind);
-    unsigned char key[OKTA_CACHE_KEY_LEN];
-    unsigned char *buf, *sealed;
+    unsigned char key[OKTA_CACHE_KEY_LEN], *buf;
     unsigned int buflen;
     apr_status_t rv;
 
-    if ((take || !okta_memo_key(memo, keys, kind, id, key))
-        && (rv = entry_key(key, r, kind, id)) != APR_SUCCESS) {
-        return rv == APR_EINVAL ? APR_NOTFOUND : rv;
-    }
-    buf = apr_palloc(r->pool, STORE_MAX_ENTRY);
-    lock();
-    rv = raw_get(r, cache, key, buf, &buflen);
-    if (rv == APR_SUCCESS && take) {
-        cache->provider->remove(cache->instance, r->server, key, sizeof(key), r->pool);
-    }
-    unlock();
-    if (rv != APR_SUCCESS) {
-        log_read_failure(r, rv);
+    if ((rv = key_or_notfound(key, r, kind, id)) != APR_SUCCESS
+        || (rv = read_sealed(r, cache_for(kind), key, take, &buf, &buflen)) != APR_SUCCESS) {
         return rv;
     }
-    if (take) {
-        return open_entry(r, kind, key, buf, buflen, data, len);
-    }
-    if (okta_memo_recall(memo, keys, kind, id, buf, buflen, data, len)) {
-        return APR_SUCCESS;
-    }
-    sealed = apr_pmemdup(r->pool, buf, buflen); /* opening decrypts buf in place */
-    if ((rv = open_entry(r, kind, key, buf, buflen, data, len)) == APR_SUCCESS) {
-        okta_memo_remember(memo, keys, kind, id, key, sealed, buflen, *data, *len);
-    }
-    return rv;
+    return open_entry(r, kind, key, buf, buflen, data, len);
 }
 
 apr_status_t okta_store_get(request_rec *r, const char *kind, const char *id,
@@ -399,6 +416,38 @@ apr_status_t okta_store_take(request_rec *r, const char *kind, const char *id,
                              unsigned char **data, apr_size_t *len)
 {
     return fetch(r, kind, id, data, len, 1);
+}
+
+apr_status_t okta_store_get_remembered(request_rec *r, const char *kind, const char *id,
+                                       unsigned char **data, apr_size_t *len)
+{
+    const okta_keys_t *keys = okta_server_conf(r)->keys;
+    unsigned char key[OKTA_CACHE_KEY_LEN], *buf, *sealed;
+    unsigned int buflen;
+    apr_uint32_t changes;
+    apr_status_t rv;
+
+    /* other servers' writes to a shared cache note no change here */
+    if (!okta_lock_is_shared()
+        && okta_memo_recall_unchanged(memo, keys, kind, id, r->pool, data, len)) {
+        return APR_SUCCESS;
+    }
+    if (!okta_memo_key(memo, keys, kind, id, key)
+        && (rv = key_or_notfound(key, r, kind, id)) != APR_SUCCESS) {
+        return rv;
+    }
+    changes = okta_memo_changes(memo, key); /* before the read: see okta_memo.h */
+    if ((rv = read_sealed(r, cache_for(kind), key, 0, &buf, &buflen)) != APR_SUCCESS) {
+        return rv;
+    }
+    if (okta_memo_recall(memo, keys, kind, id, buf, buflen, changes, data, len)) {
+        return APR_SUCCESS;
+    }
+    sealed = apr_pmemdup(r->pool, buf, buflen); /* opening decrypts buf in place */
+    if ((rv = open_entry(r, kind, key, buf, buflen, data, len)) == APR_SUCCESS) {
+        okta_memo_remember(memo, keys, kind, id, key, changes, sealed, buflen, *data, *len);
+    }
+    return rv;
 }
 
 #define WRITE_LOCK_KIND "record-write"
@@ -484,7 +533,7 @@ apr_status_t okta_store_remove(request_rec *r, const char *kind, const char *id)
         return rv;
     }
     lock();
-    rv = cache->provider->remove(cache->instance, r->server, key, sizeof(key), r->pool);
+    rv = remove_entry(r, cache, key);
     unlock();
     return rv;
 }

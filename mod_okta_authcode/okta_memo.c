@@ -1,12 +1,19 @@
 #include <stdlib.h>
 #include <string.h>
+#include <apr_atomic.h>
 #include <apr_hash.h>
+#include <apr_shm.h>
+#include <apr_strings.h>
 #include <apr_thread_rwlock.h>
 
 #include "okta_memo.h"
 #include "okta_util.h"
 
 #define KIND_MAX 31 /* as okta_cache_key allows */
+/* Change counters, 256 KB shared by all processes.  A write makes every
+ * entry of its bucket be checked against the cache once more, so there are
+ * many more buckets than slots. */
+#define CHANGE_BUCKETS 65536
 
 typedef struct {
     apr_thread_rwlock_t *lock; /* many requests read a slot at once */
@@ -16,10 +23,14 @@ typedef struct {
     unsigned char key[OKTA_CACHE_KEY_LEN];
     unsigned char *bytes; /* malloc'd: the sealed bytes, then the plaintext */
     apr_size_t capacity, sealed_len, plain_len;
+    /* the bucket's change counter when the entry was last known current;
+     * set under the read lock by okta_memo_recall, hence atomically */
+    apr_uint32_t changes_seen;
 } memo_slot_t;
 
 struct okta_memo_t {
     memo_slot_t slots[OKTA_MEMO_SLOTS];
+    apr_uint32_t *changes; /* CHANGE_BUCKETS counters in shared memory */
 };
 
 static apr_status_t free_slots(void *data)
@@ -36,9 +47,17 @@ static apr_status_t free_slots(void *data)
 okta_memo_t *okta_memo_create(apr_pool_t *p)
 {
     okta_memo_t *memo = apr_pcalloc(p, sizeof(*memo));
+    apr_size_t changes_size = CHANGE_BUCKETS * sizeof(apr_uint32_t);
+    apr_shm_t *shm;
     int i;
 
     apr_pool_cleanup_register(p, memo, free_slots, apr_pool_cleanup_null);
+    /* anonymous: shared with the processes forked from this one */
+    if (apr_shm_create(&shm, changes_size, NULL, p) != APR_SUCCESS) {
+        return NULL;
+    }
+    memo->changes = apr_shm_baseaddr_get(shm);
+    memset(memo->changes, 0, changes_size);
     for (i = 0; i < OKTA_MEMO_SLOTS; i++) {
         if (apr_thread_rwlock_create(&memo->slots[i].lock, p) != APR_SUCCESS) {
             return NULL;
@@ -75,6 +94,22 @@ static int holds(const memo_slot_t *slot, const okta_keys_t *keys, const char *k
     return slot->keys == keys && strcmp(slot->kind, kind) == 0 && okta_ct_streq(slot->id, id);
 }
 
+static apr_uint32_t *bucket_of(const okta_memo_t *memo, const unsigned char *key)
+{
+    /* cache keys are HMACs: any two bytes spread evenly */
+    return &memo->changes[((unsigned)key[0] << 8 | key[1]) % CHANGE_BUCKETS];
+}
+
+apr_uint32_t okta_memo_changes(const okta_memo_t *memo, const unsigned char key[OKTA_CACHE_KEY_LEN])
+{
+    return apr_atomic_read32(bucket_of(memo, key));
+}
+
+void okta_memo_note_change(okta_memo_t *memo, const unsigned char key[OKTA_CACHE_KEY_LEN])
+{
+    apr_atomic_inc32(bucket_of(memo, key));
+}
+
 int okta_memo_key(okta_memo_t *memo, const okta_keys_t *keys, const char *kind, const char *id,
                   unsigned char key[OKTA_CACHE_KEY_LEN])
 {
@@ -91,9 +126,29 @@ int okta_memo_key(okta_memo_t *memo, const okta_keys_t *keys, const char *kind, 
     return found;
 }
 
+int okta_memo_recall_unchanged(okta_memo_t *memo, const okta_keys_t *keys, const char *kind,
+                               const char *id, apr_pool_t *p, unsigned char **plain,
+                               apr_size_t *plain_len)
+{
+    memo_slot_t *slot = lock_slot(memo, kind, id, 0);
+    int found;
+
+    if (!slot) {
+        return 0;
+    }
+    found = holds(slot, keys, kind, id)
+            && okta_memo_changes(memo, slot->key) == apr_atomic_read32(&slot->changes_seen);
+    if (found) {
+        *plain = apr_pmemdup(p, slot->bytes + slot->sealed_len, slot->plain_len);
+        *plain_len = slot->plain_len;
+    }
+    apr_thread_rwlock_unlock(slot->lock);
+    return found;
+}
+
 int okta_memo_recall(okta_memo_t *memo, const okta_keys_t *keys, const char *kind,
-                     const char *id, unsigned char *buf, apr_size_t len, unsigned char **plain,
-                     apr_size_t *plain_len)
+                     const char *id, unsigned char *buf, apr_size_t len, apr_uint32_t changes,
+                     unsigned char **plain, apr_size_t *plain_len)
 {
     memo_slot_t *slot = lock_slot(memo, kind, id, 0);
     int found;
@@ -107,6 +162,7 @@ int okta_memo_recall(okta_memo_t *memo, const okta_keys_t *keys, const char *kin
         memcpy(buf, slot->bytes + len, slot->plain_len);
         *plain = buf;
         *plain_len = slot->plain_len;
+        apr_atomic_set32(&slot->changes_seen, changes);
     }
     apr_thread_rwlock_unlock(slot->lock);
     return found;
@@ -114,8 +170,9 @@ int okta_memo_recall(okta_memo_t *memo, const okta_keys_t *keys, const char *kin
 
 void okta_memo_remember(okta_memo_t *memo, const okta_keys_t *keys, const char *kind,
                         const char *id, const unsigned char key[OKTA_CACHE_KEY_LEN],
-                        const unsigned char *sealed, apr_size_t sealed_len,
-                        const unsigned char *plain, apr_size_t plain_len)
+                        apr_uint32_t changes, const unsigned char *sealed,
+                        apr_size_t sealed_len, const unsigned char *plain,
+                        apr_size_t plain_len)
 {
     apr_size_t need = sealed_len + plain_len;
     memo_slot_t *slot;
@@ -138,6 +195,7 @@ void okta_memo_remember(okta_memo_t *memo, const okta_keys_t *keys, const char *
         memcpy(slot->bytes + sealed_len, plain, plain_len);
         slot->sealed_len = sealed_len;
         slot->plain_len = plain_len;
+        slot->changes_seen = changes;
     }
     apr_thread_rwlock_unlock(slot->lock);
 }

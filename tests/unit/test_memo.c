@@ -1,6 +1,8 @@
 /* okta_memo: what a process remembers of the entries it opened. */
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <apr_strings.h>
 
@@ -20,9 +22,26 @@ static void memo_setup(void)
     ck_assert_ptr_nonnull(keys = okta_keys_derive(test_pool, "memo test passphrase"));
 }
 
+/* Remembers the test entry as a reader would: current as of the change
+ * counter read before the cache was. */
 static void remember(const char *kind, const char *id)
 {
-    okta_memo_remember(memo, keys, kind, id, key, sealed, sizeof(sealed), plain, sizeof(plain));
+    okta_memo_remember(memo, keys, kind, id, key, okta_memo_changes(memo, key), sealed,
+                       sizeof(sealed), plain, sizeof(plain));
+}
+
+/* Whether (kind, id) is recalled without reading the cache. */
+static int recalls_unchanged(const char *kind, const char *id)
+{
+    unsigned char *out = NULL;
+    apr_size_t out_len = 0;
+
+    if (!okta_memo_recall_unchanged(memo, keys, kind, id, test_pool, &out, &out_len)) {
+        return 0;
+    }
+    ck_assert_uint_eq(out_len, sizeof(plain));
+    ck_assert_mem_eq(out, plain, out_len);
+    return 1;
 }
 
 /* Whether recalling (kind, id) with a copy of `bytes` gives the plaintext
@@ -33,7 +52,8 @@ static int recalls(const okta_keys_t *with_keys, const char *kind, const char *i
     unsigned char *buf = apr_pmemdup(test_pool, bytes, len), *out = NULL;
     apr_size_t out_len = 0;
 
-    if (!okta_memo_recall(memo, with_keys, kind, id, buf, len, &out, &out_len)) {
+    if (!okta_memo_recall(memo, with_keys, kind, id, buf, len, okta_memo_changes(memo, key),
+                          &out, &out_len)) {
         ck_assert_mem_eq(buf, bytes, len);
         return 0;
     }
@@ -49,6 +69,7 @@ START_TEST(memo_knows_nothing_at_first)
 
     ck_assert_int_eq(okta_memo_key(memo, keys, "session", "abc", found), 0);
     ck_assert_int_eq(recalls(keys, "session", "abc", sealed, sizeof(sealed)), 0);
+    ck_assert_int_eq(recalls_unchanged("session", "abc"), 0);
 }
 END_TEST
 
@@ -94,8 +115,8 @@ START_TEST(memo_replaces_an_entry_remembered_again)
     static const unsigned char newer[] = "the entry after a refresh";
 
     remember("session", "abc");
-    okta_memo_remember(memo, keys, "session", "abc", key, newer, sizeof(newer), plain,
-                       sizeof(plain));
+    okta_memo_remember(memo, keys, "session", "abc", key, okta_memo_changes(memo, key), newer,
+                       sizeof(newer), plain, sizeof(plain));
     ck_assert_int_eq(recalls(keys, "session", "abc", sealed, sizeof(sealed)), 0);
     ck_assert_int_eq(recalls(keys, "session", "abc", newer, sizeof(newer)), 1);
 }
@@ -107,7 +128,7 @@ START_TEST(memo_skips_entries_too_large)
     unsigned char *large = apr_pcalloc(test_pool, len);
     unsigned char found[OKTA_CACHE_KEY_LEN];
 
-    okta_memo_remember(memo, keys, "session", "big", key, large, len, plain, sizeof(plain));
+    okta_memo_remember(memo, keys, "session", "big", key, 0, large, len, plain, sizeof(plain));
     ck_assert_int_eq(okta_memo_key(memo, keys, "session", "big", found), 0);
 }
 END_TEST
@@ -145,6 +166,55 @@ START_TEST(memo_refuses_names_no_cache_key_has)
 }
 END_TEST
 
+START_TEST(memo_vouches_for_an_entry_until_a_change_is_noted)
+{
+    unsigned char other[OKTA_CACHE_KEY_LEN];
+
+    remember("session", "abc");
+    ck_assert_int_eq(recalls_unchanged("session", "abc"), 1);
+    ck_assert_int_eq(recalls_unchanged("session", "abd"), 0);
+    /* a write to an entry of another bucket changes nothing here */
+    memcpy(other, key, sizeof(other));
+    other[0] ^= 0x80;
+    okta_memo_note_change(memo, other);
+    ck_assert_int_eq(recalls_unchanged("session", "abc"), 1);
+    okta_memo_note_change(memo, key);
+    ck_assert_int_eq(recalls_unchanged("session", "abc"), 0);
+    /* the cache read again gives the same bytes: vouched for again */
+    ck_assert_int_eq(recalls(keys, "session", "abc", sealed, sizeof(sealed)), 1);
+    ck_assert_int_eq(recalls_unchanged("session", "abc"), 1);
+}
+END_TEST
+
+START_TEST(memo_does_not_vouch_for_a_read_overtaken_by_a_write)
+{
+    apr_uint32_t before_read = okta_memo_changes(memo, key);
+
+    okta_memo_note_change(memo, key); /* a write lands after the read */
+    okta_memo_remember(memo, keys, "session", "abc", key, before_read, sealed, sizeof(sealed),
+                       plain, sizeof(plain));
+    ck_assert_int_eq(recalls_unchanged("session", "abc"), 0);
+}
+END_TEST
+
+START_TEST(memo_sees_changes_noted_by_another_process)
+{
+    pid_t pid;
+    int status;
+
+    remember("session", "abc");
+    pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        okta_memo_note_change(memo, key);
+        _exit(0);
+    }
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert_int_eq(status, 0);
+    ck_assert_int_eq(recalls_unchanged("session", "abc"), 0);
+}
+END_TEST
+
 TCase *memo_tcase(void)
 {
     TCase *tc = tcase_create("memo");
@@ -158,5 +228,8 @@ TCase *memo_tcase(void)
     tcase_add_test(tc, memo_skips_entries_too_large);
     tcase_add_test(tc, memo_stays_within_its_slots);
     tcase_add_test(tc, memo_refuses_names_no_cache_key_has);
+    tcase_add_test(tc, memo_vouches_for_an_entry_until_a_change_is_noted);
+    tcase_add_test(tc, memo_does_not_vouch_for_a_read_overtaken_by_a_write);
+    tcase_add_test(tc, memo_sees_changes_noted_by_another_process);
     return tc;
 }
