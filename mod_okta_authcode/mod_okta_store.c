@@ -2,12 +2,14 @@
  * chosen with OktaSessionCache.  Entries are sealed (okta_seal) under keys
  * derived from the passphrase, and stored under an HMAC of their id, so
  * neither the cache nor its network sees tokens or cookie values.
- * A global mutex serialises every access for providers that are not safe
- * across processes (shmcb), and makes okta_store_add and okta_store_update
- * atomic between the processes of this server; with a cache shared by
- * several servers, okta_store_update takes a lock in the cache itself
- * (mod_okta_lock.c).  Every write notes a change for the per-process memo
- * of sessions (okta_memo.h).
+ * Each cache has a global mutex, which serialises every access for
+ * providers that are not safe across processes (shmcb), and makes
+ * okta_store_add and okta_store_update atomic between the processes of
+ * this server; with a cache shared by several servers, okta_store_update
+ * takes a lock in the cache itself (mod_okta_lock.c).  Every write notes
+ * a change for the per-process memo of sessions (okta_memo.h).
+ * With shmcb, sessions are split over several shmcb segments (shards, see
+ * SHMCB_SHARD_BYTES).
  *
  * Pending sign-ins (OKTA_PENDING_KIND) are written for anyone who asks for
  * a protected page.  A full shmcb makes room by dropping its oldest
@@ -25,15 +27,24 @@
 #include "okta_memo.h"
 
 #define STORE_MUTEX_TYPE "okta-authcode-cache"
-/* Every session lookup in shmcb takes the mutex.  fcntl() locks are
- * released when a process dies, and measured best under load: APR's
- * process-shared pthread mutex uses priority inheritance, so once
- * contended every hand-over goes through the kernel (bench-sessions, 16
- * clients: 0.74 of no authentication with it, 0.90 with fcntl).
- * Operators can choose with "Mutex <mechanism> okta-authcode-cache". */
+/* A session's first read in a process, and every write, take its cache's
+ * mutex.  fcntl() locks are released when a process dies, and measured
+ * best under load: APR's process-shared pthread mutex uses priority
+ * inheritance, so once contended every hand-over goes through the kernel
+ * (bench-sessions, 16 clients: 0.74 of no authentication with it, 0.90
+ * with fcntl, before the memo spared most reads).  Operators can choose
+ * with "Mutex <mechanism> okta-authcode-cache". */
 #define STORE_MUTEX_DEFAULT APR_LOCK_FCNTL
-#define DEFAULT_SHMCB_BYTES "16777216"
-#define PENDING_SHMCB_BYTES "2097152" /* about 7,000 sign-ins in progress */
+#define DEFAULT_SHMCB_BYTES 16777216
+#define PENDING_SHMCB_BYTES 2097152 /* about 7,000 sign-ins in progress */
+/* shmcb finds an entry by scanning the index of one of at most 256
+ * subcaches, whose length grows with the square root of the segment's
+ * size: hundreds of entries in a few hundred MB, each a read somewhere in
+ * the segment.  Sessions in shmcb are therefore split over segments of
+ * about 4 MB (at most 64; a scan stays under about 80 entries up to
+ * 256 MB), each with its own mutex. */
+#define SHMCB_SHARD_BYTES (4 * 1024 * 1024)
+#define MAX_SHARDS 64
 /* The largest sealed entry: tokens of a few KB each plus claims. */
 #define STORE_MAX_ENTRY (32 * 1024)
 /* Sizes the provider is told to expect: keys are HMACs; sessions take a
@@ -46,20 +57,19 @@
 typedef struct {
     const ap_socache_provider_t *provider;
     ap_socache_instance_t *instance;
+    apr_global_mutex_t *mutex;
 } store_cache_t;
 
 static const char *cache_spec; /* as given to OktaSessionCache */
-static store_cache_t sessions; /* and everything else but ... */
+static store_cache_t shards[MAX_SHARDS]; /* sessions and everything else but ... */
+static int shard_count;
 static store_cache_t pending; /* ... pending sign-ins, where set up */
-static apr_global_mutex_t *cache_mutex;
 static int lock_every_access; /* the provider is not multi-process safe */
 static okta_memo_t *memo; /* what this process opened last (okta_memo.h) */
 
 static const char *create_instance(store_cache_t *cache, apr_pool_t *pconf, apr_pool_t *ptemp,
-                                   const char *spec)
+                                   const char *name, const char *arg)
 {
-    const char *sep = ap_strchr_c(spec, ':');
-    const char *name = sep ? apr_pstrmemdup(ptemp, spec, sep - spec) : spec;
     const char *err;
 
     cache->provider = ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP, name,
@@ -68,8 +78,78 @@ static const char *create_instance(store_cache_t *cache, apr_pool_t *pconf, apr_
         return apr_psprintf(ptemp, "OktaSessionCache: unknown cache type '%s' (is "
                             "mod_socache_%s loaded?)", name, name);
     }
-    err = cache->provider->create(&cache->instance, sep ? sep + 1 : NULL, ptemp, pconf);
-    return err ? apr_psprintf(ptemp, "OktaSessionCache %s: %s", spec, err) : NULL;
+    err = cache->provider->create(&cache->instance, arg, ptemp, pconf);
+    return err ? apr_psprintf(ptemp, "OktaSessionCache %s%s%s: %s", name, arg ? ":" : "",
+                              arg ? arg : "", err) : NULL;
+}
+
+/* "/path(bytes)", "/path" or nothing: the size defaults to 16 MB, not to
+ * shmcb's 512 KB, which holds only about a hundred sessions. */
+static const char *parse_shmcb_arg(apr_pool_t *pconf, apr_pool_t *ptemp, const char *arg,
+                                   const char **path, apr_off_t *bytes)
+{
+    const char *open = arg ? strrchr(arg, '(') : NULL;
+    char *end;
+
+    *bytes = DEFAULT_SHMCB_BYTES;
+    if (!arg || !*arg) {
+        *path = ap_runtime_dir_relative(pconf, "okta_authcode_sessions");
+        return NULL;
+    }
+    *path = open ? apr_pstrmemdup(pconf, arg, open - arg) : arg;
+    if (open && (apr_strtoff(bytes, open + 1, &end, 10) != APR_SUCCESS || *end != ')'
+                 || end[1] || *bytes <= 0)) {
+        return apr_psprintf(ptemp, "OktaSessionCache shmcb:%s: the size must be a number "
+                            "of bytes in parentheses", arg);
+    }
+    return NULL;
+}
+
+/* Sessions in shmcb: `bytes` split over shards (see SHMCB_SHARD_BYTES),
+ * a power of two of them so that a key byte picks one evenly. */
+static const char *create_shmcb_shards(apr_pool_t *pconf, apr_pool_t *ptemp, const char *arg)
+{
+    const char *path, *err;
+    apr_off_t bytes;
+    int i;
+
+    if ((err = parse_shmcb_arg(pconf, ptemp, arg, &path, &bytes)) != NULL) {
+        return err;
+    }
+    for (shard_count = 1; shard_count < MAX_SHARDS
+                          && (apr_off_t)shard_count * 2 * SHMCB_SHARD_BYTES <= bytes;
+         shard_count *= 2) {
+    }
+    for (i = 0; i < shard_count && !err; i++) {
+        err = create_instance(&shards[i], pconf, ptemp, "shmcb",
+                              apr_psprintf(ptemp, "%s.%d(%" APR_OFF_T_FMT ")", path, i,
+                                           bytes / shard_count));
+    }
+    return err;
+}
+
+/* The caches for OktaSessionCache `spec`: with shmcb, shards for sessions
+ * and a shmcb of its own for pending sign-ins (see the top of this file). */
+static const char *create_caches(apr_pool_t *pconf, apr_pool_t *ptemp, const char *spec)
+{
+    const char *sep = ap_strchr_c(spec, ':');
+    const char *name = sep ? apr_pstrmemdup(ptemp, spec, sep - spec) : spec;
+    const char *arg = sep ? sep + 1 : NULL;
+    const char *err;
+
+    memset(shards, 0, sizeof(shards));
+    memset(&pending, 0, sizeof(pending));
+    if (strcmp(name, "shmcb") != 0) {
+        shard_count = 1;
+        return create_instance(&shards[0], pconf, ptemp, name, arg);
+    }
+    if ((err = create_shmcb_shards(pconf, ptemp, arg)) != NULL) {
+        return err;
+    }
+    return create_instance(&pending, pconf, ptemp, "shmcb",
+                           apr_psprintf(ptemp, "%s(%d)",
+                                        ap_runtime_dir_relative(ptemp, "okta_authcode_pending"),
+                                        PENDING_SHMCB_BYTES));
 }
 
 const char *okta_store_set_spec(cmd_parms *cmd, void *dummy, const char *spec)
@@ -82,62 +162,84 @@ const char *okta_store_set_spec(cmd_parms *cmd, void *dummy, const char *spec)
     }
     cache_spec = spec;
     /* Check the spec now, so a typo is reported with its file and line. */
-    return create_instance(&sessions, cmd->pool, cmd->temp_pool, spec);
+    return create_caches(cmd->pool, cmd->temp_pool, spec);
 }
 
 int okta_store_pre_config(apr_pool_t *pconf)
 {
     cache_spec = NULL;
     okta_lock_configure(NULL, "");
-    sessions.provider = pending.provider = NULL;
-    sessions.instance = pending.instance = NULL;
-    cache_mutex = NULL;
+    memset(shards, 0, sizeof(shards));
+    memset(&pending, 0, sizeof(pending));
+    shard_count = 0;
     lock_every_access = 0;
     memo = NULL;
     return ap_mutex_register(pconf, STORE_MUTEX_TYPE, NULL, STORE_MUTEX_DEFAULT, 0);
 }
 
+/* Every cache set up: the shards in use, then the pending sign-ins'. */
+static store_cache_t *each_cache(int i)
+{
+    if (i < shard_count) {
+        return &shards[i];
+    }
+    return i == shard_count && pending.instance ? &pending : NULL;
+}
+
 static apr_status_t destroy_instances(void *data)
 {
     server_rec *s = data;
+    store_cache_t *cache;
+    int i;
 
-    if (sessions.instance) {
-        sessions.provider->destroy(sessions.instance, s);
-        sessions.instance = NULL;
-    }
-    if (pending.instance) {
-        pending.provider->destroy(pending.instance, s);
-        pending.instance = NULL;
+    for (i = 0; (cache = each_cache(i)) != NULL; i++) {
+        if (cache->instance) {
+            cache->provider->destroy(cache->instance, s);
+            cache->instance = NULL;
+        }
     }
     return APR_SUCCESS;
 }
 
-/* The cache that keeps records of `kind`. */
-static const store_cache_t *cache_for(const char *kind)
+/* The cache that keeps records of `kind` under `key`.  The shard is picked
+ * by the key's last byte, as shmcb picks a subcache by its first. */
+static const store_cache_t *cache_for(const char *kind, const unsigned char *key)
 {
-    return pending.instance && strcmp(kind, OKTA_PENDING_KIND) == 0 ? &pending : &sessions;
+    if (pending.instance && strcmp(kind, OKTA_PENDING_KIND) == 0) {
+        return &pending;
+    }
+    return &shards[key[OKTA_CACHE_KEY_LEN - 1] % shard_count];
 }
 
-/* Kept in pconf: log lines name the cache as long as the server runs. */
-static const char *default_shmcb(apr_pool_t *pconf, const char *file, const char *bytes)
-{
-    return apr_pstrcat(pconf, "shmcb:", ap_runtime_dir_relative(pconf, file), "(", bytes, ")",
-                       NULL);
-}
-
-static int init_failed(server_rec *s, apr_status_t rv, const char *spec)
+static int init_failed(server_rec *s, apr_status_t rv)
 {
     ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
-                 OKTALOGNO(00005) "cannot initialise the session cache %s", spec);
+                 OKTALOGNO(00005) "cannot initialise the session cache %s", cache_spec);
     return HTTP_INTERNAL_SERVER_ERROR;
 }
 
-static apr_status_t init_instance(store_cache_t *cache, const char *namespace,
-                                  apr_size_t average_entry, apr_pool_t *pconf, server_rec *s)
+/* The provider and the mutex of one cache; `i` names its mutex. */
+static apr_status_t init_cache(store_cache_t *cache, int i, apr_pool_t *pconf, server_rec *s)
 {
-    struct ap_socache_hints hints = { STORE_KEY_LEN, average_entry, 3600 };
+    int is_pending = cache == &pending;
+    struct ap_socache_hints hints = {
+        STORE_KEY_LEN, is_pending ? PENDING_AVERAGE_ENTRY : STORE_AVERAGE_ENTRY, 3600
+    };
+    apr_status_t rv;
 
-    return cache->provider->init(cache->instance, namespace, &hints, s, pconf);
+    rv = ap_global_mutex_create(&cache->mutex, NULL, STORE_MUTEX_TYPE,
+                                is_pending ? "pending" : apr_itoa(pconf, i), s, pconf, 0);
+    if (rv != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
+                     OKTALOGNO(00004) "cannot create the session cache mutex");
+        return rv;
+    }
+    if ((rv = cache->provider->init(cache->instance, is_pending ? "okta_authcode_pending"
+                                                                : "okta_authcode",
+                                    &hints, s, pconf)) != APR_SUCCESS) {
+        init_failed(s, rv);
+    }
+    return rv;
 }
 
 static int module_in_use(server_rec *s)
@@ -153,47 +255,35 @@ static int module_in_use(server_rec *s)
 
 int okta_store_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
 {
-    const char *err = NULL, *pending_spec = NULL;
-    apr_status_t rv;
+    const char *err = NULL;
+    store_cache_t *cache;
+    int i;
 
     if (!module_in_use(s)) {
         return OK;
     }
     if (!cache_spec) {
-        /* shmcb's default 512 KB would hold only about a hundred sessions */
-        cache_spec = default_shmcb(pconf, "okta_authcode_sessions", DEFAULT_SHMCB_BYTES);
-        err = create_instance(&sessions, pconf, ptemp, cache_spec);
-    }
-    if (!err && strcmp(sessions.provider->name, "shmcb") == 0) {
-        pending_spec = default_shmcb(pconf, "okta_authcode_pending", PENDING_SHMCB_BYTES);
-        err = create_instance(&pending, pconf, ptemp, pending_spec);
+        /* kept in pconf: log lines name the cache as long as the server runs */
+        cache_spec = "shmcb";
+        err = create_caches(pconf, ptemp, cache_spec);
     }
     if (err) {
         ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, OKTALOGNO(00003) "%s", err);
         return HTTP_INTERNAL_SERVER_ERROR;
     }
-    lock_every_access = (sessions.provider->flags & AP_SOCACHE_FLAG_NOTMPSAFE) != 0;
-    rv = ap_global_mutex_create(&cache_mutex, NULL, STORE_MUTEX_TYPE, NULL, s, pconf, 0);
-    if (rv != APR_SUCCESS) {
-        ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
-                     OKTALOGNO(00004) "cannot create the session cache mutex");
-        return HTTP_INTERNAL_SERVER_ERROR;
-    }
+    lock_every_access = (shards[0].provider->flags & AP_SOCACHE_FLAG_NOTMPSAFE) != 0;
     okta_lock_configure(apr_pstrmemdup(pconf, cache_spec, strcspn(cache_spec, ":")),
                         ap_strchr_c(cache_spec, ':') ? ap_strchr_c(cache_spec, ':') + 1 : "");
     apr_pool_cleanup_register(pconf, s, destroy_instances, apr_pool_cleanup_null);
-    if ((rv = init_instance(&sessions, "okta_authcode", STORE_AVERAGE_ENTRY, pconf, s))
-        != APR_SUCCESS) {
-        return init_failed(s, rv, cache_spec);
-    }
-    if (pending.instance
-        && (rv = init_instance(&pending, "okta_authcode_pending", PENDING_AVERAGE_ENTRY, pconf,
-                               s)) != APR_SUCCESS) {
-        return init_failed(s, rv, pending_spec);
+    for (i = 0; (cache = each_cache(i)) != NULL; i++) {
+        if (init_cache(cache, i, pconf, s) != APR_SUCCESS) {
+            return HTTP_INTERNAL_SERVER_ERROR;
+        }
     }
     if (!(memo = okta_memo_create(pconf))) {
         ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
-                     OKTALOGNO(00038) "cannot create the locks of the session memo");
+                     OKTALOGNO(00038) "cannot create the session memo (its locks or its "
+                     "shared memory)");
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     return OK;
@@ -201,27 +291,32 @@ int okta_store_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
 
 void okta_store_child_init(apr_pool_t *p, server_rec *s)
 {
-    if (cache_mutex) {
-        apr_status_t rv = apr_global_mutex_child_init(&cache_mutex,
-                                                      apr_global_mutex_lockfile(cache_mutex), p);
-        if (rv != APR_SUCCESS) {
+    store_cache_t *cache;
+    apr_status_t rv;
+    int i;
+
+    for (i = 0; (cache = each_cache(i)) != NULL; i++) {
+        if (cache->mutex
+            && (rv = apr_global_mutex_child_init(&cache->mutex,
+                                                 apr_global_mutex_lockfile(cache->mutex), p))
+                   != APR_SUCCESS) {
             ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s,
                          OKTALOGNO(00006) "cannot reattach the session cache mutex");
         }
     }
 }
 
-static void lock(void)
+static void lock(const store_cache_t *cache)
 {
     if (lock_every_access) {
-        apr_global_mutex_lock(cache_mutex);
+        apr_global_mutex_lock(cache->mutex);
     }
 }
 
-static void unlock(void)
+static void unlock(const store_cache_t *cache)
 {
     if (lock_every_access) {
-        apr_global_mutex_unlock(cache_mutex);
+        apr_global_mutex_unlock(cache->mutex);
     }
 }
 
@@ -230,7 +325,7 @@ static apr_status_t entry_key(unsigned char key[OKTA_CACHE_KEY_LEN], request_rec
 {
     okta_server_conf_t *sc = okta_server_conf(r);
 
-    if (!sessions.instance) {
+    if (!shard_count) {
         return APR_EINIT;
     }
     return okta_cache_key(key, sc->keys, kind, id);
@@ -248,12 +343,12 @@ static apr_status_t seal_entry(sealed_entry_t *e, request_rec *r, const char *ki
 {
     apr_status_t rv;
 
-    e->cache = cache_for(kind);
     if ((rv = entry_key(e->key, r, kind, id)) != APR_SUCCESS
         || (rv = okta_seal(&e->sealed, &e->sealed_len, r->pool, okta_server_conf(r)->keys,
                            e->key, sizeof(e->key), data, len)) != APR_SUCCESS) {
         return rv;
     }
+    e->cache = cache_for(kind, e->key);
     if (e->sealed_len > STORE_MAX_ENTRY) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       OKTALOGNO(00007) "%s record of %" APR_SIZE_T_FMT " bytes is larger than "
@@ -330,7 +425,7 @@ apr_status_t okta_store_add(request_rec *r, const char *kind, const char *id,
         return rv;
     }
     probe = apr_palloc(r->pool, STORE_MAX_ENTRY);
-    apr_global_mutex_lock(cache_mutex);
+    apr_global_mutex_lock(e.cache->mutex);
     rv = raw_get(r, e.cache, e.key, probe, &probe_len);
     if (rv == APR_NOTFOUND) {
         rv = store_sealed(r, &e, expiry);
@@ -338,7 +433,7 @@ apr_status_t okta_store_add(request_rec *r, const char *kind, const char *id,
     else if (rv == APR_SUCCESS) {
         rv = APR_EEXIST;
     }
-    apr_global_mutex_unlock(cache_mutex);
+    apr_global_mutex_unlock(e.cache->mutex);
     return rv;
 }
 
@@ -351,9 +446,9 @@ apr_status_t okta_store_put(request_rec *r, const char *kind, const char *id,
     if ((rv = seal_entry(&e, r, kind, id, data, len)) != APR_SUCCESS) {
         return rv;
     }
-    lock();
+    lock(e.cache);
     rv = store_sealed(r, &e, expiry);
-    unlock();
+    unlock(e.cache);
     if (rv != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
                       OKTALOGNO(00008) "cannot store a %s record in the session cache %s", kind,
@@ -373,12 +468,12 @@ static apr_status_t read_sealed(request_rec *r, const store_cache_t *cache,
     apr_status_t rv;
 
     *buf = apr_palloc(r->pool, STORE_MAX_ENTRY);
-    lock();
+    lock(cache);
     rv = raw_get(r, cache, key, *buf, buflen);
     if (rv == APR_SUCCESS && take) {
         remove_entry(r, cache, key);
     }
-    unlock();
+    unlock(cache);
     log_read_failure(r, rv);
     return rv;
 }
@@ -400,7 +495,7 @@ static apr_status_t fetch(request_rec *r, const char *kind, const char *id,
     apr_status_t rv;
 
     if ((rv = key_or_notfound(key, r, kind, id)) != APR_SUCCESS
-        || (rv = read_sealed(r, cache_for(kind), key, take, &buf, &buflen)) != APR_SUCCESS) {
+        || (rv = read_sealed(r, cache_for(kind, key), key, take, &buf, &buflen)) != APR_SUCCESS) {
         return rv;
     }
     return open_entry(r, kind, key, buf, buflen, data, len);
@@ -437,7 +532,7 @@ apr_status_t okta_store_get_remembered(request_rec *r, const char *kind, const c
         return rv;
     }
     changes = okta_memo_changes(memo, key); /* before the read: see okta_memo.h */
-    if ((rv = read_sealed(r, cache_for(kind), key, 0, &buf, &buflen)) != APR_SUCCESS) {
+    if ((rv = read_sealed(r, cache_for(kind, key), key, 0, &buf, &buflen)) != APR_SUCCESS) {
         return rv;
     }
     if (okta_memo_recall(memo, keys, kind, id, buf, buflen, changes, data, len)) {
@@ -489,6 +584,7 @@ apr_status_t okta_store_update(request_rec *r, const char *kind, const char *id,
                                okta_store_update_fn *update, void *baton)
 {
     unsigned char key[OKTA_CACHE_KEY_LEN], *buf, *data, *changed;
+    const store_cache_t *cache;
     unsigned int buflen;
     apr_size_t len, changed_len;
     apr_time_t expiry;
@@ -501,9 +597,10 @@ apr_status_t okta_store_update(request_rec *r, const char *kind, const char *id,
     if ((rv = entry_key(key, r, kind, id)) != APR_SUCCESS) {
         return rv;
     }
+    cache = cache_for(kind, key);
     buf = apr_palloc(r->pool, STORE_MAX_ENTRY);
-    apr_global_mutex_lock(cache_mutex);
-    rv = raw_get(r, cache_for(kind), key, buf, &buflen);
+    apr_global_mutex_lock(cache->mutex);
+    rv = raw_get(r, cache, key, buf, &buflen);
     if (rv == APR_SUCCESS) {
         rv = open_entry(r, kind, key, buf, buflen, &data, &len);
     }
@@ -519,21 +616,22 @@ apr_status_t okta_store_update(request_rec *r, const char *kind, const char *id,
     if (rv == APR_SUCCESS) {
         rv = store_sealed(r, &e, expiry);
     }
-    apr_global_mutex_unlock(cache_mutex);
+    apr_global_mutex_unlock(cache->mutex);
     return rv;
 }
 
 apr_status_t okta_store_remove(request_rec *r, const char *kind, const char *id)
 {
-    const store_cache_t *cache = cache_for(kind);
+    const store_cache_t *cache;
     unsigned char key[OKTA_CACHE_KEY_LEN];
     apr_status_t rv;
 
     if ((rv = entry_key(key, r, kind, id)) != APR_SUCCESS) {
         return rv;
     }
-    lock();
+    cache = cache_for(kind, key);
+    lock(cache);
     rv = remove_entry(r, cache, key);
-    unlock();
+    unlock(cache);
     return rv;
 }

@@ -26,6 +26,12 @@ my @cases = (
       'unknown OktaUnauthAction refused' ],
     [ 'OktaSessionCache nosuchcache', qr/OktaSessionCache: unknown cache type 'nosuchcache'/,
       'unknown session cache refused' ],
+    [ 'OktaSessionCache shmcb:/run/okta(lots)',
+      qr{OktaSessionCache shmcb:/run/okta\(lots\): the size must be a number of bytes},
+      'shmcb size that is not a number refused' ],
+    [ 'OktaSessionCache shmcb:/run/okta(4096)',
+      qr{OktaSessionCache shmcb:/run/okta\.0\(4096\): .*size has to be >= 8192},
+      'shmcb size too small refused, with shmcb\'s reason' ],
     [ 'OktaHTTPTimeout soon', qr/OktaHTTPTimeout: 'soon' is not a number of seconds/, 'non-numeric timeout refused' ],
 );
 
