@@ -65,13 +65,20 @@ static apr_status_t record_encode(unsigned char **out, apr_size_t *outlen, apr_p
     return APR_SUCCESS;
 }
 
-/* Points rec->strs into buf; every length is checked before it is used. */
+static apr_uint32_t load_be32(const unsigned char *b)
+{
+    return (apr_uint32_t)b[0] << 24 | (apr_uint32_t)b[1] << 16 | (apr_uint32_t)b[2] << 8 | b[3];
+}
+
+/* Points rec->strs into buf; every length is checked before it is used.
+ * A string that holds a NUL reads as its prefix: records are sealed, and
+ * only record_encode, which measures strings with strlen, writes them. */
 static apr_status_t record_decode(record_t *rec, apr_pool_t *p, const char magic[4],
                                   unsigned char *buf, apr_size_t len, const char **fixed,
                                   int nfixed)
 {
     unsigned char *s = buf, *end = buf + len;
-    int i, b;
+    int i;
 
     if (len < 6 || memcmp(s, magic, 4) != 0 || s[4] != RECORD_VERSION) {
         return APR_EINVAL;
@@ -81,12 +88,8 @@ static apr_status_t record_decode(record_t *rec, apr_pool_t *p, const char magic
     if (rec->nints > MAX_INTS || (apr_size_t)(end - s) < 8 * (apr_size_t)rec->nints + 2) {
         return APR_EINVAL;
     }
-    for (i = 0; i < rec->nints; i++) {
-        apr_uint64_t v = 0;
-        for (b = 0; b < 8; b++) {
-            v = (v << 8) | *s++;
-        }
-        rec->ints[i] = (apr_int64_t)v;
+    for (i = 0; i < rec->nints; i++, s += 8) {
+        rec->ints[i] = (apr_int64_t)((apr_uint64_t)load_be32(s) << 32 | load_be32(s + 4));
     }
     rec->nstrs = (s[0] << 8) | s[1];
     s += 2;
@@ -107,9 +110,9 @@ static apr_status_t record_decode(record_t *rec, apr_pool_t *p, const char magic
         if (end - s < 4) {
             return APR_EINVAL;
         }
-        slen = ((apr_size_t)s[0] << 24) | ((apr_size_t)s[1] << 16) | ((apr_size_t)s[2] << 8) | s[3];
+        slen = load_be32(s);
         s += 4;
-        if ((apr_size_t)(end - s) < slen + 1 || s[slen] != '\0' || memchr(s, '\0', slen)) {
+        if ((apr_size_t)(end - s) <= slen || s[slen] != '\0') {
             return APR_EINVAL;
         }
         rec->strs[i] = (const char *)s;

@@ -218,6 +218,25 @@ START_TEST(session_decode_rejects_string_without_nul)
 }
 END_TEST
 
+START_TEST(session_decode_reads_a_string_holding_a_nul_as_its_prefix)
+{
+    okta_session_t in = sample_session(), out;
+    apr_size_t len;
+    unsigned char *buf = encode_session(&len, &in);
+    apr_size_t at = 0;
+
+    while (at + 4 < len && memcmp(buf + at, "ada@", 4) != 0) {
+        at++;
+    }
+    /* no encoder writes one (records are sealed): it must just stay in bounds */
+    ck_assert_uint_lt(at + 4, len);
+    buf[at + 3] = '\0';
+    ck_assert_int_eq(okta_session_decode(&out, test_pool, buf, len), APR_SUCCESS);
+    ck_assert_str_eq(out.user, "ada");
+    ck_assert_str_eq(out.id_token, in.id_token);
+}
+END_TEST
+
 START_TEST(session_decode_rejects_garbage)
 {
     okta_session_t in = sample_session(), out;
@@ -457,6 +476,7 @@ TCase *record_tcase(void)
     tcase_add_test(tc, session_decode_rejects_bad_magic);
     tcase_add_test(tc, session_decode_rejects_bad_version);
     tcase_add_test(tc, session_decode_rejects_string_without_nul);
+    tcase_add_test(tc, session_decode_reads_a_string_holding_a_nul_as_its_prefix);
     tcase_add_test(tc, session_decode_rejects_garbage);
     tcase_add_test(tc, session_decode_rejects_login_record);
     tcase_add_test(tc, login_round_trip);

@@ -7,24 +7,31 @@ use warnings;
 use Exporter 'import';
 use File::Temp qw(tempdir);
 use IO::Socket::INET;
+use POSIX ();
 use Okta::Test qw(new_browser follow_to_callback);
 
 our @EXPORT_OK = qw(scratch_dir start_process start_provider start_redis httpd_conf start_httpd
-                    start_httpd_single session_cookie wrk print_table);
+                    start_httpd_single session_cookie wrk print_table cpu_seconds);
 
 my $modules = '/usr/lib/apache2/modules';
 my @cleanups;
 
 END { $_->() for reverse @cleanups }
 
-# A directory apache2's children can read, with a small static file.
+# A directory apache2's children can read, with the same small static file
+# at /open/hello.txt and /protected/hello.txt: the same path length and no
+# alias, so that serving one costs what serving the other does but for the
+# <Location /protected> a benchmark puts authentication in.
 sub scratch_dir {
     my $dir = tempdir('okta-bench-XXXXXX', TMPDIR => 1, CLEANUP => !$ENV{BENCH_KEEP});
     chmod 0755, $dir;
     mkdir "$dir/htdocs";
-    open my $fh, '>', "$dir/htdocs/hello.txt" or die $!;
-    print $fh "hello\n";
-    close $fh;
+    for my $sub (qw(open protected)) {
+        mkdir "$dir/htdocs/$sub";
+        open my $fh, '>', "$dir/htdocs/$sub/hello.txt" or die $!;
+        print $fh "hello\n";
+        close $fh;
+    }
     return $dir;
 }
 
@@ -81,7 +88,6 @@ LoadModule mpm_event_module $modules/mod_mpm_event.so
 LoadModule authn_core_module $modules/mod_authn_core.so
 LoadModule authz_core_module $modules/mod_authz_core.so
 LoadModule authz_user_module $modules/mod_authz_user.so
-LoadModule alias_module $modules/mod_alias.so
 LoadModule socache_shmcb_module $modules/mod_socache_shmcb.so
 StartServers 2
 ThreadsPerChild 32
@@ -90,7 +96,6 @@ DocumentRoot "$dir/htdocs"
 <Directory "$dir/htdocs">
     Require all granted
 </Directory>
-Alias /protected "$dir/htdocs"
 $body
 CONF
     close $fh;
@@ -146,7 +151,25 @@ sub wrk {
     my ($p50) = $out =~ /50%\s+([\d.]+\w+)/;
     my ($p99) = $out =~ /99%\s+([\d.]+\w+)/;
     my ($not_ok) = $out =~ /Not 200:\s+(\d+)/;
-    return { rps => $rps // 0, p50 => $p50 // '?', p99 => $p99 // '?', bad => $not_ok // '?' };
+    my ($requests) = $out =~ /(\d+) requests in/;
+    return { rps => $rps // 0, p50 => $p50 // '?', p99 => $p99 // '?', bad => $not_ok // '?',
+             requests => $requests // 0 };
+}
+
+# CPU time (user and system, seconds) used so far by the running processes
+# whose command line matches `$pattern`.
+sub cpu_seconds {
+    my ($pattern) = @_;
+    my $ticks = 0;
+    for my $dir (glob '/proc/[0-9]*') {
+        open my $cmd, '<', "$dir/cmdline" or next;
+        my $cmdline = join ' ', split /\0/, (<$cmd> // '');
+        next unless $cmdline =~ $pattern;
+        open my $stat, '<', "$dir/stat" or next;
+        my @f = split ' ', ((<$stat> // '') =~ s/^.*\) //r);
+        $ticks += $f[11] + $f[12]; # utime and stime, of every thread
+    }
+    return $ticks / POSIX::sysconf(POSIX::_SC_CLK_TCK());
 }
 
 # Rows of [name, wrk result, optional note].

@@ -35,7 +35,7 @@ my @cases = (
     [ 'OktaHTTPTimeout soon', qr/OktaHTTPTimeout: 'soon' is not a number of seconds/, 'non-numeric timeout refused' ],
 );
 
-plan tests => 2 * @cases + 12;
+plan tests => 2 * @cases + 14;
 
 my $vars = Apache::Test::config()->{vars};
 my $httpd = $vars->{httpd};
@@ -79,6 +79,10 @@ for my $case (@cases) {
 
 my ($status, $out) = configtest('OktaIssuer http://127.0.0.1:8080/oauth2/default');
 is $status, 0, 'http issuer on a loopback host accepted';
+($status, $out) = configtest("OktaSessionCache shmcb:$dir/sessions");
+is $status, 0, 'a shmcb path without a size accepted';
+($status, $out) = configtest("OktaSessionCache shmcb:$dir/sessions(268435456)");
+is $status, 0, 'a shmcb of 256 MB (64 shards) accepted';
 
 ($status, $out) = configtest(<<'CONF');
 OktaIssuer https://idp.example.com/oauth2/default
