@@ -93,6 +93,10 @@ StartServers 2
 ThreadsPerChild 32
 MaxRequestWorkers 64
 DocumentRoot "$dir/htdocs"
+# as in Debian's apache2.conf: no .htaccess looked for on every request
+<Directory />
+    AllowOverride None
+</Directory>
 <Directory "$dir/htdocs">
     Require all granted
 </Directory>
