@@ -67,7 +67,7 @@ static store_cache_t pending; /* ... pending sign-ins, where set up */
 static int lock_every_access; /* the provider is not multi-process safe */
 static okta_memo_t *memo; /* what this process opened last (okta_memo.h) */
 
-static const char *create_instance(store_cache_t *cache, apr_pool_t *pconf, apr_pool_t *ptemp,
+static const char *create_instance(store_cache_t *cache, apr_pool_t *pool, apr_pool_t *ptemp,
                                    const char *name, const char *arg)
 {
     const char *err;
@@ -78,14 +78,14 @@ static const char *create_instance(store_cache_t *cache, apr_pool_t *pconf, apr_
         return apr_psprintf(ptemp, "OktaSessionCache: unknown cache type '%s' (is "
                             "mod_socache_%s loaded?)", name, name);
     }
-    err = cache->provider->create(&cache->instance, arg, ptemp, pconf);
+    err = cache->provider->create(&cache->instance, arg, ptemp, pool);
     return err ? apr_psprintf(ptemp, "OktaSessionCache %s%s%s: %s", name, arg ? ":" : "",
                               arg ? arg : "", err) : NULL;
 }
 
 /* "/path(bytes)", "/path" or nothing: the size defaults to 16 MB, not to
  * shmcb's 512 KB, which holds only about a hundred sessions. */
-static const char *parse_shmcb_arg(apr_pool_t *pconf, apr_pool_t *ptemp, const char *arg,
+static const char *parse_shmcb_arg(apr_pool_t *pool, apr_pool_t *ptemp, const char *arg,
                                    const char **path, apr_off_t *bytes)
 {
     const char *open = arg ? strrchr(arg, '(') : NULL;
@@ -93,10 +93,10 @@ static const char *parse_shmcb_arg(apr_pool_t *pconf, apr_pool_t *ptemp, const c
 
     *bytes = DEFAULT_SHMCB_BYTES;
     if (!arg || !*arg) {
-        *path = ap_runtime_dir_relative(pconf, "okta_authcode_sessions");
+        *path = ap_runtime_dir_relative(pool, "okta_authcode_sessions");
         return NULL;
     }
-    *path = open ? apr_pstrmemdup(pconf, arg, open - arg) : arg;
+    *path = open ? apr_pstrmemdup(pool, arg, open - arg) : arg;
     if (open && (apr_strtoff(bytes, open + 1, &end, 10) != APR_SUCCESS || *end != ')'
                  || end[1] || *bytes <= 0)) {
         return apr_psprintf(ptemp, "OktaSessionCache shmcb:%s: the size must be a number "
@@ -107,13 +107,13 @@ static const char *parse_shmcb_arg(apr_pool_t *pconf, apr_pool_t *ptemp, const c
 
 /* Sessions in shmcb: `bytes` split over shards (see SHMCB_SHARD_BYTES),
  * a power of two of them so that a key byte picks one evenly. */
-static const char *create_shmcb_shards(apr_pool_t *pconf, apr_pool_t *ptemp, const char *arg)
+static const char *create_shmcb_shards(apr_pool_t *pool, apr_pool_t *ptemp, const char *arg)
 {
     const char *path, *err;
     apr_off_t bytes;
     int i;
 
-    if ((err = parse_shmcb_arg(pconf, ptemp, arg, &path, &bytes)) != NULL) {
+    if ((err = parse_shmcb_arg(pool, ptemp, arg, &path, &bytes)) != NULL) {
         return err;
     }
     for (shard_count = 1; shard_count < MAX_SHARDS
@@ -121,16 +121,17 @@ static const char *create_shmcb_shards(apr_pool_t *pconf, apr_pool_t *ptemp, con
          shard_count *= 2) {
     }
     for (i = 0; i < shard_count && !err; i++) {
-        err = create_instance(&shards[i], pconf, ptemp, "shmcb",
+        err = create_instance(&shards[i], pool, ptemp, "shmcb",
                               apr_psprintf(ptemp, "%s.%d(%" APR_OFF_T_FMT ")", path, i,
                                            bytes / shard_count));
     }
     return err;
 }
 
-/* The caches for OktaSessionCache `spec`: with shmcb, shards for sessions
- * and a shmcb of its own for pending sign-ins (see the top of this file). */
-static const char *create_caches(apr_pool_t *pconf, apr_pool_t *ptemp, const char *spec)
+/* The caches for OktaSessionCache `spec`, their instances in `pool`: with
+ * shmcb, shards for sessions and a shmcb of its own for pending sign-ins
+ * (see the top of this file). */
+static const char *create_caches(apr_pool_t *pool, apr_pool_t *ptemp, const char *spec)
 {
     const char *sep = ap_strchr_c(spec, ':');
     const char *name = sep ? apr_pstrmemdup(ptemp, spec, sep - spec) : spec;
@@ -141,12 +142,12 @@ static const char *create_caches(apr_pool_t *pconf, apr_pool_t *ptemp, const cha
     memset(&pending, 0, sizeof(pending));
     if (strcmp(name, "shmcb") != 0) {
         shard_count = 1;
-        return create_instance(&shards[0], pconf, ptemp, name, arg);
+        return create_instance(&shards[0], pool, ptemp, name, arg);
     }
-    if ((err = create_shmcb_shards(pconf, ptemp, arg)) != NULL) {
+    if ((err = create_shmcb_shards(pool, ptemp, arg)) != NULL) {
         return err;
     }
-    return create_instance(&pending, pconf, ptemp, "shmcb",
+    return create_instance(&pending, pool, ptemp, "shmcb",
                            apr_psprintf(ptemp, "%s(%d)",
                                         ap_runtime_dir_relative(ptemp, "okta_authcode_pending"),
                                         PENDING_SHMCB_BYTES));
@@ -161,8 +162,9 @@ const char *okta_store_set_spec(cmd_parms *cmd, void *dummy, const char *spec)
         return err;
     }
     cache_spec = spec;
-    /* Check the spec now, so a typo is reported with its file and line. */
-    return create_caches(cmd->pool, cmd->temp_pool, spec);
+    /* Check the spec now, so a typo is reported with its file and line;
+     * the caches are made once the configuration is complete. */
+    return create_caches(cmd->temp_pool, cmd->temp_pool, spec);
 }
 
 int okta_store_pre_config(apr_pool_t *pconf)
@@ -218,8 +220,8 @@ static int init_failed(server_rec *s, apr_status_t rv)
     return HTTP_INTERNAL_SERVER_ERROR;
 }
 
-/* The provider and the mutex of one cache; `i` names its mutex. */
-static apr_status_t init_cache(store_cache_t *cache, int i, apr_pool_t *pconf, server_rec *s)
+/* The provider and the mutex of one cache, in `pool`; `i` names its mutex. */
+static apr_status_t init_cache(store_cache_t *cache, int i, apr_pool_t *pool, server_rec *s)
 {
     int is_pending = cache == &pending;
     struct ap_socache_hints hints = {
@@ -228,7 +230,7 @@ static apr_status_t init_cache(store_cache_t *cache, int i, apr_pool_t *pconf, s
     apr_status_t rv;
 
     rv = ap_global_mutex_create(&cache->mutex, NULL, STORE_MUTEX_TYPE,
-                                is_pending ? "pending" : apr_itoa(pconf, i), s, pconf, 0);
+                                is_pending ? "pending" : apr_itoa(pool, i), s, pool, 0);
     if (rv != APR_SUCCESS) {
         ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
                      OKTALOGNO(00004) "cannot create the session cache mutex");
@@ -236,7 +238,7 @@ static apr_status_t init_cache(store_cache_t *cache, int i, apr_pool_t *pconf, s
     }
     if ((rv = cache->provider->init(cache->instance, is_pending ? "okta_authcode_pending"
                                                                 : "okta_authcode",
-                                    &hints, s, pconf)) != APR_SUCCESS) {
+                                    &hints, s, pool)) != APR_SUCCESS) {
         init_failed(s, rv);
     }
     return rv;
@@ -253,40 +255,109 @@ static int module_in_use(server_rec *s)
     return 0;
 }
 
-int okta_store_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
+/* A cache of this server's own (shmcb) outlives a graceful restart, so
+ * that a reload (logrotate's, every night) signs no one out: it, its
+ * mutexes and the memo's change counters live in the process pool, noted
+ * there with the spec they were made for.  Old children still finishing
+ * their requests use them too, so they must be the same, not copies. */
+#define KEPT_CACHES_KEY "okta_authcode_kept_caches"
+
+typedef struct {
+    const char *spec;
+    store_cache_t shards[MAX_SHARDS]; /* instances and mutexes: providers are */
+    store_cache_t pending;            /* looked up again, as modules reload */
+    okta_changes_t *changes;
+} kept_caches_t;
+
+static void adopt_kept(const kept_caches_t *kept, server_rec *s)
 {
-    const char *err = NULL;
     store_cache_t *cache;
     int i;
+
+    for (i = 0; (cache = each_cache(i)) != NULL; i++) {
+        const store_cache_t *from = cache == &pending ? &kept->pending : &kept->shards[i];
+        cache->instance = from->instance;
+        cache->mutex = from->mutex;
+    }
+    ap_log_error(APLOG_MARK, APLOG_INFO, 0, s,
+                 OKTALOGNO(00039) "sessions in %s are kept across the restart", cache_spec);
+}
+
+static void keep(apr_pool_t *process, okta_changes_t *changes, server_rec *s)
+{
+    kept_caches_t *kept = apr_pcalloc(process, sizeof(*kept)), *before = NULL;
+
+    apr_pool_userdata_get((void **)&before, KEPT_CACHES_KEY, process);
+    if (before) {
+        ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s,
+                     OKTALOGNO(00040) "OktaSessionCache changed from %s to %s: sessions start "
+                     "afresh (the old cache's memory is freed at the next full restart)",
+                     before->spec, cache_spec);
+    }
+    kept->spec = apr_pstrdup(process, cache_spec);
+    memcpy(kept->shards, shards, sizeof(shards));
+    kept->pending = pending;
+    kept->changes = changes;
+    apr_pool_userdata_set(kept, KEPT_CACHES_KEY, apr_pool_cleanup_null, process);
+}
+
+static int memo_failed(server_rec *s)
+{
+    ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
+                 OKTALOGNO(00038) "cannot create the session memo (its locks or its shared "
+                 "memory)");
+    return HTTP_INTERNAL_SERVER_ERROR;
+}
+
+int okta_store_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
+{
+    apr_pool_t *process = s->process->pool, *pool;
+    kept_caches_t *kept = NULL;
+    okta_changes_t *changes;
+    store_cache_t *cache;
+    const char *err;
+    int i, own;
 
     if (!module_in_use(s)) {
         return OK;
     }
     if (!cache_spec) {
-        /* kept in pconf: log lines name the cache as long as the server runs */
         cache_spec = "shmcb";
-        err = create_caches(pconf, ptemp, cache_spec);
     }
-    if (err) {
+    okta_lock_configure(apr_pstrmemdup(pconf, cache_spec, strcspn(cache_spec, ":")),
+                        ap_strchr_c(cache_spec, ':') ? ap_strchr_c(cache_spec, ':') + 1 : "");
+    own = !okta_lock_is_shared();
+    apr_pool_userdata_get((void **)&kept, KEPT_CACHES_KEY, process);
+    if (!own || (kept && strcmp(kept->spec, cache_spec) != 0)) {
+        kept = NULL;
+    }
+    pool = own ? process : pconf;
+    if ((err = create_caches(kept ? ptemp : pool, ptemp, cache_spec)) != NULL) {
         ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, OKTALOGNO(00003) "%s", err);
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     lock_every_access = (shards[0].provider->flags & AP_SOCACHE_FLAG_NOTMPSAFE) != 0;
-    okta_lock_configure(apr_pstrmemdup(pconf, cache_spec, strcspn(cache_spec, ":")),
-                        ap_strchr_c(cache_spec, ':') ? ap_strchr_c(cache_spec, ':') + 1 : "");
-    apr_pool_cleanup_register(pconf, s, destroy_instances, apr_pool_cleanup_null);
-    for (i = 0; (cache = each_cache(i)) != NULL; i++) {
-        if (init_cache(cache, i, pconf, s) != APR_SUCCESS) {
-            return HTTP_INTERNAL_SERVER_ERROR;
+    if (kept) {
+        adopt_kept(kept, s);
+        changes = kept->changes;
+    }
+    else {
+        if (!own) {
+            apr_pool_cleanup_register(pconf, s, destroy_instances, apr_pool_cleanup_null);
+        }
+        for (i = 0; (cache = each_cache(i)) != NULL; i++) {
+            if (init_cache(cache, i, pool, s) != APR_SUCCESS) {
+                return HTTP_INTERNAL_SERVER_ERROR;
+            }
+        }
+        if (!(changes = okta_changes_create(pool))) {
+            return memo_failed(s);
+        }
+        if (own) {
+            keep(process, changes, s);
         }
     }
-    if (!(memo = okta_memo_create(pconf))) {
-        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
-                     OKTALOGNO(00038) "cannot create the session memo (its locks or its "
-                     "shared memory)");
-        return HTTP_INTERNAL_SERVER_ERROR;
-    }
-    return OK;
+    return (memo = okta_memo_create(pconf, changes)) ? OK : memo_failed(s);
 }
 
 void okta_store_child_init(apr_pool_t *p, server_rec *s)

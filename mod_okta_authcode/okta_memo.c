@@ -28,9 +28,13 @@ typedef struct {
     apr_uint32_t changes_seen;
 } memo_slot_t;
 
+struct okta_changes_t {
+    apr_uint32_t counters[CHANGE_BUCKETS];
+};
+
 struct okta_memo_t {
     memo_slot_t slots[OKTA_MEMO_SLOTS];
-    apr_uint32_t *changes; /* CHANGE_BUCKETS counters in shared memory */
+    okta_changes_t *changes;
 };
 
 static apr_status_t free_slots(void *data)
@@ -44,20 +48,27 @@ static apr_status_t free_slots(void *data)
     return APR_SUCCESS;
 }
 
-okta_memo_t *okta_memo_create(apr_pool_t *p)
+okta_changes_t *okta_changes_create(apr_pool_t *p)
 {
-    okta_memo_t *memo = apr_pcalloc(p, sizeof(*memo));
-    apr_size_t changes_size = CHANGE_BUCKETS * sizeof(apr_uint32_t);
+    okta_changes_t *changes;
     apr_shm_t *shm;
-    int i;
 
-    apr_pool_cleanup_register(p, memo, free_slots, apr_pool_cleanup_null);
     /* anonymous: shared with the processes forked from this one */
-    if (apr_shm_create(&shm, changes_size, NULL, p) != APR_SUCCESS) {
+    if (apr_shm_create(&shm, sizeof(*changes), NULL, p) != APR_SUCCESS) {
         return NULL;
     }
-    memo->changes = apr_shm_baseaddr_get(shm);
-    memset(memo->changes, 0, changes_size);
+    changes = apr_shm_baseaddr_get(shm);
+    memset(changes, 0, sizeof(*changes));
+    return changes;
+}
+
+okta_memo_t *okta_memo_create(apr_pool_t *p, okta_changes_t *changes)
+{
+    okta_memo_t *memo = apr_pcalloc(p, sizeof(*memo));
+    int i;
+
+    memo->changes = changes;
+    apr_pool_cleanup_register(p, memo, free_slots, apr_pool_cleanup_null);
     for (i = 0; i < OKTA_MEMO_SLOTS; i++) {
         if (apr_thread_rwlock_create(&memo->slots[i].lock, p) != APR_SUCCESS) {
             return NULL;
@@ -97,7 +108,7 @@ static int holds(const memo_slot_t *slot, const okta_keys_t *keys, const char *k
 static apr_uint32_t *bucket_of(const okta_memo_t *memo, const unsigned char *key)
 {
     /* cache keys are HMACs: any two bytes spread evenly */
-    return &memo->changes[((unsigned)key[0] << 8 | key[1]) % CHANGE_BUCKETS];
+    return &memo->changes->counters[((unsigned)key[0] << 8 | key[1]) % CHANGE_BUCKETS];
 }
 
 apr_uint32_t okta_memo_changes(const okta_memo_t *memo, const unsigned char key[OKTA_CACHE_KEY_LEN])

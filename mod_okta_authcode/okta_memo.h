@@ -12,8 +12,8 @@
  *    the entry's bucket since the memo last saw the entry current:
  *    okta_memo_recall_unchanged.  Every write to the cache notes a change
  *    (okta_memo_note_change) in counters kept in shared memory, one per
- *    bucket of cache keys, which all processes forked after
- *    okta_memo_create see.  A reader reads the counter before it reads the
+ *    bucket of cache keys (okta_changes_t), which all processes forked
+ *    after okta_changes_create see.  A reader reads the counter before it reads the
  *    cache, and a writer notes the change after it writes, so a counter
  *    that has not moved means the cache still holds what was read.
  * Thread-safe: every slot has its own read-write lock. */
@@ -30,10 +30,16 @@
 #define OKTA_MEMO_MAX_ENTRY 16384
 
 typedef struct okta_memo_t okta_memo_t;
+typedef struct okta_changes_t okta_changes_t;
 
-/** An empty memo, its change counters at zero; its memory is released
- * with `p`.  NULL if a lock or the shared memory cannot be made. */
-okta_memo_t *okta_memo_create(apr_pool_t *p);
+/** Change counters at zero, in anonymous shared memory released with `p`;
+ * NULL if it cannot be made.  They must live as long as the cache they
+ * count the writes of. */
+okta_changes_t *okta_changes_create(apr_pool_t *p);
+
+/** An empty memo that trusts `changes`; its memory is released with `p`.
+ * NULL if a lock cannot be made. */
+okta_memo_t *okta_memo_create(apr_pool_t *p, okta_changes_t *changes);
 
 /** Copies into `key` the cache key remembered for (keys, kind, id): 1 when
  * there is one, 0 otherwise. */

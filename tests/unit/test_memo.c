@@ -17,8 +17,11 @@ static const unsigned char plain[] = "the plaintext";
 
 static void memo_setup(void)
 {
+    okta_changes_t *changes;
+
     test_pool_setup();
-    ck_assert_ptr_nonnull(memo = okta_memo_create(test_pool));
+    ck_assert_ptr_nonnull(changes = okta_changes_create(test_pool));
+    ck_assert_ptr_nonnull(memo = okta_memo_create(test_pool, changes));
     ck_assert_ptr_nonnull(keys = okta_keys_derive(test_pool, "memo test passphrase"));
 }
 
