@@ -35,7 +35,7 @@ my @cases = (
     [ 'OktaHTTPTimeout soon', qr/OktaHTTPTimeout: 'soon' is not a number of seconds/, 'non-numeric timeout refused' ],
 );
 
-plan tests => 2 * @cases + 14;
+plan tests => 2 * @cases + 16;
 
 my $vars = Apache::Test::config()->{vars};
 my $httpd = $vars->{httpd};
@@ -144,6 +144,40 @@ like $out, qr/OKTA00002: OktaClientSecret is missing for client client/, 'no Okt
     open my $log, '<', "$dir/error_log" or die $!;
     like do { local $/; <$log> }, qr/OKTA00028: AuthType Okta is used for \/page but this server has no OktaIssuer/,
         'the log names the missing OktaIssuer (OKTA00028)';
+}
+
+# A graceful restart keeps a shmcb session cache as it is (OKTA00039); one
+# whose OktaSessionCache changed starts afresh and says so (OKTA00040).
+{
+    my $port = IO::Socket::INET->new(Listen => 1, LocalAddr => '127.0.0.1')->sockport;
+    my $module_conf = sub {
+        return "LogLevel info\nOktaIssuer http://127.0.0.1:1/oauth2/default\n"
+            . "OktaClientID client\nOktaClientSecret secret\n"
+            . "OktaCryptoPassphrase 0123456789abcdef0123\n"
+            . "OktaSessionCache shmcb:$dir/$_[0](1048576)\n";
+    };
+    my $log_after_restart = sub {
+        my ($restarts) = @_;
+        system($httpd, '-f', "$dir/httpd.conf", '-k', 'graceful') == 0 or die "no graceful\n";
+        my $log = '';
+        for (1 .. 100) {
+            open my $fh, '<', "$dir/error_log" or die $!;
+            $log = do { local $/; <$fh> };
+            last if (() = $log =~ /resuming normal operations/g) > $restarts;
+            select undef, undef, undef, 0.1;
+        }
+        return $log;
+    };
+    configtest($module_conf->('first'), $port);
+    unlink "$dir/error_log";
+    system($httpd, '-f', "$dir/httpd.conf", '-k', 'start') == 0 or die "apache2 did not start\n";
+    like $log_after_restart->(1), qr/OKTA00039: sessions in shmcb:\S+first\(1048576\) are kept/,
+        'graceful restart: the session cache is kept (OKTA00039)';
+    configtest($module_conf->('second'), $port);
+    like $log_after_restart->(2),
+        qr/OKTA00040: OktaSessionCache changed from shmcb:\S+first\S+ to shmcb:\S+second/,
+        'graceful restart with another OktaSessionCache: starts afresh (OKTA00040)';
+    system($httpd, '-f', "$dir/httpd.conf", '-k', 'stop');
 }
 
 # The file a2enmod enables loads the module.
