@@ -111,7 +111,8 @@ static apr_uint32_t *bucket_of(const okta_memo_t *memo, const unsigned char *key
     return &memo->changes->counters[((unsigned)key[0] << 8 | key[1]) % CHANGE_BUCKETS];
 }
 
-apr_uint32_t okta_memo_changes(const okta_memo_t *memo, const unsigned char key[OKTA_CACHE_KEY_LEN])
+apr_uint32_t okta_memo_changes(const okta_memo_t *memo,
+                               const unsigned char key[OKTA_CACHE_KEY_LEN])
 {
     return apr_atomic_read32(bucket_of(memo, key));
 }

@@ -48,7 +48,8 @@ int okta_memo_key(okta_memo_t *memo, const okta_keys_t *keys, const char *kind, 
 
 /** The change counter of the bucket of `key`, to be read before the cache
  * is read and passed to okta_memo_recall or okta_memo_remember. */
-apr_uint32_t okta_memo_changes(const okta_memo_t *memo, const unsigned char key[OKTA_CACHE_KEY_LEN]);
+apr_uint32_t okta_memo_changes(const okta_memo_t *memo,
+                               const unsigned char key[OKTA_CACHE_KEY_LEN]);
 
 /** To be called after every write (store or removal) of the entry under
  * `key`, by whichever process makes it. */
