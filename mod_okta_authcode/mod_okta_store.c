@@ -17,6 +17,7 @@
  * pending sign-ins get a shmcb of their own, where a flood can only disturb
  * other sign-ins in progress.  A shared cache keeps both, as every node
  * must see the sign-ins (its memory is the operator's to size). */
+#include <dlfcn.h>
 #include <apr_strings.h>
 #include <ap_provider.h>
 #include <ap_socache.h>
@@ -283,6 +284,18 @@ static void adopt_kept(const kept_caches_t *kept, server_rec *s)
                  OKTALOGNO(00039) "sessions in %s are kept across the restart", cache_spec);
 }
 
+/* shmcb registers a cleanup of its own code in the pool its instance lives
+ * in.  Kept instances live in the process pool, destroyed at exit after
+ * httpd has unloaded the modules, so the provider's module stays loaded. */
+static void keep_provider_loaded(const ap_socache_provider_t *provider)
+{
+    Dl_info info;
+
+    if (dladdr(provider, &info) && info.dli_fname) {
+        dlopen(info.dli_fname, RTLD_LAZY | RTLD_NOLOAD | RTLD_NODELETE);
+    }
+}
+
 static void keep(apr_pool_t *process, okta_changes_t *changes, server_rec *s)
 {
     kept_caches_t *kept = apr_pcalloc(process, sizeof(*kept)), *before = NULL;
@@ -294,6 +307,7 @@ static void keep(apr_pool_t *process, okta_changes_t *changes, server_rec *s)
                      "afresh (the old cache's memory is freed at the next full restart)",
                      before->spec, cache_spec);
     }
+    keep_provider_loaded(shards[0].provider);
     kept->spec = apr_pstrdup(process, cache_spec);
     memcpy(kept->shards, shards, sizeof(shards));
     kept->pending = pending;

@@ -68,12 +68,21 @@ sub stop {
         }
         Time::HiRes::sleep(0.02);
     }
+    $self->{status} = $?;
     delete $running{$pid};
     delete $self->{pid};
 }
 
 # A crash, not a shutdown.
 sub kill_now { $_[0]->stop('KILL') }
+
+# After stop: the signal that ended the process other than the one sent
+# (SIGSEGV, say), or 0.
+sub crash_signal {
+    my ($self) = @_;
+    my $signal = ($self->{status} // 0) & 127;
+    return $signal == POSIX::SIGTERM() || $signal == POSIX::SIGKILL() ? 0 : $signal;
+}
 
 sub DESTROY { $_[0]->stop }
 

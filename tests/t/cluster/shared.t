@@ -61,7 +61,7 @@ for my $name (qw(redis memcache)) {
         unless -x $backends{$name}{server} && -e "$modules/mod_socache_$name.so";
 }
 my $per_backend = 41;
-plan tests => 3 + 2 * $per_backend + 9;
+plan tests => 3 + 2 * $per_backend + 10;
 
 # ---- processes this test starts: each stopped by its guard, or at END ----
 
@@ -275,6 +275,8 @@ sub new_session {
         'shmcb: B does not know the session: sign in (sessions are per node)'
         or diag $res->status_line;
     $_->stop for $node_a, $node_b;
+    is_deeply [map { $_->crash_signal } $node_a, $node_b], [0, 0],
+        'shmcb: both nodes exit cleanly (their caches are kept until exit)';
 }
 
 # ---- redis and memcache: two nodes, one cache ----
