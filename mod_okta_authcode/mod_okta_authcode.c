@@ -246,7 +246,7 @@ static int pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
 {
     (void)plog;
     (void)ptemp;
-    return okta_store_pre_config(pconf);
+    return okta_caches_pre_config(pconf);
 }
 
 static int post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
@@ -264,7 +264,7 @@ static int post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, s
         ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, OKTALOGNO(00029) "libcurl failed to start");
         return HTTP_INTERNAL_SERVER_ERROR;
     }
-    return okta_store_post_config(pconf, ptemp, s);
+    return okta_caches_post_config(pconf, ptemp, s);
 }
 
 static void child_init(apr_pool_t *p, server_rec *s)
@@ -272,7 +272,7 @@ static void child_init(apr_pool_t *p, server_rec *s)
     int threads = 1;
 
     ap_mpm_query(AP_MPMQ_MAX_THREADS, &threads);
-    okta_store_child_init(p, s);
+    okta_caches_child_init(p, s);
     okta_lock_child_init(p, s, threads > 0 ? threads : 1);
     okta_provider_child_init(p, s);
 }

@@ -6,9 +6,12 @@
 #include <httpd.h>
 #include <http_config.h>
 #include <http_log.h>
+#include <ap_socache.h>
+#include <apr_global_mutex.h>
 #include <apr_thread_mutex.h>
 
 #include "okta_crypto.h"
+#include "okta_memo.h"
 #include "okta_provider.h"
 #include "okta_http.h"
 #include "okta_record.h"
@@ -90,15 +93,32 @@ void *okta_merge_dir_conf(apr_pool_t *p, void *base, void *add);
 int okta_config_check(server_rec *s);
 okta_server_conf_t *okta_server_conf(const request_rec *r);
 
-/* mod_okta_store.c: the session cache (socache) */
+/* mod_okta_caches.c: the caches behind the store, made from OktaSessionCache */
 /* The kind of record a sign-in leaves until its callback.  Anyone can have
  * one written, so with a cache local to the server they are kept apart
- * from sessions (see mod_okta_store.c). */
+ * from sessions (see mod_okta_caches.c). */
 #define OKTA_PENDING_KIND "login"
-const char *okta_store_set_spec(cmd_parms *cmd, void *dummy, const char *spec);
-int okta_store_pre_config(apr_pool_t *pconf);
-int okta_store_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s);
-void okta_store_child_init(apr_pool_t *p, server_rec *s);
+typedef struct {
+    const ap_socache_provider_t *provider;
+    ap_socache_instance_t *instance;
+    apr_global_mutex_t *mutex;
+} okta_cache_t;
+const char *okta_caches_set_spec(cmd_parms *cmd, void *dummy, const char *spec);
+int okta_caches_pre_config(apr_pool_t *pconf);
+int okta_caches_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s);
+void okta_caches_child_init(apr_pool_t *p, server_rec *s);
+/** Whether the caches are set up (some server has an OktaIssuer). */
+int okta_caches_ready(void);
+/** The cache that keeps records of `kind` under `key`. */
+const okta_cache_t *okta_cache_for(const char *kind, const unsigned char key[OKTA_CACHE_KEY_LEN]);
+/** Whether every access must hold the cache's mutex (shmcb). */
+int okta_caches_lock_every_access(void);
+/** This process's memo of sessions (okta_memo.h); NULL before set-up. */
+okta_memo_t *okta_caches_memo(void);
+/** OktaSessionCache as given, for log lines. */
+const char *okta_caches_spec(void);
+
+/* mod_okta_store.c: sealed records in those caches */
 /** Seals and stores a record under (kind, id) until `expiry`. */
 apr_status_t okta_store_put(request_rec *r, const char *kind, const char *id,
                             const unsigned char *data, apr_size_t len, apr_time_t expiry);

@@ -384,7 +384,7 @@ const command_rec okta_cmds[] = {
     AP_INIT_TAKE1("OktaCryptoPassphrase", set_passphrase, NULL, RSRC_CONF,
                   "Secret from which the keys that seal cached sessions are derived; or "
                   "file:/path, env:NAME"),
-    AP_INIT_TAKE1("OktaSessionCache", okta_store_set_spec, NULL, RSRC_CONF,
+    AP_INIT_TAKE1("OktaSessionCache", okta_caches_set_spec, NULL, RSRC_CONF,
                   "Session cache: shmcb, shmcb:/path(bytes), memcache:host:port, redis:host:port"),
     SERVER_STRING("OktaRemoteUserClaim", remote_user_claim,
                   "ID token claim that becomes REMOTE_USER (default sub)"),

@@ -1,406 +1,32 @@
-/* The cache behind sessions and pending sign-ins: any socache provider,
- * chosen with OktaSessionCache.  Entries are sealed (okta_seal) under keys
- * derived from the passphrase, and stored under an HMAC of their id, so
- * neither the cache nor its network sees tokens or cookie values.
- * Each cache has a global mutex, which serialises every access for
- * providers that are not safe across processes (shmcb), and makes
- * okta_store_add and okta_store_update atomic between the processes of
- * this server; with a cache shared by several servers, okta_store_update
- * takes a lock in the cache itself (mod_okta_lock.c).  Every write notes
- * a change for the per-process memo of sessions (okta_memo.h).
- * With shmcb, sessions are split over several shmcb segments (shards, see
- * SHMCB_SHARD_BYTES).
- *
- * Pending sign-ins (OKTA_PENDING_KIND) are written for anyone who asks for
- * a protected page.  A full shmcb makes room by dropping its oldest
- * entries, so a flood of such requests would push sessions out: with shmcb,
- * pending sign-ins get a shmcb of their own, where a flood can only disturb
- * other sign-ins in progress.  A shared cache keeps both, as every node
- * must see the sign-ins (its memory is the operator's to size). */
-#include <dlfcn.h>
+/* The store of sealed records behind sessions, pending sign-ins, refresh
+ * outcomes and local locks, in the caches of mod_okta_caches.c.  Entries
+ * are sealed (okta_seal) under keys derived from the passphrase, and stored
+ * under an HMAC of their id, so neither the cache nor its network sees
+ * tokens or cookie values.
+ * A cache's mutex serialises every access for providers that are not safe
+ * across processes (shmcb), and makes okta_store_add and okta_store_update
+ * atomic between the processes of this server; with a cache shared by
+ * several servers, okta_store_update takes a lock in the cache itself
+ * (mod_okta_lock.c).  Every write notes a change for the per-process memo
+ * of sessions (okta_memo.h). */
 #include <apr_strings.h>
-#include <ap_provider.h>
-#include <ap_socache.h>
 #include <http_protocol.h>
-#include <util_mutex.h>
 
 #include "mod_okta_authcode.h"
-#include "okta_memo.h"
 
-#define STORE_MUTEX_TYPE "okta-authcode-cache"
-/* A session's first read in a process, and every write, take its cache's
- * mutex.  fcntl() locks are released when a process dies, and measured
- * best under load: APR's process-shared pthread mutex uses priority
- * inheritance, so once contended every hand-over goes through the kernel
- * (bench-sessions, 16 clients: 0.74 of no authentication with it, 0.90
- * with fcntl, before the memo spared most reads).  Operators can choose
- * with "Mutex <mechanism> okta-authcode-cache". */
-#define STORE_MUTEX_DEFAULT APR_LOCK_FCNTL
-#define DEFAULT_SHMCB_BYTES 16777216
-#define PENDING_SHMCB_BYTES 2097152 /* about 7,000 sign-ins in progress */
-/* shmcb finds an entry by scanning the index of one of at most 256
- * subcaches, whose length grows with the square root of the segment's
- * size: hundreds of entries in a few hundred MB, each a read somewhere in
- * the segment.  Sessions in shmcb are therefore split over segments of
- * about 4 MB (at most 64; a scan stays under about 80 entries up to
- * 256 MB), each with its own mutex. */
-#define SHMCB_SHARD_BYTES (4 * 1024 * 1024)
-#define MAX_SHARDS 64
 /* The largest sealed entry: tokens of a few KB each plus claims. */
 #define STORE_MAX_ENTRY (32 * 1024)
-/* Sizes the provider is told to expect: keys are HMACs; sessions take a
- * few KB, pending sign-ins, refresh locks and outcomes less.  shmcb sizes
- * its index by them, so they must be averages, not maxima. */
-#define STORE_KEY_LEN OKTA_CACHE_KEY_LEN
-#define STORE_AVERAGE_ENTRY 1536
-#define PENDING_AVERAGE_ENTRY 320
 
-typedef struct {
-    const ap_socache_provider_t *provider;
-    ap_socache_instance_t *instance;
-    apr_global_mutex_t *mutex;
-} store_cache_t;
-
-static const char *cache_spec; /* as given to OktaSessionCache */
-static store_cache_t shards[MAX_SHARDS]; /* sessions and everything else but ... */
-static int shard_count;
-static store_cache_t pending; /* ... pending sign-ins, where set up */
-static int lock_every_access; /* the provider is not multi-process safe */
-static okta_memo_t *memo; /* what this process opened last (okta_memo.h) */
-
-static const char *create_instance(store_cache_t *cache, apr_pool_t *pool, apr_pool_t *ptemp,
-                                   const char *name, const char *arg)
+static void lock(const okta_cache_t *cache)
 {
-    const char *err;
-
-    cache->provider = ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP, name,
-                                         AP_SOCACHE_PROVIDER_VERSION);
-    if (!cache->provider) {
-        return apr_psprintf(ptemp, "OktaSessionCache: unknown cache type '%s' (is "
-                            "mod_socache_%s loaded?)", name, name);
-    }
-    err = cache->provider->create(&cache->instance, arg, ptemp, pool);
-    return err ? apr_psprintf(ptemp, "OktaSessionCache %s%s%s: %s", name, arg ? ":" : "",
-                              arg ? arg : "", err) : NULL;
-}
-
-/* "/path(bytes)", "/path" or nothing: the size defaults to 16 MB, not to
- * shmcb's 512 KB, which holds only about a hundred sessions. */
-static const char *parse_shmcb_arg(apr_pool_t *pool, apr_pool_t *ptemp, const char *arg,
-                                   const char **path, apr_off_t *bytes)
-{
-    const char *open = arg ? strrchr(arg, '(') : NULL;
-    char *end;
-
-    *bytes = DEFAULT_SHMCB_BYTES;
-    if (!arg || !*arg) {
-        *path = ap_runtime_dir_relative(pool, "okta_authcode_sessions");
-        return NULL;
-    }
-    *path = open ? apr_pstrmemdup(pool, arg, open - arg) : arg;
-    if (open && (apr_strtoff(bytes, open + 1, &end, 10) != APR_SUCCESS || *end != ')'
-                 || end[1] || *bytes <= 0)) {
-        return apr_psprintf(ptemp, "OktaSessionCache shmcb:%s: the size must be a number "
-                            "of bytes in parentheses", arg);
-    }
-    return NULL;
-}
-
-/* Sessions in shmcb: `bytes` split over shards (see SHMCB_SHARD_BYTES),
- * a power of two of them so that a key byte picks one evenly. */
-static const char *create_shmcb_shards(apr_pool_t *pool, apr_pool_t *ptemp, const char *arg)
-{
-    const char *path, *err;
-    apr_off_t bytes;
-    int i;
-
-    if ((err = parse_shmcb_arg(pool, ptemp, arg, &path, &bytes)) != NULL) {
-        return err;
-    }
-    for (shard_count = 1; shard_count < MAX_SHARDS
-                          && (apr_off_t)shard_count * 2 * SHMCB_SHARD_BYTES <= bytes;
-         shard_count *= 2) {
-    }
-    for (i = 0; i < shard_count && !err; i++) {
-        err = create_instance(&shards[i], pool, ptemp, "shmcb",
-                              apr_psprintf(ptemp, "%s.%d(%" APR_OFF_T_FMT ")", path, i,
-                                           bytes / shard_count));
-    }
-    return err;
-}
-
-/* The caches for OktaSessionCache `spec`, their instances in `pool`: with
- * shmcb, shards for sessions and a shmcb of its own for pending sign-ins
- * (see the top of this file). */
-static const char *create_caches(apr_pool_t *pool, apr_pool_t *ptemp, const char *spec)
-{
-    const char *sep = ap_strchr_c(spec, ':');
-    const char *name = sep ? apr_pstrmemdup(ptemp, spec, sep - spec) : spec;
-    const char *arg = sep ? sep + 1 : NULL;
-    const char *err;
-
-    memset(shards, 0, sizeof(shards));
-    memset(&pending, 0, sizeof(pending));
-    if (strcmp(name, "shmcb") != 0) {
-        shard_count = 1;
-        return create_instance(&shards[0], pool, ptemp, name, arg);
-    }
-    if ((err = create_shmcb_shards(pool, ptemp, arg)) != NULL) {
-        return err;
-    }
-    return create_instance(&pending, pool, ptemp, "shmcb",
-                           apr_psprintf(ptemp, "%s(%d)",
-                                        ap_runtime_dir_relative(ptemp, "okta_authcode_pending"),
-                                        PENDING_SHMCB_BYTES));
-}
-
-const char *okta_store_set_spec(cmd_parms *cmd, void *dummy, const char *spec)
-{
-    const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
-
-    (void)dummy;
-    if (err) {
-        return err;
-    }
-    cache_spec = spec;
-    /* Check the spec now, so a typo is reported with its file and line;
-     * the caches are made once the configuration is complete. */
-    return create_caches(cmd->temp_pool, cmd->temp_pool, spec);
-}
-
-int okta_store_pre_config(apr_pool_t *pconf)
-{
-    cache_spec = NULL;
-    okta_lock_configure(NULL, "");
-    memset(shards, 0, sizeof(shards));
-    memset(&pending, 0, sizeof(pending));
-    shard_count = 0;
-    lock_every_access = 0;
-    memo = NULL;
-    return ap_mutex_register(pconf, STORE_MUTEX_TYPE, NULL, STORE_MUTEX_DEFAULT, 0);
-}
-
-/* Every cache set up: the shards in use, then the pending sign-ins'. */
-static store_cache_t *each_cache(int i)
-{
-    if (i < shard_count) {
-        return &shards[i];
-    }
-    return i == shard_count && pending.instance ? &pending : NULL;
-}
-
-static apr_status_t destroy_instances(void *data)
-{
-    server_rec *s = data;
-    store_cache_t *cache;
-    int i;
-
-    for (i = 0; (cache = each_cache(i)) != NULL; i++) {
-        if (cache->instance) {
-            cache->provider->destroy(cache->instance, s);
-            cache->instance = NULL;
-        }
-    }
-    return APR_SUCCESS;
-}
-
-/* The cache that keeps records of `kind` under `key`.  The shard is picked
- * by the key's last byte, as shmcb picks a subcache by its first. */
-static const store_cache_t *cache_for(const char *kind, const unsigned char *key)
-{
-    if (pending.instance && strcmp(kind, OKTA_PENDING_KIND) == 0) {
-        return &pending;
-    }
-    return &shards[key[OKTA_CACHE_KEY_LEN - 1] % shard_count];
-}
-
-static int init_failed(server_rec *s, apr_status_t rv)
-{
-    ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
-                 OKTALOGNO(00005) "cannot initialise the session cache %s", cache_spec);
-    return HTTP_INTERNAL_SERVER_ERROR;
-}
-
-/* The provider and the mutex of one cache, in `pool`; `i` names its mutex. */
-static apr_status_t init_cache(store_cache_t *cache, int i, apr_pool_t *pool, server_rec *s)
-{
-    int is_pending = cache == &pending;
-    struct ap_socache_hints hints = {
-        STORE_KEY_LEN, is_pending ? PENDING_AVERAGE_ENTRY : STORE_AVERAGE_ENTRY, 3600
-    };
-    apr_status_t rv;
-
-    rv = ap_global_mutex_create(&cache->mutex, NULL, STORE_MUTEX_TYPE,
-                                is_pending ? "pending" : apr_itoa(pool, i), s, pool, 0);
-    if (rv != APR_SUCCESS) {
-        ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
-                     OKTALOGNO(00004) "cannot create the session cache mutex");
-        return rv;
-    }
-    if ((rv = cache->provider->init(cache->instance, is_pending ? "okta_authcode_pending"
-                                                                : "okta_authcode",
-                                    &hints, s, pool)) != APR_SUCCESS) {
-        init_failed(s, rv);
-    }
-    return rv;
-}
-
-static int module_in_use(server_rec *s)
-{
-    for (; s; s = s->next) {
-        okta_server_conf_t *sc = ap_get_module_config(s->module_config, &okta_authcode_module);
-        if (sc->issuer) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
-/* A cache of this server's own (shmcb) outlives a graceful restart, so
- * that a reload (logrotate's, every night) signs no one out: it, its
- * mutexes and the memo's change counters live in the process pool, noted
- * there with the spec they were made for.  Old children still finishing
- * their requests use them too, so they must be the same, not copies. */
-#define KEPT_CACHES_KEY "okta_authcode_kept_caches"
-
-typedef struct {
-    const char *spec;
-    store_cache_t shards[MAX_SHARDS]; /* instances and mutexes: providers are */
-    store_cache_t pending;            /* looked up again, as modules reload */
-    okta_changes_t *changes;
-} kept_caches_t;
-
-static void adopt_kept(const kept_caches_t *kept, server_rec *s)
-{
-    store_cache_t *cache;
-    int i;
-
-    for (i = 0; (cache = each_cache(i)) != NULL; i++) {
-        const store_cache_t *from = cache == &pending ? &kept->pending : &kept->shards[i];
-        cache->instance = from->instance;
-        cache->mutex = from->mutex;
-    }
-    ap_log_error(APLOG_MARK, APLOG_INFO, 0, s,
-                 OKTALOGNO(00039) "sessions in %s are kept across the restart", cache_spec);
-}
-
-/* shmcb registers a cleanup of its own code in the pool its instance lives
- * in.  Kept instances live in the process pool, destroyed at exit after
- * httpd has unloaded the modules, so the provider's module stays loaded. */
-static void keep_provider_loaded(const ap_socache_provider_t *provider)
-{
-    Dl_info info;
-
-    if (dladdr(provider, &info) && info.dli_fname) {
-        dlopen(info.dli_fname, RTLD_LAZY | RTLD_NOLOAD | RTLD_NODELETE);
-    }
-}
-
-static void keep(apr_pool_t *process, okta_changes_t *changes, server_rec *s)
-{
-    kept_caches_t *kept = apr_pcalloc(process, sizeof(*kept)), *before = NULL;
-
-    apr_pool_userdata_get((void **)&before, KEPT_CACHES_KEY, process);
-    if (before) {
-        ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s,
-                     OKTALOGNO(00040) "OktaSessionCache changed from %s to %s: sessions start "
-                     "afresh (the old cache's memory is freed at the next full restart)",
-                     before->spec, cache_spec);
-    }
-    keep_provider_loaded(shards[0].provider);
-    kept->spec = apr_pstrdup(process, cache_spec);
-    memcpy(kept->shards, shards, sizeof(shards));
-    kept->pending = pending;
-    kept->changes = changes;
-    apr_pool_userdata_set(kept, KEPT_CACHES_KEY, apr_pool_cleanup_null, process);
-}
-
-static int memo_failed(server_rec *s)
-{
-    ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
-                 OKTALOGNO(00038) "cannot create the session memo (its locks or its shared "
-                 "memory)");
-    return HTTP_INTERNAL_SERVER_ERROR;
-}
-
-int okta_store_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
-{
-    apr_pool_t *process = s->process->pool, *pool;
-    kept_caches_t *kept = NULL;
-    okta_changes_t *changes;
-    store_cache_t *cache;
-    const char *err;
-    int i, own;
-
-    if (!module_in_use(s)) {
-        return OK;
-    }
-    if (!cache_spec) {
-        cache_spec = "shmcb";
-    }
-    okta_lock_configure(apr_pstrmemdup(pconf, cache_spec, strcspn(cache_spec, ":")),
-                        ap_strchr_c(cache_spec, ':') ? ap_strchr_c(cache_spec, ':') + 1 : "");
-    own = !okta_lock_is_shared();
-    apr_pool_userdata_get((void **)&kept, KEPT_CACHES_KEY, process);
-    if (!own || (kept && strcmp(kept->spec, cache_spec) != 0)) {
-        kept = NULL;
-    }
-    pool = own ? process : pconf;
-    if ((err = create_caches(kept ? ptemp : pool, ptemp, cache_spec)) != NULL) {
-        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, OKTALOGNO(00003) "%s", err);
-        return HTTP_INTERNAL_SERVER_ERROR;
-    }
-    lock_every_access = (shards[0].provider->flags & AP_SOCACHE_FLAG_NOTMPSAFE) != 0;
-    if (kept) {
-        adopt_kept(kept, s);
-        changes = kept->changes;
-    }
-    else {
-        if (!own) {
-            apr_pool_cleanup_register(pconf, s, destroy_instances, apr_pool_cleanup_null);
-        }
-        for (i = 0; (cache = each_cache(i)) != NULL; i++) {
-            if (init_cache(cache, i, pool, s) != APR_SUCCESS) {
-                return HTTP_INTERNAL_SERVER_ERROR;
-            }
-        }
-        if (!(changes = okta_changes_create(pool))) {
-            return memo_failed(s);
-        }
-        if (own) {
-            keep(process, changes, s);
-        }
-    }
-    return (memo = okta_memo_create(pconf, changes)) ? OK : memo_failed(s);
-}
-
-void okta_store_child_init(apr_pool_t *p, server_rec *s)
-{
-    store_cache_t *cache;
-    apr_status_t rv;
-    int i;
-
-    for (i = 0; (cache = each_cache(i)) != NULL; i++) {
-        if (cache->mutex
-            && (rv = apr_global_mutex_child_init(&cache->mutex,
-                                                 apr_global_mutex_lockfile(cache->mutex), p))
-                   != APR_SUCCESS) {
-            ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s,
-                         OKTALOGNO(00006) "cannot reattach the session cache mutex");
-        }
-    }
-}
-
-static void lock(const store_cache_t *cache)
-{
-    if (lock_every_access) {
+    if (okta_caches_lock_every_access()) {
         apr_global_mutex_lock(cache->mutex);
     }
 }
 
-static void unlock(const store_cache_t *cache)
+static void unlock(const okta_cache_t *cache)
 {
-    if (lock_every_access) {
+    if (okta_caches_lock_every_access()) {
         apr_global_mutex_unlock(cache->mutex);
     }
 }
@@ -410,14 +36,14 @@ static apr_status_t entry_key(unsigned char key[OKTA_CACHE_KEY_LEN], request_rec
 {
     okta_server_conf_t *sc = okta_server_conf(r);
 
-    if (!shard_count) {
+    if (!okta_caches_ready()) {
         return APR_EINIT;
     }
     return okta_cache_key(key, sc->keys, kind, id);
 }
 
 typedef struct {
-    const store_cache_t *cache;
+    const okta_cache_t *cache;
     unsigned char key[OKTA_CACHE_KEY_LEN];
     unsigned char *sealed;
     apr_size_t sealed_len;
@@ -433,7 +59,7 @@ static apr_status_t seal_entry(sealed_entry_t *e, request_rec *r, const char *ki
                            e->key, sizeof(e->key), data, len)) != APR_SUCCESS) {
         return rv;
     }
-    e->cache = cache_for(kind, e->key);
+    e->cache = okta_cache_for(kind, e->key);
     if (e->sealed_len > STORE_MAX_ENTRY) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       OKTALOGNO(00007) "%s record of %" APR_SIZE_T_FMT " bytes is larger than "
@@ -451,22 +77,22 @@ static apr_status_t store_sealed(request_rec *r, const sealed_entry_t *e, apr_ti
                                                 sizeof(e->key), expiry, e->sealed,
                                                 (unsigned int)e->sealed_len, r->pool);
 
-    okta_memo_note_change(memo, e->key);
+    okta_memo_note_change(okta_caches_memo(), e->key);
     return rv;
 }
 
-static apr_status_t remove_entry(request_rec *r, const store_cache_t *cache,
+static apr_status_t remove_entry(request_rec *r, const okta_cache_t *cache,
                                  const unsigned char *key)
 {
     apr_status_t rv = cache->provider->remove(cache->instance, r->server, key,
                                               OKTA_CACHE_KEY_LEN, r->pool);
 
-    okta_memo_note_change(memo, key);
+    okta_memo_note_change(okta_caches_memo(), key);
     return rv;
 }
 
 /* The raw cache read, without locking: buf has STORE_MAX_ENTRY bytes. */
-static apr_status_t raw_get(request_rec *r, const store_cache_t *cache, const unsigned char *key,
+static apr_status_t raw_get(request_rec *r, const okta_cache_t *cache, const unsigned char *key,
                             unsigned char *buf, unsigned int *buflen)
 {
     *buflen = STORE_MAX_ENTRY;
@@ -494,7 +120,7 @@ static void log_read_failure(request_rec *r, apr_status_t rv)
      * cache failing, which the caller must not take for "signed out" */
     if (rv != APR_SUCCESS && rv != APR_NOTFOUND) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
-                      OKTALOGNO(00009) "cannot read the session cache %s", cache_spec);
+                      OKTALOGNO(00009) "cannot read the session cache %s", okta_caches_spec());
     }
 }
 
@@ -537,7 +163,7 @@ apr_status_t okta_store_put(request_rec *r, const char *kind, const char *id,
     if (rv != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
                       OKTALOGNO(00008) "cannot store a %s record in the session cache %s", kind,
-                      cache_spec);
+                      okta_caches_spec());
     }
     return rv;
 }
@@ -546,7 +172,7 @@ apr_status_t okta_store_put(request_rec *r, const char *kind, const char *id,
  * removed in the same critical section, so of two requests racing for a
  * one-shot entry only one gets it (where the provider is locked; elsewhere
  * the provider's refusal of a replayed code is the second line). */
-static apr_status_t read_sealed(request_rec *r, const store_cache_t *cache,
+static apr_status_t read_sealed(request_rec *r, const okta_cache_t *cache,
                                 const unsigned char *key, int take, unsigned char **buf,
                                 unsigned int *buflen)
 {
@@ -580,7 +206,7 @@ static apr_status_t fetch(request_rec *r, const char *kind, const char *id,
     apr_status_t rv;
 
     if ((rv = key_or_notfound(key, r, kind, id)) != APR_SUCCESS
-        || (rv = read_sealed(r, cache_for(kind, key), key, take, &buf, &buflen)) != APR_SUCCESS) {
+        || (rv = read_sealed(r, okta_cache_for(kind, key), key, take, &buf, &buflen)) != APR_SUCCESS) {
         return rv;
     }
     return open_entry(r, kind, key, buf, buflen, data, len);
@@ -602,11 +228,15 @@ apr_status_t okta_store_get_remembered(request_rec *r, const char *kind, const c
                                        unsigned char **data, apr_size_t *len)
 {
     const okta_keys_t *keys = okta_server_conf(r)->keys;
+    okta_memo_t *memo = okta_caches_memo();
     unsigned char key[OKTA_CACHE_KEY_LEN], *buf, *sealed;
     unsigned int buflen;
     apr_uint32_t changes;
     apr_status_t rv;
 
+    if (!memo) {
+        return APR_EINIT;
+    }
     /* other servers' writes to a shared cache note no change here */
     if (!okta_lock_is_shared()
         && okta_memo_recall_unchanged(memo, keys, kind, id, r->pool, data, len)) {
@@ -617,7 +247,7 @@ apr_status_t okta_store_get_remembered(request_rec *r, const char *kind, const c
         return rv;
     }
     changes = okta_memo_changes(memo, key); /* before the read: see okta_memo.h */
-    if ((rv = read_sealed(r, cache_for(kind, key), key, 0, &buf, &buflen)) != APR_SUCCESS) {
+    if ((rv = read_sealed(r, okta_cache_for(kind, key), key, 0, &buf, &buflen)) != APR_SUCCESS) {
         return rv;
     }
     if (okta_memo_recall(memo, keys, kind, id, buf, buflen, changes, data, len)) {
@@ -654,7 +284,7 @@ static apr_status_t update_shared(request_rec *r, const char *kind, const char *
     if (rv != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
                       OKTALOGNO(00036) "cannot lock a %s record for writing in %s", kind,
-                      cache_spec);
+                      okta_caches_spec());
         return rv == APR_EEXIST ? APR_TIMEUP : rv;
     }
     if ((rv = okta_store_get(r, kind, id, &data, &len)) == APR_SUCCESS
@@ -669,7 +299,7 @@ apr_status_t okta_store_update(request_rec *r, const char *kind, const char *id,
                                okta_store_update_fn *update, void *baton)
 {
     unsigned char key[OKTA_CACHE_KEY_LEN], *buf, *data, *changed;
-    const store_cache_t *cache;
+    const okta_cache_t *cache;
     unsigned int buflen;
     apr_size_t len, changed_len;
     apr_time_t expiry;
@@ -682,7 +312,7 @@ apr_status_t okta_store_update(request_rec *r, const char *kind, const char *id,
     if ((rv = entry_key(key, r, kind, id)) != APR_SUCCESS) {
         return rv;
     }
-    cache = cache_for(kind, key);
+    cache = okta_cache_for(kind, key);
     buf = apr_palloc(r->pool, STORE_MAX_ENTRY);
     apr_global_mutex_lock(cache->mutex);
     rv = raw_get(r, cache, key, buf, &buflen);
@@ -707,14 +337,14 @@ apr_status_t okta_store_update(request_rec *r, const char *kind, const char *id,
 
 apr_status_t okta_store_remove(request_rec *r, const char *kind, const char *id)
 {
-    const store_cache_t *cache;
+    const okta_cache_t *cache;
     unsigned char key[OKTA_CACHE_KEY_LEN];
     apr_status_t rv;
 
     if ((rv = entry_key(key, r, kind, id)) != APR_SUCCESS) {
         return rv;
     }
-    cache = cache_for(kind, key);
+    cache = okta_cache_for(kind, key);
     lock(cache);
     rv = remove_entry(r, cache, key);
     unlock(cache);
