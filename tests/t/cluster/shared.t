@@ -22,6 +22,7 @@ use File::Temp qw(tempdir);
 use IO::Select;
 use IO::Socket::INET;
 use List::Util qw(max);
+use Net::HTTP;
 use Okta::Process ();
 use Time::HiRes qw(time sleep);
 use Okta::Test qw(new_browser sign_in app_env set_cookie start_provider op_requests_at
@@ -42,7 +43,7 @@ my $cgi = abs_path(Apache::Test::vars('top_dir') . '/t/cgi-bin/show-env.cgi');
 my ($rp_low, $rp_high) = ($ENV{OKTA_RP_PORTS} // '') =~ /^(\d+)-(\d+)$/
     or die "OKTA_RP_PORTS is not set: run this through tests/run-apache-tests\n";
 die "OKTA_RP_PORTS $rp_low-$rp_high is too small for the cluster nodes\n"
-    if $rp_high - 6 <= $rp_low + 16;
+    if $rp_high - 7 <= $rp_low + 16;
 
 my %backends = (
     shmcb => { name => "shmcb", nodes => [$rp_high - 5, $rp_high - 4] },
@@ -61,7 +62,7 @@ for my $name (qw(redis memcache)) {
         unless -x $backends{$name}{server} && -e "$modules/mod_socache_$name.so";
 }
 my $per_backend = 41;
-plan tests => 3 + 2 * $per_backend + 10;
+plan tests => 3 + 2 * $per_backend + 12;
 
 # ---- processes this test starts: each stopped by its guard, or at END ----
 
@@ -277,6 +278,30 @@ sub new_session {
     $_->stop for $node_a, $node_b;
     is_deeply [map { $_->crash_signal } $node_a, $node_b], [0, 0],
         'shmcb: both nodes exit cleanly (their caches are kept until exit)';
+
+    # A session a full shmcb drops is not served on from a process's memo
+    # (which no write told of the drop) past the next activity write: in a
+    # 64 KB cache, with activity written every second.
+    my $small = start_node({ %$bk, name => 'shmcb-small' }, 'S', $rp_high - 7,
+                           "OktaSessionCache shmcb:$dir/small(65536)\n"
+                           . 'OktaSessionInactivityTimeout 8');
+    my ($victim) = new_session($small);
+    my ($cookie) = $victim->cookie_jar->as_string =~ /(okta_session=[^;\s]+)/;
+    my $conn = Net::HTTP->new(Host => "localhost:$small->{port}", PeerAddr => '127.0.0.1',
+                              PeerPort => $small->{port}, KeepAlive => 1) or die $@;
+    my $ask = sub {
+        $conn->write_request(GET => '/app/cluster', Cookie => $cookie, Accept => 'text/html');
+        my ($code) = $conn->read_response_headers;
+        1 while $conn->read_entity_body(my $buf, 4096);
+        return $code;
+    };
+    my $before = $ask->();
+    new_session($small) for 1 .. 40; # the victim's record is pushed out
+    sleep 1.5;
+    is "$before " . $ask->(), '200 302',
+        'shmcb: a session the full cache dropped ends at its next activity write';
+    $small->stop;
+    is $small->crash_signal, 0, 'shmcb: the small node exits cleanly';
 }
 
 # ---- redis and memcache: two nodes, one cache ----
