@@ -169,6 +169,11 @@ apr_status_t okta_session_load(request_rec *r, okta_session_ref_t **out)
         /* The memo may have answered for a record that a full cache has
          * since dropped: it is found out here, at the latest. */
         if (okta_store_update(r, SESSION_KIND, id, apply_change, &change) == APR_NOTFOUND) {
+            ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
+                          OKTALOGNO(00041) "the session of %s was no longer in the session "
+                          "cache when its activity was recorded: ended elsewhere, or pushed "
+                          "out of a full cache (make OktaSessionCache larger)",
+                          ref->session.user);
             return APR_NOTFOUND;
         }
     }

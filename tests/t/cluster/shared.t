@@ -62,7 +62,7 @@ for my $name (qw(redis memcache)) {
         unless -x $backends{$name}{server} && -e "$modules/mod_socache_$name.so";
 }
 my $per_backend = 41;
-plan tests => 3 + 2 * $per_backend + 12;
+plan tests => 3 + 2 * $per_backend + 13;
 
 # ---- processes this test starts: each stopped by its guard, or at END ----
 
@@ -281,9 +281,10 @@ sub new_session {
 
     # A session a full shmcb drops is not served on from a process's memo
     # (which no write told of the drop) past the next activity write: in a
-    # 64 KB cache, with activity written every second.
+    # 10 KB cache (one subcache, room for a few sessions, the oldest dropped
+    # first), with activity written every second.
     my $small = start_node({ %$bk, name => 'shmcb-small' }, 'S', $rp_high - 7,
-                           "OktaSessionCache shmcb:$dir/small(65536)\n"
+                           "OktaSessionCache shmcb:$dir/small(10240)\n"
                            . 'OktaSessionInactivityTimeout 8');
     my ($victim) = new_session($small);
     my ($cookie) = $victim->cookie_jar->as_string =~ /(okta_session=[^;\s]+)/;
@@ -296,10 +297,13 @@ sub new_session {
         return $code;
     };
     my $before = $ask->();
-    new_session($small) for 1 .. 40; # the victim's record is pushed out
+    my $mark = -s $small->{error_log};
+    new_session($small) for 1 .. 10; # the victim's record is pushed out
     sleep 1.5;
     is "$before " . $ask->(), '200 302',
         'shmcb: a session the full cache dropped ends at its next activity write';
+    like slurp($small->{error_log}, $mark), qr/OKTA00041: the session of alice was no longer/,
+        'shmcb: OKTA00041 says so and suggests a larger cache';
     $small->stop;
     is $small->crash_signal, 0, 'shmcb: the small node exits cleanly';
 }
