@@ -197,13 +197,6 @@ const okta_cache_t *okta_cache_for(const char *kind, const unsigned char key[OKT
     return &shards[key[OKTA_CACHE_KEY_LEN - 1] % shard_count];
 }
 
-static int init_failed(server_rec *s, apr_status_t rv)
-{
-    ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
-                 OKTALOGNO(00005) "cannot initialise the session cache %s", cache_spec);
-    return HTTP_INTERNAL_SERVER_ERROR;
-}
-
 /* The provider and the mutex of one cache, in `pool`; `i` names its mutex. */
 static apr_status_t init_cache(okta_cache_t *cache, int i, apr_pool_t *pool, server_rec *s)
 {
@@ -223,7 +216,8 @@ static apr_status_t init_cache(okta_cache_t *cache, int i, apr_pool_t *pool, ser
     if ((rv = cache->provider->init(cache->instance, is_pending ? "okta_authcode_pending"
                                                                 : "okta_authcode",
                                     &hints, s, pool)) != APR_SUCCESS) {
-        init_failed(s, rv);
+        ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
+                     OKTALOGNO(00005) "cannot initialise the session cache %s", cache_spec);
     }
     return rv;
 }

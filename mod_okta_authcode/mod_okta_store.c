@@ -49,14 +49,14 @@ typedef struct {
     apr_size_t sealed_len;
 } sealed_entry_t;
 
-static apr_status_t seal_entry(sealed_entry_t *e, request_rec *r, const char *kind,
-                               const char *id, const unsigned char *data, apr_size_t len)
+/* Seals `data` under e->key, which the caller has set. */
+static apr_status_t seal_under_key(sealed_entry_t *e, request_rec *r, const char *kind,
+                                   const unsigned char *data, apr_size_t len)
 {
     apr_status_t rv;
 
-    if ((rv = entry_key(e->key, r, kind, id)) != APR_SUCCESS
-        || (rv = okta_seal(&e->sealed, &e->sealed_len, r->pool, okta_server_conf(r)->keys,
-                           e->key, sizeof(e->key), data, len)) != APR_SUCCESS) {
+    if ((rv = okta_seal(&e->sealed, &e->sealed_len, r->pool, okta_server_conf(r)->keys,
+                        e->key, sizeof(e->key), data, len)) != APR_SUCCESS) {
         return rv;
     }
     e->cache = okta_cache_for(kind, e->key);
@@ -68,6 +68,14 @@ static apr_status_t seal_entry(sealed_entry_t *e, request_rec *r, const char *ki
         return APR_ENOSPC;
     }
     return APR_SUCCESS;
+}
+
+static apr_status_t seal_entry(sealed_entry_t *e, request_rec *r, const char *kind,
+                               const char *id, const unsigned char *data, apr_size_t len)
+{
+    apr_status_t rv = entry_key(e->key, r, kind, id);
+
+    return rv == APR_SUCCESS ? seal_under_key(e, r, kind, data, len) : rv;
 }
 
 /* Every write notes a change for the memo (okta_memo.h), once it is made. */
@@ -206,7 +214,8 @@ static apr_status_t fetch(request_rec *r, const char *kind, const char *id,
     apr_status_t rv;
 
     if ((rv = key_or_notfound(key, r, kind, id)) != APR_SUCCESS
-        || (rv = read_sealed(r, okta_cache_for(kind, key), key, take, &buf, &buflen)) != APR_SUCCESS) {
+        || (rv = read_sealed(r, okta_cache_for(kind, key), key, take, &buf, &buflen))
+               != APR_SUCCESS) {
         return rv;
     }
     return open_entry(r, kind, key, buf, buflen, data, len);
@@ -298,7 +307,7 @@ static apr_status_t update_shared(request_rec *r, const char *kind, const char *
 apr_status_t okta_store_update(request_rec *r, const char *kind, const char *id,
                                okta_store_update_fn *update, void *baton)
 {
-    unsigned char key[OKTA_CACHE_KEY_LEN], *buf, *data, *changed;
+    unsigned char *buf, *data, *changed;
     const okta_cache_t *cache;
     unsigned int buflen;
     apr_size_t len, changed_len;
@@ -309,15 +318,15 @@ apr_status_t okta_store_update(request_rec *r, const char *kind, const char *id,
     if (okta_lock_is_shared()) {
         return update_shared(r, kind, id, update, baton);
     }
-    if ((rv = entry_key(key, r, kind, id)) != APR_SUCCESS) {
+    if ((rv = entry_key(e.key, r, kind, id)) != APR_SUCCESS) {
         return rv;
     }
-    cache = okta_cache_for(kind, key);
+    cache = okta_cache_for(kind, e.key);
     buf = apr_palloc(r->pool, STORE_MAX_ENTRY);
     apr_global_mutex_lock(cache->mutex);
-    rv = raw_get(r, cache, key, buf, &buflen);
+    rv = raw_get(r, cache, e.key, buf, &buflen);
     if (rv == APR_SUCCESS) {
-        rv = open_entry(r, kind, key, buf, buflen, &data, &len);
+        rv = open_entry(r, kind, e.key, buf, buflen, &data, &len);
     }
     else {
         log_read_failure(r, rv);
@@ -326,7 +335,7 @@ apr_status_t okta_store_update(request_rec *r, const char *kind, const char *id,
         rv = update(r, data, len, &changed, &changed_len, &expiry, baton);
     }
     if (rv == APR_SUCCESS) {
-        rv = seal_entry(&e, r, kind, id, changed, changed_len);
+        rv = seal_under_key(&e, r, kind, changed, changed_len);
     }
     if (rv == APR_SUCCESS) {
         rv = store_sealed(r, &e, expiry);

@@ -13,6 +13,7 @@ use JSON::PP;
 use Apache::TestRequest ();
 use Okta::Process ();
 use IO::Socket::INET;
+use Net::HTTP;
 use Time::HiRes ();
 
 our @EXPORT_OK = qw(new_browser server_url sign_in follow_to_callback app_env
@@ -20,7 +21,8 @@ our @EXPORT_OK = qw(new_browser server_url sign_in follow_to_callback app_env
                     error_log_mark set_cookie start_sign_in keepalive_browser
                     fake_requests_for log_pids start_provider fake_mode_at fake_requests_at
                     op_requests_at op_reset_at sign_in_fake wait_until second_start
-                    server_pids_of_connections);
+                    server_pids_of_connections start_short_provider kept_connection
+                    kept_get);
 
 my $op = $ENV{OKTA_OP_ISSUER};
 my $fake = $ENV{OKTA_FAKE_BASE};
@@ -127,6 +129,26 @@ sub keepalive_browser {
     return $ua;
 }
 
+# One keep-alive connection to 127.0.0.1:$port, for requests that must all
+# reach the httpd process that accepted it (which LWP cannot promise).
+sub kept_connection {
+    my ($port) = @_;
+    return Net::HTTP->new(Host => "localhost:$port", PeerAddr => '127.0.0.1', PeerPort => $port,
+                          KeepAlive => 1) || die "connect to $port: $@";
+}
+
+# A GET over a kept connection: (status, body).
+sub kept_get {
+    my ($conn, $path, @headers) = @_;
+    $conn->write_request(GET => $path, @headers);
+    my ($code) = $conn->read_response_headers;
+    my $body = '';
+    while ($conn->read_entity_body(my $buf, 4096)) {
+        $body .= $buf;
+    }
+    return ($code, $body);
+}
+
 # The requests the fake provider received for one path, e.g. '/good/jwks'.
 sub fake_requests_for {
     my ($path) = @_;
@@ -176,6 +198,16 @@ sub start_provider {
         ready => sub { $ua->get($discovery)->is_success });
     $guard->{url} = "http://127.0.0.1:$port";
     return $guard;
+}
+
+# The refresh tests' provider (op.js at OKTA_OP_SHORT_ISSUER, which the
+# okta_refresh vhost uses), issuing access tokens valid for `$ttl` seconds.
+sub start_short_provider {
+    my ($ttl) = @_;
+    return start_provider(script => 'op.js', port => $ENV{OKTA_OP_SHORT_PORT},
+                          env => { OP_ACCESS_TOKEN_TTL => $ttl,
+                                   OP_RP_PORTS => $ENV{OKTA_RP_PORTS} },
+                          log => 'op-short.log');
 }
 
 

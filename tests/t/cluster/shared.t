@@ -22,11 +22,10 @@ use File::Temp qw(tempdir);
 use IO::Select;
 use IO::Socket::INET;
 use List::Util qw(max);
-use Net::HTTP;
 use Okta::Process ();
 use Time::HiRes qw(time sleep);
 use Okta::Test qw(new_browser sign_in app_env set_cookie start_provider op_requests_at
-                  op_reset_at wait_until);
+                  op_reset_at wait_until kept_connection kept_get);
 
 my $ttl = 4;          # access token lifetime at the providers; OktaRefreshLeeway is 1
 my $parallel = 20;    # simultaneous requests of one session, half to each node
@@ -288,13 +287,9 @@ sub new_session {
                            . 'OktaSessionInactivityTimeout 8');
     my ($victim) = new_session($small);
     my ($cookie) = $victim->cookie_jar->as_string =~ /(okta_session=[^;\s]+)/;
-    my $conn = Net::HTTP->new(Host => "localhost:$small->{port}", PeerAddr => '127.0.0.1',
-                              PeerPort => $small->{port}, KeepAlive => 1) or die $@;
+    my $conn = kept_connection($small->{port});
     my $ask = sub {
-        $conn->write_request(GET => '/app/cluster', Cookie => $cookie, Accept => 'text/html');
-        my ($code) = $conn->read_response_headers;
-        1 while $conn->read_entity_body(my $buf, 4096);
-        return $code;
+        return (kept_get($conn, '/app/cluster', Cookie => $cookie, Accept => 'text/html'))[0];
     };
     my $before = $ask->();
     my $mark = -s $small->{error_log};

@@ -10,20 +10,18 @@ use warnings;
 use FindBin;
 use lib "$FindBin::Bin/../../lib";
 use Apache::Test qw(-withtestmore);
-use Net::HTTP;
 use Time::HiRes qw(time sleep);
-use Okta::Test qw(new_browser server_url sign_in set_cookie start_provider op_requests_at
-                  op_reset_at second_start wait_until server_pids_of_connections);
+use Okta::Test qw(new_browser server_url sign_in set_cookie start_short_provider op_requests_at
+                  op_reset_at second_start wait_until server_pids_of_connections
+                  kept_connection kept_get);
 
 plan tests => 14;
 
 my $ttl = 3;
-my $op = start_provider(script => 'op.js', port => $ENV{OKTA_OP_SHORT_PORT},
-                        env => { OP_ACCESS_TOKEN_TTL => $ttl, OP_RP_PORTS => $ENV{OKTA_RP_PORTS} },
-                        log => 'op-short.log');
+my $op = start_short_provider($ttl);
 my $issuer = $ENV{OKTA_OP_SHORT_ISSUER};
 my $base = server_url('okta_refresh');
-my ($host, $port) = $base =~ m{^http://([^:/]+):(\d+)$} or die "unexpected base URL $base";
+my ($port) = $base =~ m{:(\d+)$} or die "unexpected base URL $base";
 
 my $signed_in = second_start();
 my $res = sign_in(new_browser(), "$base/app/processes", 'alice', 'alice-password');
@@ -33,24 +31,15 @@ my ($session) = set_cookie($res, 'okta_session') =~ /^(okta_session=[^;]+)/;
 # One request on a kept connection: (status, the application's variables).
 sub ask {
     my ($conn, $path) = @_;
-    $conn->write_request(GET => $path, Cookie => $session, Accept => 'text/html');
-    my ($code) = $conn->read_response_headers;
-    my $body = '';
-    while ($conn->read_entity_body(my $buf, 4096)) {
-        $body .= $buf;
-    }
+    my ($code, $body) = kept_get($conn, $path, Cookie => $session, Accept => 'text/html');
     return ($code, { $body =~ /^([A-Z_a-z0-9]+)=(.*)$/mg });
 }
 
 # Connections until two are held by different processes (the server runs
 # several; which one accepts a connection is up to them).
-sub connect_server {
-    return Net::HTTP->new(Host => "$host:$port", PeerAddr => '127.0.0.1', PeerPort => $port,
-                          KeepAlive => 1) || die "connect to $port: $@";
-}
 my (@conns, %pid_of);
 for (1 .. 40) {
-    push @conns, connect_server();
+    push @conns, kept_connection($port);
     ask($conns[-1], '/'); # httpd takes a connection once a request arrives
     %pid_of = %{ server_pids_of_connections($port, map { $_->sockport } @conns) };
     my %by_pid = map { ($pid_of{ $_->sockport } // 0) => $_ } @conns;

@@ -11,7 +11,7 @@ use Apache::Test qw(-withtestmore);
 use IO::Select;
 use IO::Socket::INET;
 use Time::HiRes qw(time sleep);
-use Okta::Test qw(new_browser server_url sign_in app_env set_cookie start_provider
+use Okta::Test qw(new_browser server_url sign_in app_env set_cookie start_short_provider
                   op_requests_at op_reset_at error_log_mark error_log_since wait_until
                   second_start server_pids_of_connections log_pids);
 
@@ -19,9 +19,7 @@ plan tests => 15;
 
 my $parallel = 50;
 my $ttl = 3;
-my $op = start_provider(script => 'op.js', port => $ENV{OKTA_OP_SHORT_PORT},
-                        env => { OP_ACCESS_TOKEN_TTL => $ttl, OP_RP_PORTS => $ENV{OKTA_RP_PORTS} },
-                        log => 'op-short.log');
+my $op = start_short_provider($ttl);
 my $issuer = $ENV{OKTA_OP_SHORT_ISSUER};
 my $base = server_url('okta_refresh');
 my ($host, $port) = $base =~ m{^http://([^:/]+):(\d+)$} or die "unexpected base URL $base";

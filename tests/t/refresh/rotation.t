@@ -8,16 +8,14 @@ use FindBin;
 use lib "$FindBin::Bin/../../lib";
 use Apache::Test qw(-withtestmore);
 use Time::HiRes qw(time);
-use Okta::Test qw(new_browser server_url sign_in app_env set_cookie start_provider
+use Okta::Test qw(new_browser server_url sign_in app_env set_cookie start_short_provider
                   op_requests_at op_reset_at error_log_mark error_log_since wait_until
                   second_start);
 
 plan tests => 27;
 
 my $ttl = 4;    # the provider's access token lifetime; OktaRefreshLeeway is 1
-my $op = start_provider(script => 'op.js', port => $ENV{OKTA_OP_SHORT_PORT},
-                        env => { OP_ACCESS_TOKEN_TTL => $ttl, OP_RP_PORTS => $ENV{OKTA_RP_PORTS} },
-                        log => 'op-short.log');
+my $op = start_short_provider($ttl);
 my $issuer = $ENV{OKTA_OP_SHORT_ISSUER};
 my $base = server_url('okta_refresh');
 
