@@ -2,7 +2,8 @@
 # Installs dependencies, builds, and runs every test: the C unit tests and
 # the Apache::Test suite (real provider, scripted fake, headless browser),
 # the installation an operator does, then both suites again under
-# AddressSanitizer + UndefinedBehaviorSanitizer, and a short fuzzing run.
+# AddressSanitizer + UndefinedBehaviorSanitizer (built in build/asan, so the
+# source tree's build stays uninstrumented), and a short fuzzing run.
 # Ends with one line
 # "test.sh: N passed, N failed" counting those stages.
 set -u
@@ -21,26 +22,25 @@ stage() { # name command...
     else
         failed=$((failed + 1))
         echo "=== test.sh: $name: FAILED" >&2
-        cat tests/unit/test_core.log 2>/dev/null
     fi
+}
+
+unit_and_apache_tests() { # [make -C dir]
+    make -s "$@" check || { cat "${2:-.}/tests/unit/test_core.log" 2>/dev/null; false; }
 }
 
 install_and_enable() {
     make -s install > /dev/null && a2enmod -q okta_authcode && apache2ctl -t
 }
 
-sanitized_build() {
-    ./configure -q --enable-sanitizers && make -s clean && make -s
-}
-
 fuzz_briefly() {
     FUZZ_SECONDS=10 make -s fuzz
 }
 
-stage "unit and Apache::Test suites" make -s check
+stage "unit and Apache::Test suites" unit_and_apache_tests
 stage "make install, a2enmod, configtest" install_and_enable
-stage "build with ASan+UBSan" sanitized_build
-stage "unit and Apache::Test suites under ASan+UBSan" make -s check
+stage "build with ASan+UBSan" sh build/variant.sh asan --enable-sanitizers
+stage "unit and Apache::Test suites under ASan+UBSan" unit_and_apache_tests -C build/asan
 stage "fuzz: regressions, then 10 s per target" fuzz_briefly
 echo "test.sh: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

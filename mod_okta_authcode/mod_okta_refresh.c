@@ -258,17 +258,21 @@ okta_refresh_outcome_t okta_refresh_if_due(request_rec *r, okta_session_ref_t *r
     if (!s->access_expires || s->access_expires - rf.now > sc->refresh_leeway) {
         return OKTA_REFRESH_FRESH; /* the hot path: nothing to do */
     }
+    if (!*s->refresh_token) {
+        /* no offline_access: the session lasts as long as its access token,
+         * and there is no refresh whose outcome others would wait for */
+        if (rf.now < s->access_expires) {
+            return OKTA_REFRESH_FRESH;
+        }
+        okta_session_end(r, ref, "the access token expired and there is no refresh token "
+                                 "(scope offline_access)");
+        return OKTA_REFRESH_ENDED;
+    }
     rf.r = r;
     rf.sc = sc;
     rf.ref = ref;
     rf.still_valid = rf.now < s->access_expires;
     rf.back_off = 0;
-    if (!*s->refresh_token) {
-        /* no offline_access: the session lasts as long as its access token */
-        return rf.still_valid ? OKTA_REFRESH_FRESH
-                              : end_session(&rf, "the access token expired and there is no "
-                                                 "refresh token (scope offline_access)");
-    }
     rf.key = token_key(r->pool, s->refresh_token);
     give_up = apr_time_now() + lock_lifetime(sc) + apr_time_from_sec(1);
     for (;;) {

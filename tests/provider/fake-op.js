@@ -88,6 +88,8 @@ const MODES = new Set([
 ]);
 
 let mode = 'normal';
+// expires_in of the tokens issued from now on (POST /_test/ttl?seconds=N)
+let accessTokenTtl = ACCESS_TOKEN_TTL;
 // refresh_lose_answer drops the answer of the first refresh only
 let loseNextRefreshAnswer = false;
 
@@ -398,16 +400,20 @@ function tokenError(res, status, error, description) {
 }
 
 // New tokens for `grant`; the refresh token joins `family` (a new one for a
-// code exchange).  Returns the answer without sending it.
+// code exchange).  As Okta does, a refresh token only for offline_access.
+// Returns the answer without sending it.
 function mintTokens(grant, family) {
   const accessToken = randomToken();
-  const refreshToken = randomToken();
+  const offline = (grant.scope || '').split(' ').includes('offline_access');
+  const refreshToken = offline ? randomToken() : undefined;
   accessTokens.set(accessToken, grant);
-  refreshTokens.set(refreshToken, { grant, family: family || { revoked: false }, spentAt: null });
+  if (offline) {
+    refreshTokens.set(refreshToken, { grant, family: family || { revoked: false }, spentAt: null });
+  }
   return {
     access_token: accessToken,
     token_type: 'Bearer',
-    expires_in: ACCESS_TOKEN_TTL,
+    expires_in: accessTokenTtl,
     scope: grant.scope,
     id_token: mode === 'no_id_token' ? undefined : idTokenFor(grant, mode),
     refresh_token: refreshToken,
@@ -585,8 +591,19 @@ function testEndpoint(url, req, res) {
   if (url.pathname === '/_test/reset' && (req.method === 'POST' || req.method === 'GET')) {
     requests.length = 0;
     setMode('normal');
+    accessTokenTtl = ACCESS_TOKEN_TTL;
     releaseHanging();
     sendJson(res, 200, { reset: true, mode });
+    return;
+  }
+  if (url.pathname === '/_test/ttl' && req.method === 'POST') {
+    const seconds = Number(url.searchParams.get('seconds'));
+    if (!Number.isInteger(seconds) || seconds < 1) {
+      sendJson(res, 400, { error: 'seconds must be an integer >= 1' });
+      return;
+    }
+    accessTokenTtl = seconds;
+    sendJson(res, 200, { access_token_ttl: accessTokenTtl });
     return;
   }
   if (url.pathname === '/_test/mode' && (req.method === 'POST' || req.method === 'GET')) {
