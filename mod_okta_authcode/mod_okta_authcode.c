@@ -153,15 +153,51 @@ static int is_navigation(request_rec *r)
     return !accept || ap_strcasestr(accept, "text/html") != NULL;
 }
 
-static int no_session(request_rec *r, int had_session)
+static int is_okta_auth_type(request_rec *r)
+{
+    const char *type = ap_auth_type(r);
+
+    return type && strcasecmp(type, OKTA_AUTH_TYPE) == 0;
+}
+
+static int unauth_action(request_rec *r)
 {
     okta_dir_conf_t *dc = ap_get_module_config(r->per_dir_config, &okta_authcode_module);
-    int action = dc->unauth_action != OKTA_UNSET ? dc->unauth_action : OKTA_UNAUTH_AUTH;
+
+    return dc->unauth_action != OKTA_UNSET ? dc->unauth_action : OKTA_UNAUTH_AUTH;
+}
+
+/* Marks a request whose Require lines grant it without a user. */
+static const char anonymous_granted = 1;
+
+/* httpd authenticates only where the Require lines need a user, unless a
+ * module forces it.  With OktaUnauthAction pass, authentication runs
+ * everywhere, so that signed-in users are recognised; this hook is called
+ * only when authorization has already granted the request without a user,
+ * and that is the only case where an anonymous request may pass. */
+static int force_authn(request_rec *r)
+{
+    if (!is_okta_auth_type(r) || unauth_action(r) != OKTA_UNAUTH_PASS) {
+        return DECLINED;
+    }
+    ap_set_module_config(r->request_config, &okta_authcode_module, (void *)&anonymous_granted);
+    return OK;
+}
+
+static int no_session(request_rec *r, int had_session)
+{
+    int action = unauth_action(r);
 
     if (action == OKTA_UNAUTH_PASS) {
-        r->user = "";
-        r->ap_auth_type = OKTA_AUTH_TYPE;
-        return OK;
+        if (ap_get_module_config(r->request_config, &okta_authcode_module)) {
+            /* httpd needs a user once authentication has run: "" is
+             * nobody, and authorization has granted the request already */
+            r->user = "";
+            r->ap_auth_type = OKTA_AUTH_TYPE;
+            return OK;
+        }
+        /* a user is required here (Require valid-user, ...): sign in */
+        action = OKTA_UNAUTH_AUTH;
     }
     if (action == OKTA_UNAUTH_401 || !is_navigation(r)) {
         apr_table_setn(r->err_headers_out, "WWW-Authenticate",
@@ -177,11 +213,10 @@ static int no_session(request_rec *r, int had_session)
 
 static int check_authn(request_rec *r)
 {
-    const char *type = ap_auth_type(r);
     okta_session_ref_t *ref;
     apr_status_t rv;
 
-    if (!type || strcasecmp(type, OKTA_AUTH_TYPE) != 0) {
+    if (!is_okta_auth_type(r)) {
         return DECLINED;
     }
     if (!okta_server_conf(r)->issuer) {
@@ -285,6 +320,7 @@ static void register_hooks(apr_pool_t *p)
     ap_hook_child_init(child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_quick_handler(quick_handler, NULL, NULL, APR_HOOK_FIRST);
     ap_hook_check_authn(check_authn, NULL, NULL, APR_HOOK_MIDDLE, AP_AUTH_INTERNAL_PER_CONF);
+    ap_hook_force_authn(force_authn, NULL, NULL, APR_HOOK_MIDDLE);
 }
 
 module AP_MODULE_DECLARE_DATA okta_authcode_module = {

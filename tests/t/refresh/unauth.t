@@ -13,7 +13,7 @@ use URI;
 use URI::QueryParam;
 use Okta::Test qw(new_browser server_url sign_in follow_to_callback app_env set_cookie);
 
-plan tests => 50;
+plan tests => 56;
 
 my $base = server_url();
 my $op = $ENV{OKTA_OP_ISSUER};
@@ -62,12 +62,27 @@ is $res->code, 401, 'OktaUnauthAction 401: a navigation gets 401 too';
 like $res->header('WWW-Authenticate') // '', qr/^Okta realm=/, 'OktaUnauthAction 401: WWW-Authenticate';
 is set_cookie($res, 'okta_login'), '', 'OktaUnauthAction 401: no sign-in started';
 
-$res = get_with('/app/pass/x', Accept => 'text/html');
-is $res->code, 200, 'OktaUnauthAction pass: the application answers';
+# pass lets anonymous requests through where the Require lines allow
+# them without a user; signed-in users are still recognised there.
+$res = get_with('/public-pass/x', Accept => 'text/html');
+is $res->code, 200, 'OktaUnauthAction pass, Require all granted: the application answers';
 is app_env($res)->{REMOTE_USER}, '', 'pass: no user';
 is app_env($res)->{OKTA_ACCESS_TOKEN}, undef, 'pass: no access token';
-$res = get_with('/app/pass/x', Accept => 'application/json');
+$res = get_with('/public-pass/x', Accept => 'application/json');
 is $res->code, 200, 'pass: a script is let through too';
+# Where a user is required (Require valid-user, inherited from /app), an
+# anonymous request is not let in: an empty REMOTE_USER is not a user.
+$res = get_with('/app/pass/x', Accept => 'text/html');
+is $res->code, 302, 'pass under Require valid-user: a navigation is sent to sign in';
+is endpoint_of($res->header('Location')), "$op/auth", 'pass under Require valid-user: at the provider';
+$res = get_with('/app/pass/x', Accept => 'application/json');
+is $res->code, 401, 'pass under Require valid-user: a script gets 401';
+$ua = new_browser();
+sign_in($ua, "$base/app/pass/x", 'alice', 'alice-password');
+$res = $ua->get("$base/public-pass/x");
+is $res->code, 200, 'pass: a signed-in user is served';
+like app_env($res)->{REMOTE_USER} // '', qr/^alice/, 'pass: as the user';
+ok app_env($res)->{OKTA_ACCESS_TOKEN}, 'pass: with the access token';
 
 # ---- silent sign-in while the provider's session lives --------------------
 # Replaces the module's cookies in a browser's jar (not the provider's).
