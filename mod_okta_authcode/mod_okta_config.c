@@ -321,24 +321,47 @@ static const char *set_server_string(cmd_parms *cmd, void *dummy, const char *ar
     return NULL;
 }
 
-static const char *set_server_seconds(cmd_parms *cmd, void *dummy, const char *arg)
+static const char *parse_seconds(cmd_parms *cmd, const char *arg, long min, int *field)
 {
     char *end;
     long v = strtol(arg, &end, 10);
 
-    (void)dummy;
-    if (*end || v < 0 || v > 365L * 86400) {
+    if (end == arg || *end || v < 0 || v > 365L * 86400) {
         return apr_psprintf(cmd->pool, "%s: '%s' is not a number of seconds", cmd->cmd->name,
                             arg);
     }
-    *(int *)((char *)cmd_server_conf(cmd) + (apr_size_t)cmd->info) = (int)v;
+    if (v < min) {
+        return apr_psprintf(cmd->pool, "%s: '%s': use at least %ld second%s", cmd->cmd->name,
+                            arg, min, min == 1 ? "" : "s");
+    }
+    *field = (int)v;
     return NULL;
+}
+
+static int *server_int_field(cmd_parms *cmd)
+{
+    return (int *)((char *)cmd_server_conf(cmd) + (apr_size_t)cmd->info);
+}
+
+/* Clock skew, refresh leeway and grace: 0 is a meaningful setting. */
+static const char *set_server_seconds(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    (void)dummy;
+    return parse_seconds(cmd, arg, 0, server_int_field(cmd));
+}
+
+/* Timeouts and lifetimes, where 0 would mean no limit at all (libcurl's
+ * timeouts) or ending every session or sign-in at once. */
+static const char *set_server_duration(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    (void)dummy;
+    return parse_seconds(cmd, arg, 1, server_int_field(cmd));
 }
 
 static const char *set_server_flag(cmd_parms *cmd, void *dummy, int flag)
 {
     (void)dummy;
-    *(int *)((char *)cmd_server_conf(cmd) + (apr_size_t)cmd->info) = flag;
+    *server_int_field(cmd) = flag;
     return NULL;
 }
 
@@ -364,6 +387,9 @@ static const char *set_client_auth(cmd_parms *cmd, void *dummy, const char *arg)
                   RSRC_CONF, help)
 #define SERVER_SECONDS(name, field, help)                                                     \
     AP_INIT_TAKE1(name, set_server_seconds, (void *)APR_OFFSETOF(okta_server_conf_t, field), \
+                  RSRC_CONF, help)
+#define SERVER_DURATION(name, field, help)                                                     \
+    AP_INIT_TAKE1(name, set_server_duration, (void *)APR_OFFSETOF(okta_server_conf_t, field), \
                   RSRC_CONF, help)
 #define DIR_FLAG(name, field, help)                                                             \
     AP_INIT_FLAG(name, ap_set_flag_slot, (void *)APR_OFFSETOF(okta_dir_conf_t, field), OR_AUTHCFG, \
@@ -393,18 +419,18 @@ const command_rec okta_cmds[] = {
     SERVER_STRING("OktaPostLogoutRedirectURI", post_logout_redirect_uri,
                   "Where the provider sends the browser after sign-out"),
     SERVER_STRING("OktaCAFile", ca_file, "CA bundle for TLS to the provider"),
-    SERVER_SECONDS("OktaHTTPTimeout", http_timeout,
-                   "Seconds an exchange with the provider may take (default 10)"),
+    SERVER_DURATION("OktaHTTPTimeout", http_timeout,
+                    "Seconds an exchange with the provider may take (default 10)"),
     SERVER_SECONDS("OktaClockSkew", clock_skew,
                    "Seconds of clock difference tolerated in token times (default 60)"),
     AP_INIT_TAKE1("OktaTokenEndpointAuth", set_client_auth, NULL, RSRC_CONF,
                   "client_secret_basic (default) or client_secret_post"),
-    SERVER_SECONDS("OktaSessionInactivityTimeout", session_inactivity,
-                   "Seconds without a request after which a session ends (default 3600)"),
-    SERVER_SECONDS("OktaSessionMaxDuration", session_max,
-                   "Seconds after sign-in after which a session ends (default 28800)"),
-    SERVER_SECONDS("OktaLoginTimeout", login_timeout,
-                   "Seconds a started sign-in may take to come back (default 600)"),
+    SERVER_DURATION("OktaSessionInactivityTimeout", session_inactivity,
+                    "Seconds without a request after which a session ends (default 3600)"),
+    SERVER_DURATION("OktaSessionMaxDuration", session_max,
+                    "Seconds after sign-in after which a session ends (default 28800)"),
+    SERVER_DURATION("OktaLoginTimeout", login_timeout,
+                    "Seconds a started sign-in may take to come back (default 600)"),
     SERVER_SECONDS("OktaRefreshLeeway", refresh_leeway,
                    "Refresh the access token this many seconds before it expires (default 60)"),
     SERVER_SECONDS("OktaRefreshGrace", refresh_grace,

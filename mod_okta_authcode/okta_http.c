@@ -57,6 +57,7 @@ static apr_status_t perform(okta_http_response_t *resp, apr_pool_t *p,
     long request_size = 0;
     CURLcode rc;
 
+    memset(resp, 0, sizeof(*resp)); /* nothing sent, nothing answered */
     if (!curl) {
         *why = "cannot create a libcurl handle";
         return APR_ENOMEM;

@@ -23,6 +23,7 @@ int main(void)
     suite_add_tcase(suite, record_tcase());
     suite_add_tcase(suite, jwt_tcase());
     suite_add_tcase(suite, provider_tcase());
+    suite_add_tcase(suite, http_tcase());
 
     runner = srunner_create(suite);
     srunner_run_all(runner, CK_NORMAL);

@@ -33,6 +33,10 @@ my @cases = (
       qr{OktaSessionCache shmcb:/run/okta\.0\(4096\): .*size has to be >= 8192},
       'shmcb size too small refused, with shmcb\'s reason' ],
     [ 'OktaHTTPTimeout soon', qr/OktaHTTPTimeout: 'soon' is not a number of seconds/, 'non-numeric timeout refused' ],
+    # 0 would mean no limit at all (libcurl), or ending every session or
+    # sign-in at once
+    (map { [ "$_ 0", qr/$_: '0': use at least 1 second/, "$_ 0 refused" ] }
+         qw(OktaHTTPTimeout OktaSessionInactivityTimeout OktaSessionMaxDuration OktaLoginTimeout)),
 );
 
 plan tests => 2 * @cases + 17;
