@@ -20,7 +20,7 @@
 APLOG_USE_MODULE(okta_authcode);
 
 /* ... and every one carries a tag tests and operators can grep for.
- * Next free tag: OKTA00039 */
+ * Next free tag: OKTA00043 */
 #define OKTALOGNO(n) "OKTA" #n ": "
 
 #define OKTA_AUTH_TYPE "Okta"

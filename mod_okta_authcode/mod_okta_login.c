@@ -262,7 +262,7 @@ static int create_session(request_rec *r, const okta_token_response_t *tr,
     okta_server_conf_t *sc = okta_server_conf(r);
     apr_int64_t now = apr_time_sec(apr_time_now());
     okta_session_t session;
-    const char *id;
+    const char *id, *withheld;
 
     session.user = okta_jwt_claim_string(jwt, r->pool, sc->remote_user_claim);
     if (!session.user || !*session.user) {
@@ -282,7 +282,7 @@ static int create_session(request_rec *r, const okta_token_response_t *tr,
     session.id_token = tr->id_token;
     session.access_token = tr->access_token;
     session.refresh_token = tr->refresh_token;
-    if (okta_claims_flatten(&session.claims, &session.nclaims, r->pool, jwt->payload)
+    if (okta_claims_flatten(&session.claims, &session.nclaims, r->pool, jwt->payload, &withheld)
             != APR_SUCCESS
         || !(id = okta_random_id(r->pool, SESSION_ID_BYTES))
         || okta_session_save(r, id, &session) != APR_SUCCESS) {
@@ -292,6 +292,12 @@ static int create_session(request_rec *r, const okta_token_response_t *tr,
     }
     apr_table_addn(r->err_headers_out, "Set-Cookie", okta_cookie(r, OKTA_SESSION_COOKIE, id, -1));
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, OKTALOGNO(00025) "signed in: %s", session.user);
+    if (withheld) {
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
+                      OKTALOGNO(00042) "claims of %s withheld from OKTA_CLAIM_* and "
+                      "X-Okta-Claim-*: they contain control characters (CR, LF, ...): %s",
+                      session.user, withheld);
+    }
     apr_table_setn(r->err_headers_out, "Location", login->return_to);
     return HTTP_MOVED_TEMPORARILY;
 }

@@ -75,6 +75,20 @@ okta_meta_result_t okta_provider_meta_parse(okta_provider_meta_t *meta, apr_pool
     return OKTA_META_OK;
 }
 
+/* RFC 6749 A.12-A.17: tokens are visible ASCII, without spaces.  They
+ * are handed on in headers and sent in form bodies. */
+static int is_token_text(const char *token)
+{
+    const char *c;
+
+    for (c = token; *c; c++) {
+        if (*c < 0x21 || *c > 0x7e) {
+            return 0;
+        }
+    }
+    return c != token;
+}
+
 apr_status_t okta_token_response_parse(okta_token_response_t *tr, apr_pool_t *p,
                                        const char *json, apr_size_t len, const char **why)
 {
@@ -97,6 +111,12 @@ apr_status_t okta_token_response_parse(okta_token_response_t *tr, apr_pool_t *p,
     }
     if (!tr->error && !tr->access_token) {
         *why = "token endpoint answer has neither access_token nor error";
+        return APR_EINVAL;
+    }
+    if ((tr->access_token && !is_token_text(tr->access_token))
+        || (tr->refresh_token && !is_token_text(tr->refresh_token))
+        || (tr->id_token && !is_token_text(tr->id_token))) {
+        *why = "token endpoint answer has a token with spaces or control characters";
         return APR_EINVAL;
     }
     return APR_SUCCESS;

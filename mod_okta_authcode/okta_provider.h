@@ -41,7 +41,8 @@ typedef struct okta_token_response_t {
 } okta_token_response_t;
 
 /** Parses a token endpoint answer, success or error.  APR_EINVAL (with
- * *why) when it is neither: not JSON, or no access_token nor error. */
+ * *why) when it is neither: not JSON, no access_token nor error, or a
+ * token that is not visible ASCII without spaces (RFC 6749 A.12). */
 apr_status_t okta_token_response_parse(okta_token_response_t *tr, apr_pool_t *p,
                                        const char *json, apr_size_t len, const char **why);
 

@@ -1,3 +1,4 @@
+#include <stdio.h>
 #include <string.h>
 #include <apr_lib.h>
 #include <apr_strings.h>
@@ -269,29 +270,72 @@ static const char *sanitize_claim_name(apr_pool_t *p, const char *prefix, const 
     return out;
 }
 
-static const char *claim_value_text(apr_pool_t *p, const json_t *v)
+static int has_control_character(const char *s, size_t len)
 {
-    char *dump;
+    size_t i;
+
+    for (i = 0; i < len; i++) {
+        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* An array item, with '%' and ',' escaped so that the join reads back. */
+static const char *escaped_item(apr_pool_t *p, const char *item)
+{
+    size_t extra = 0;
+    const char *c;
+    char *out, *o;
+
+    for (c = item; *c; c++) {
+        extra += *c == '%' || *c == ',';
+    }
+    if (!extra) {
+        return item;
+    }
+    o = out = apr_palloc(p, strlen(item) + 2 * extra + 1);
+    for (c = item; *c; c++) {
+        if (*c == '%' || *c == ',') {
+            o += sprintf(o, "%%%02X", (unsigned char)*c);
+        }
+        else {
+            *o++ = *c;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+/* An array of strings joined with ','; NULL when an item is not a string
+ * (the array is then given as JSON). */
+static const char *joined_items(apr_pool_t *p, const json_t *array)
+{
+    const char *joined = "";
+    const json_t *item;
+    size_t i;
+
+    json_array_foreach(array, i, item) {
+        if (!json_is_string(item)) {
+            return NULL;
+        }
+        joined = apr_pstrcat(p, joined, i ? "," : "", escaped_item(p, json_string_value(item)),
+                             NULL);
+    }
+    return joined;
+}
+
+static const char *claim_text(apr_pool_t *p, const json_t *v)
+{
     const char *text;
+    char *dump;
 
     if (json_is_string(v)) {
         return apr_pstrmemdup(p, json_string_value(v), json_string_length(v));
     }
-    if (json_is_array(v)) {
-        size_t i;
-        const json_t *item;
-        const char *joined = NULL;
-        json_array_foreach(v, i, item) {
-            if (!json_is_string(item)) {
-                joined = NULL;
-                break;
-            }
-            joined = joined ? apr_pstrcat(p, joined, ",", json_string_value(item), NULL)
-                            : json_string_value(item);
-        }
-        if (joined || json_array_size(v) == 0) {
-            return apr_pstrdup(p, joined ? joined : "");
-        }
+    if (json_is_array(v) && (text = joined_items(p, v))) {
+        return text;
     }
     dump = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
     if (!dump) {
@@ -302,10 +346,20 @@ static const char *claim_value_text(apr_pool_t *p, const json_t *v)
     return text;
 }
 
-apr_status_t okta_claims_flatten(okta_claim_t **claims, int *nclaims, apr_pool_t *p,
-                                 const struct json_t *payload)
+/* The claim's value as handed on; NULL when it must be withheld.  (A NUL
+ * inside a string ends it early: it is text up to there, and harmless.) */
+static const char *claim_value_text(apr_pool_t *p, const json_t *v)
 {
-    const char *key;
+    const char *text = claim_text(p, v);
+
+    /* JSON escapes control characters but DEL */
+    return has_control_character(text, strlen(text)) ? NULL : text;
+}
+
+apr_status_t okta_claims_flatten(okta_claim_t **claims, int *nclaims, apr_pool_t *p,
+                                 const struct json_t *payload, const char **withheld)
+{
+    const char *key, *listed = NULL;
     const json_t *value;
     okta_claim_t *out;
     int n = 0;
@@ -315,12 +369,18 @@ apr_status_t okta_claims_flatten(okta_claim_t **claims, int *nclaims, apr_pool_t
     }
     out = apr_palloc(p, sizeof(okta_claim_t) * (json_object_size(payload) + 1));
     json_object_foreach((json_t *)payload, key, value) {
+        if (!(out[n].value = claim_value_text(p, value))) {
+            listed = listed ? apr_pstrcat(p, listed, ", ", key, NULL) : key;
+            continue;
+        }
         out[n].env_name = sanitize_claim_name(p, "OKTA_CLAIM_", key, '_');
         out[n].header_name = sanitize_claim_name(p, "X-Okta-Claim-", key, '-');
-        out[n].value = claim_value_text(p, value);
         n++;
     }
     *claims = out;
     *nclaims = n;
+    if (withheld) {
+        *withheld = listed ? apr_pstrdup(p, listed) : NULL;
+    }
     return APR_SUCCESS;
 }

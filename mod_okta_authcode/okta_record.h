@@ -78,11 +78,16 @@ apr_status_t okta_login_decode(okta_login_t *l, unsigned char *buf, apr_size_t l
 
 /** Builds the claim list handed to applications from the ID token's
  * payload (a jansson object): strings as they are, numbers and booleans
- * as text, arrays of strings joined with ',', anything else as compact
- * JSON.  In names, characters other than [A-Za-z0-9] become '_' for the
+ * as text, arrays of strings joined with ',' (in each item '%' and ','
+ * are written %25 and %2C, so splitting on ',' and URL-decoding each part
+ * gives the items back), anything else as compact JSON.  A string or an
+ * item with a control character (CR, LF, TAB, ...) could split a request
+ * header or forge another: such a claim is withheld, and its name listed
+ * in *withheld (", "-separated; NULL when none; `withheld` may be NULL).
+ * In names, characters other than [A-Za-z0-9] become '_' for the
  * environment and '-' for headers. */
 struct json_t;
 apr_status_t okta_claims_flatten(okta_claim_t **claims, int *nclaims, apr_pool_t *p,
-                                 const struct json_t *payload);
+                                 const struct json_t *payload, const char **withheld);
 
 #endif

@@ -80,6 +80,7 @@ const MODES = new Set([
   'token_huge',
   'no_id_token',
   'huge_claims',
+  'hostile_claims',
   'token_hang',
   'refresh_invalid_grant',
   'refresh_other_sub',
@@ -211,6 +212,12 @@ function idTokenFor(grant, currentMode) {
       break;
     case 'missing_sub':
       delete payload.sub;
+      break;
+    case 'hostile_claims':
+      // a user-editable profile attribute trying to forge a header, and a
+      // group name with the separator in it
+      payload.title = 'boss\r\nX-Injected: yes';
+      payload.groups = ['Sales, EMEA', 'ops'];
       break;
     case 'huge_claims':
       // a groups claim of about 40 KB: a valid token whose session is too big to keep

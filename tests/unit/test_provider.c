@@ -278,6 +278,30 @@ START_TEST(token_response_neither_token_nor_error)
 }
 END_TEST
 
+/* Tokens are handed on in headers (X-Okta-Access-Token) and form bodies:
+ * one with a space or control character is not a token (RFC 6749 A.12). */
+START_TEST(token_response_token_characters)
+{
+    static const char *const bad[] = {
+        "{\"access_token\":\"at\\r\\nX-Injected: 1\"}",
+        "{\"access_token\":\"at 1\"}",
+        "{\"access_token\":\"at-1\",\"refresh_token\":\"rt\\n1\"}",
+        "{\"access_token\":\"at-1\",\"id_token\":\"a.b\\u007f.c\"}",
+        "{\"access_token\":\"\"}",
+    };
+    okta_token_response_t tr;
+    const char *why;
+    size_t i;
+
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        ck_assert_msg(parse_token(&tr, bad[i], &why) == APR_EINVAL, "accepted %s", bad[i]);
+        ck_assert_ptr_nonnull(why);
+    }
+    ck_assert_int_eq(parse_token(&tr, "{\"access_token\":\"eyJ0.eyJ1-_~+/=.c2ln\"}", &why),
+                     APR_SUCCESS);
+}
+END_TEST
+
 TCase *provider_tcase(void)
 {
     TCase *tc = tcase_create("provider");
@@ -300,5 +324,6 @@ TCase *provider_tcase(void)
     tcase_add_test(tc, token_response_error_without_description);
     tcase_add_test(tc, token_response_not_json);
     tcase_add_test(tc, token_response_neither_token_nor_error);
+    tcase_add_test(tc, token_response_token_characters);
     return tc;
 }

@@ -367,7 +367,7 @@ START_TEST(claims_flatten_value_types)
     int n = -1;
 
     ck_assert_ptr_nonnull(payload);
-    ck_assert_int_eq(okta_claims_flatten(&claims, &n, test_pool, payload), APR_SUCCESS);
+    ck_assert_int_eq(okta_claims_flatten(&claims, &n, test_pool, payload, NULL), APR_SUCCESS);
     ck_assert_int_eq(n, 8);
     assert_claim(claims, n, "email", "ada@example.com");
     assert_claim(claims, n, "auth_time", "1700000000");
@@ -381,6 +381,52 @@ START_TEST(claims_flatten_value_types)
 }
 END_TEST
 
+/* A control character (CR, LF, ...) in a header value would split it or
+ * inject another header towards a backend: such a claim is withheld. */
+START_TEST(claims_flatten_withholds_control_characters)
+{
+    json_t *payload = json_pack("{s:s, s:s, s:[s,s], s:s, s:{s:s}}",
+                                "title", "boss\r\nX-Okta-Claim-Role: admin",
+                                "email", "ada@example.com",
+                                "groups", "staff", "ops\nadmins",
+                                "tab", "a\tb",
+                                "address", "street", "1 Main St\nApt 2");
+    const char *withheld = NULL;
+    okta_claim_t *claims = NULL;
+    int n = -1, i;
+
+    ck_assert_int_eq(okta_claims_flatten(&claims, &n, test_pool, payload, &withheld),
+                     APR_SUCCESS);
+    ck_assert_int_eq(n, 2);
+    assert_claim(claims, n, "email", "ada@example.com");
+    /* JSON escapes them: the nested object is safe as it is */
+    assert_claim(claims, n, "address", "{\"street\":\"1 Main St\\nApt 2\"}");
+    for (i = 0; i < n; i++) {
+        ck_assert_ptr_null(strpbrk(claims[i].value, "\r\n\t"));
+    }
+    ck_assert_str_eq(withheld, "title, groups, tab");
+    json_decref(payload);
+}
+END_TEST
+
+/* Items are joined with ','; one containing ',' must not read as two. */
+START_TEST(claims_flatten_joins_items_unambiguously)
+{
+    json_t *payload = json_pack("{s:[s,s,s], s:s}", "groups", "Sales, EMEA", "100%", "ops",
+                                "motto", "a, b");
+    const char *withheld = "unset";
+    okta_claim_t *claims = NULL;
+    int n = -1;
+
+    ck_assert_int_eq(okta_claims_flatten(&claims, &n, test_pool, payload, &withheld),
+                     APR_SUCCESS);
+    assert_claim(claims, n, "groups", "Sales%2C EMEA,100%25,ops");
+    assert_claim(claims, n, "motto", "a, b");
+    ck_assert_ptr_null(withheld);
+    json_decref(payload);
+}
+END_TEST
+
 START_TEST(claims_flatten_sanitises_names)
 {
     json_t *payload = json_pack("{s:s, s:s, s:s}", "given-name", "Ada", "app.role", "admin",
@@ -388,7 +434,7 @@ START_TEST(claims_flatten_sanitises_names)
     okta_claim_t *claims = NULL;
     int n = -1;
 
-    ck_assert_int_eq(okta_claims_flatten(&claims, &n, test_pool, payload), APR_SUCCESS);
+    ck_assert_int_eq(okta_claims_flatten(&claims, &n, test_pool, payload, NULL), APR_SUCCESS);
     ck_assert_int_eq(n, 3);
     assert_claim(claims, n, "given_name", "Ada");
     assert_claim(claims, n, "app_role", "admin");
@@ -403,7 +449,7 @@ START_TEST(claims_flatten_empty_object)
     okta_claim_t *claims = NULL;
     int n = -1;
 
-    ck_assert_int_eq(okta_claims_flatten(&claims, &n, test_pool, payload), APR_SUCCESS);
+    ck_assert_int_eq(okta_claims_flatten(&claims, &n, test_pool, payload, NULL), APR_SUCCESS);
     ck_assert_int_eq(n, 1);
     assert_claim(claims, n, "extra", "{}");
     json_decref(payload);
@@ -417,7 +463,7 @@ START_TEST(claims_flatten_survives_session_round_trip)
     apr_size_t len;
     unsigned char *buf;
 
-    ck_assert_int_eq(okta_claims_flatten(&in.claims, &in.nclaims, test_pool, payload),
+    ck_assert_int_eq(okta_claims_flatten(&in.claims, &in.nclaims, test_pool, payload, NULL),
                      APR_SUCCESS);
     buf = encode_session(&len, &in);
     ck_assert_int_eq(okta_session_decode(&out, test_pool, buf, len), APR_SUCCESS);
@@ -485,6 +531,8 @@ TCase *record_tcase(void)
     tcase_add_test(tc, refresh_result_round_trip);
     tcase_add_test(tc, refresh_result_refused_and_truncated);
     tcase_add_test(tc, claims_flatten_value_types);
+    tcase_add_test(tc, claims_flatten_withholds_control_characters);
+    tcase_add_test(tc, claims_flatten_joins_items_unambiguously);
     tcase_add_test(tc, claims_flatten_sanitises_names);
     tcase_add_test(tc, claims_flatten_empty_object);
     tcase_add_test(tc, claims_flatten_survives_session_round_trip);
