@@ -2,6 +2,7 @@
  * Apache httpd.  This file wires the module into httpd: `AuthType Okta` in
  * the check_authn phase, the callback and logout URLs answered before any
  * other module sees them, and the error pages. */
+#include <apr_lib.h>
 #include <apr_strings.h>
 #include <http_core.h>
 #include <http_protocol.h>
@@ -9,8 +10,6 @@
 #include <ap_mpm.h>
 
 #include "mod_okta_authcode.h"
-
-#define CLAIM_HEADER_PREFIX "X-Okta-"
 
 static int page(request_rec *r, int status, const char *title, const char *text, int send)
 {
@@ -68,22 +67,24 @@ int okta_send_page(request_rec *r, const char *title, const char *text)
     return page(r, HTTP_OK, title, text, 1);
 }
 
-#define CLAIM_ENV_PREFIX "OKTA_"
+/* request headers and environment variables that only the module sets */
+#define MODULE_HEADER_PREFIX "X-Okta-"
+#define MODULE_ENV_PREFIX "OKTA_"
 #define ACCESS_TOKEN_ENV "OKTA_ACCESS_TOKEN"
 #define ACCESS_TOKEN_HEADER "X-Okta-Access-Token"
 
 typedef struct {
     apr_pool_t *pool;
-    const char *prefix;
+    int (*matches)(const char *name);
     apr_array_header_t *names; /* allocated only when there is one */
-} prefixed_names_t;
+} matching_names_t;
 
-static int collect_prefixed(void *baton, const char *key, const char *value)
+static int collect_matching(void *baton, const char *key, const char *value)
 {
-    prefixed_names_t *found = baton;
+    matching_names_t *found = baton;
 
     (void)value;
-    if (strncasecmp(key, found->prefix, strlen(found->prefix)) == 0) {
+    if (found->matches(key)) {
         if (!found->names) {
             found->names = apr_array_make(found->pool, 2, sizeof(const char *));
         }
@@ -92,24 +93,50 @@ static int collect_prefixed(void *baton, const char *key, const char *value)
     return 1;
 }
 
-/* Removes every entry whose name starts with `prefix`, in one pass over
- * the table (usually finding none). */
-static void remove_prefixed(apr_pool_t *p, apr_table_t *t, const char *prefix)
+/* Removes every entry whose name `matches`, in one pass over the table
+ * (usually finding none). */
+static void remove_matching(apr_pool_t *p, apr_table_t *t, int (*matches)(const char *name))
 {
-    prefixed_names_t found = { p, prefix, NULL };
+    matching_names_t found = { p, matches, NULL };
     int i;
 
-    apr_table_do(collect_prefixed, &found, t, NULL);
+    apr_table_do(collect_matching, &found, t, NULL);
     for (i = 0; found.names && i < found.names->nelts; i++) {
         apr_table_unset(t, APR_ARRAY_IDX(found.names, i, const char *));
     }
 }
 
-/* A client must not be able to pose as the module to the application:
- * X-Okta-* request headers are the module's alone. */
-static void strip_client_claim_headers(request_rec *r)
+static int is_okta_variable(const char *name)
 {
-    remove_prefixed(r->pool, r->headers_in, CLAIM_HEADER_PREFIX);
+    return strncasecmp(name, MODULE_ENV_PREFIX, sizeof(MODULE_ENV_PREFIX) - 1) == 0;
+}
+
+/* X-Okta-..., and the spellings with '_' for '-' that CGI-style backends
+ * (PHP, WSGI, ...) read as the same header. */
+static int is_module_header(const char *name)
+{
+    const char *prefix = MODULE_HEADER_PREFIX;
+
+    for (; *prefix; prefix++, name++) {
+        char c = *name == '_' ? '-' : *name;
+        if (apr_tolower(c) != apr_tolower(*prefix)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* A client must not be able to pose as the module to the application:
+ * X-Okta-* request headers are the module's alone.  They go before any
+ * other module sees the request, wherever the module is used, since
+ * authentication does not run everywhere (Require ip granting under
+ * <RequireAny>, OktaUnauthAction pass without a session, ...). */
+static int strip_client_module_headers(request_rec *r)
+{
+    if (okta_server_conf(r)->issuer) {
+        remove_matching(r->pool, r->headers_in, is_module_header);
+    }
+    return DECLINED;
 }
 
 /* The OKTA_* variables and X-Okta-* headers are the module's alone: ones
@@ -123,7 +150,7 @@ static void hand_session_to_application(request_rec *r, const okta_session_t *s)
     r->user = (char *)s->user;
     r->ap_auth_type = OKTA_AUTH_TYPE;
     if (dc->claim_env != 0) {
-        remove_prefixed(r->pool, r->subprocess_env, CLAIM_ENV_PREFIX);
+        remove_matching(r->pool, r->subprocess_env, is_okta_variable);
         for (i = 0; i < s->nclaims; i++) {
             apr_table_addn(r->subprocess_env, s->claims[i].env_name, s->claims[i].value);
         }
@@ -234,7 +261,6 @@ static int check_authn(request_rec *r)
         r->ap_auth_type = OKTA_AUTH_TYPE;
         return OK;
     }
-    strip_client_claim_headers(r);
     rv = okta_session_load(r, &ref);
     if (rv == APR_NOTFOUND) {
         return no_session(r, okta_session_cookie_present(r));
@@ -318,6 +344,7 @@ static void register_hooks(apr_pool_t *p)
     ap_hook_pre_config(pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(child_init, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_read_request(strip_client_module_headers, NULL, NULL, APR_HOOK_REALLY_FIRST);
     ap_hook_quick_handler(quick_handler, NULL, NULL, APR_HOOK_FIRST);
     ap_hook_check_authn(check_authn, NULL, NULL, APR_HOOK_MIDDLE, AP_AUTH_INTERNAL_PER_CONF);
     ap_hook_force_authn(force_authn, NULL, NULL, APR_HOOK_MIDDLE);

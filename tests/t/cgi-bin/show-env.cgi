@@ -1,6 +1,7 @@
 #!/usr/bin/perl
 # The application behind the protected locations: shows what the module
-# handed it, one "name=value" per line, so tests can read it.
+# handed it (and the X- headers and FORGED_ variables the tests look
+# for), one "name=value" per line, so tests can read it.
 use strict;
 use warnings;
 
@@ -8,5 +9,5 @@ print "Content-Type: text/plain\n\n";
 print "REMOTE_USER=", ($ENV{REMOTE_USER} // ''), "\n";
 print "AUTH_TYPE=", ($ENV{AUTH_TYPE} // ''), "\n";
 for my $name (sort keys %ENV) {
-    print "$name=$ENV{$name}\n" if $name =~ /^(OKTA_|HTTP_X_OKTA)/;
+    print "$name=$ENV{$name}\n" if $name =~ /^(OKTA_|HTTP_X_|FORGED_)/;
 }
