@@ -7,6 +7,7 @@
 #include <http_core.h>
 #include <http_protocol.h>
 #include <http_request.h>
+#include <util_filter.h>
 #include <ap_mpm.h>
 
 #include "mod_okta_authcode.h"
@@ -139,6 +140,35 @@ static int strip_client_module_headers(request_rec *r)
     return DECLINED;
 }
 
+#define KEEP_PRIVATE_FILTER "OKTA_KEEP_PRIVATE"
+
+/* What the application answers a signed-in user is that user's: a shared
+ * cache (a proxy, or mod_cache, which serves before authentication) must
+ * not store it, unless the application chose a caching policy itself; and
+ * then one user's copy must not be served for another's cookie. */
+static apr_status_t keep_private(ap_filter_t *f, apr_bucket_brigade *bb)
+{
+    request_rec *r = f->r;
+
+    if (!apr_table_get(r->headers_out, "Cache-Control")
+        && !apr_table_get(r->err_headers_out, "Cache-Control")) {
+        apr_table_setn(r->headers_out, "Cache-Control", "private");
+    }
+    apr_table_mergen(r->headers_out, "Vary", "Cookie");
+    ap_remove_output_filter(f);
+    return ap_pass_brigade(f->next, bb);
+}
+
+static int authenticated(request_rec *r, const char *user)
+{
+    r->user = (char *)user;
+    r->ap_auth_type = OKTA_AUTH_TYPE;
+    if (!r->main) {
+        ap_add_output_filter(KEEP_PRIVATE_FILTER, NULL, r, r->connection);
+    }
+    return OK;
+}
+
 /* The OKTA_* variables and X-Okta-* headers are the module's alone: ones
  * set before authentication (SetEnvIf, a client) are gone, so the claims
  * are added without apr_table_setn's search for each name. */
@@ -147,8 +177,6 @@ static void hand_session_to_application(request_rec *r, const okta_session_t *s)
     okta_dir_conf_t *dc = ap_get_module_config(r->per_dir_config, &okta_authcode_module);
     int i;
 
-    r->user = (char *)s->user;
-    r->ap_auth_type = OKTA_AUTH_TYPE;
     if (dc->claim_env != 0) {
         remove_matching(r->pool, r->subprocess_env, is_okta_variable);
         for (i = 0; i < s->nclaims; i++) {
@@ -219,9 +247,7 @@ static int no_session(request_rec *r, int had_session)
         if (ap_get_module_config(r->request_config, &okta_authcode_module)) {
             /* httpd needs a user once authentication has run: "" is
              * nobody, and authorization has granted the request already */
-            r->user = "";
-            r->ap_auth_type = OKTA_AUTH_TYPE;
-            return OK;
+            return authenticated(r, "");
         }
         /* a user is required here (Require valid-user, ...): sign in */
         action = OKTA_UNAUTH_AUTH;
@@ -257,9 +283,7 @@ static int check_authn(request_rec *r)
         && strcasecmp(r->main->ap_auth_type, OKTA_AUTH_TYPE) == 0) {
         /* a subrequest (DirectoryIndex, SSI, ...) inherits the main
          * request's user, environment and headers */
-        r->user = r->main->user;
-        r->ap_auth_type = OKTA_AUTH_TYPE;
-        return OK;
+        return authenticated(r, r->main->user);
     }
     rv = okta_session_load(r, &ref);
     if (rv == APR_NOTFOUND) {
@@ -269,7 +293,7 @@ static int check_authn(request_rec *r)
         switch (okta_refresh_if_due(r, ref)) {
         case OKTA_REFRESH_FRESH:
             hand_session_to_application(r, &ref->session);
-            return OK;
+            return authenticated(r, ref->session.user);
         case OKTA_REFRESH_ENDED:
             return no_session(r, 1);
         case OKTA_REFRESH_UNAVAILABLE:
@@ -341,6 +365,8 @@ static void child_init(apr_pool_t *p, server_rec *s)
 static void register_hooks(apr_pool_t *p)
 {
     (void)p;
+    /* before mod_cache's CACHE_SAVE (AP_FTYPE_CONTENT_SET + 1) */
+    ap_register_output_filter(KEEP_PRIVATE_FILTER, keep_private, NULL, AP_FTYPE_CONTENT_SET);
     ap_hook_pre_config(pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(child_init, NULL, NULL, APR_HOOK_MIDDLE);

@@ -299,6 +299,8 @@ static int create_session(request_rec *r, const okta_token_response_t *tr,
                       session.user, withheld);
     }
     apr_table_setn(r->err_headers_out, "Location", login->return_to);
+    /* it sets the session cookie: no cache may keep it */
+    apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
     return HTTP_MOVED_TEMPORARILY;
 }
 

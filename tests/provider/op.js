@@ -57,6 +57,8 @@ const ID_TOKEN_TTL = intFromEnv('OP_ID_TOKEN_TTL', 3600);
 const REFRESH_TOKEN_TTL = intFromEnv('OP_REFRESH_TOKEN_TTL', 24 * 60 * 60);
 // where the signing keys are kept across restarts (optional)
 const JWKS_FILE = process.env.OP_JWKS_FILE || '';
+// the lifetime of the access tokens issued from now on (POST /_test/ttl)
+let accessTokenTtl = ACCESS_TOKEN_TTL;
 
 // ---------------------------------------------------------------- users
 
@@ -295,7 +297,7 @@ const provider = new Provider(ISSUER, {
   },
   rotateRefreshToken: true,
   ttl: {
-    AccessToken: ACCESS_TOKEN_TTL,
+    AccessToken: () => accessTokenTtl,
     IdToken: ID_TOKEN_TTL,
     RefreshToken: REFRESH_TOKEN_TTL,
     AuthorizationCode: 60,
@@ -510,7 +512,18 @@ async function front(ctx, next) {
   }
   if (path === '/_test/reset' && ctx.method === 'POST') {
     tokenRequests.length = 0;
+    accessTokenTtl = ACCESS_TOKEN_TTL;
     sendJson(ctx, 200, { reset: true });
+    return;
+  }
+  if (path === '/_test/ttl' && ctx.method === 'POST') {
+    const seconds = Number(ctx.query.seconds);
+    if (!Number.isInteger(seconds) || seconds < 1) {
+      sendJson(ctx, 400, { error: 'seconds must be an integer >= 1' });
+      return;
+    }
+    accessTokenTtl = seconds;
+    sendJson(ctx, 200, { access_token_ttl: accessTokenTtl });
     return;
   }
   if (path.startsWith('/_test/')) {

@@ -22,7 +22,7 @@ our @EXPORT_OK = qw(new_browser server_url sign_in follow_to_callback app_env
                     fake_requests_for log_pids start_provider fake_mode_at fake_requests_at
                     op_requests_at op_reset_at sign_in_fake wait_until second_start
                     server_pids_of_connections start_short_provider kept_connection
-                    kept_get);
+                    kept_get set_token_ttl);
 
 my $op = $ENV{OKTA_OP_ISSUER};
 my $fake = $ENV{OKTA_FAKE_BASE};
@@ -243,6 +243,16 @@ sub sign_in_fake {
         unless $authorize->code == 302;
     my $callback = $ua->get(URI->new_abs($authorize->header('Location'), $url)->as_string);
     return ($start, $authorize, $callback);
+}
+
+# The lifetime of the access tokens a provider (op.js or fake-op.js, at its
+# base URL) issues from now on; its /_test/reset restores the default.
+# With OktaRefreshLeeway above it, a token is due for refresh as soon as it
+# is issued, and stays valid for `$seconds`: a window no slow machine misses.
+sub set_token_ttl {
+    my ($base, $seconds) = @_;
+    my $res = LWP::UserAgent->new->post("$base/_test/ttl?seconds=$seconds");
+    die "set_token_ttl $base: " . $res->status_line unless $res->is_success;
 }
 
 # Sleeps until the epoch time `$t` (fractional).

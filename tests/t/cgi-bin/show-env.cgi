@@ -5,9 +5,9 @@
 use strict;
 use warnings;
 
-print "Content-Type: text/plain\n\n";
-print "REMOTE_USER=", ($ENV{REMOTE_USER} // ''), "\n";
-print "AUTH_TYPE=", ($ENV{AUTH_TYPE} // ''), "\n";
+my $body = "REMOTE_USER=" . ($ENV{REMOTE_USER} // '') . "\n"
+         . "AUTH_TYPE=" . ($ENV{AUTH_TYPE} // '') . "\n";
 for my $name (sort keys %ENV) {
-    print "$name=$ENV{$name}\n" if $name =~ /^(OKTA_|HTTP_X_|FORGED_)/;
+    $body .= "$name=$ENV{$name}\n" if $name =~ /^(OKTA_|HTTP_X_|FORGED_)/;
 }
+print "Content-Type: text/plain\n\n", $body;

@@ -7,21 +7,15 @@ use warnings;
 use FindBin;
 use lib "$FindBin::Bin/../../lib";
 use Apache::Test qw(-withtestmore);
-use LWP::UserAgent;
 use Time::HiRes qw(time);
 use URI;
 use Okta::Test qw(new_browser server_url app_env sign_in_fake fake_mode fake_requests_for
-                  error_log_mark error_log_since wait_until);
+                  error_log_mark error_log_since wait_until set_token_ttl);
 
 plan tests => 10;
 
 my $fake = $ENV{OKTA_FAKE_BASE};
 my $base = server_url('okta_no_offline');
-
-sub fake_ttl {
-    my $res = LWP::UserAgent->new->post("$fake/_test/ttl?seconds=$_[0]");
-    die "fake /_test/ttl: " . $res->status_line unless $res->is_success;
-}
 
 # Signs in; returns the time the callback had been answered by.
 sub signed_in {
@@ -34,7 +28,7 @@ sub signed_in {
 
 # While the access token is valid, the session works as any other.
 fake_mode('normal');
-fake_ttl(3600);
+set_token_ttl($fake, 3600);
 my $ua = new_browser();
 signed_in($ua);
 my $res = $ua->get("$base/app/no-offline");
@@ -44,7 +38,7 @@ is app_env($res)->{REMOTE_USER}, 'mallory-sub', 'as the user';
 # An access token of one second: the module counts it from the second the
 # callback came in, so it has expired once the next second has begun.
 fake_mode('normal');
-fake_ttl(1);
+set_token_ttl($fake, 1);
 $ua = new_browser();
 my $answered = signed_in($ua);
 wait_until(int($answered) + 1.05);
