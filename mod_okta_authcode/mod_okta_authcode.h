@@ -20,7 +20,7 @@
 APLOG_USE_MODULE(okta_authcode);
 
 /* ... and every one carries a tag tests and operators can grep for.
- * Next free tag: OKTA00043 */
+ * Next free tag: OKTA00044 */
 #define OKTALOGNO(n) "OKTA" #n ": "
 
 #define OKTA_AUTH_TYPE "Okta"
@@ -159,7 +159,6 @@ void okta_lock_child_init(apr_pool_t *p, server_rec *s, int threads);
  * error when the lock cannot be reached. */
 apr_status_t okta_lock_acquire(request_rec *r, const char *kind, const char *id,
                                apr_interval_time_t ttl);
-int okta_lock_held(request_rec *r, const char *kind, const char *id);
 void okta_lock_release(request_rec *r, const char *kind, const char *id);
 /** 1 when locks live in a cache shared by several servers. */
 int okta_lock_is_shared(void);
@@ -184,16 +183,17 @@ const char *okta_jwt_result_hint(int result);
 
 typedef struct okta_token_call_t {
     okta_token_response_t tr; /* when answered: success, or tr.error */
-    int answered; /* a token response came back */
+    long status; /* the HTTP status, when one came back */
+    int answered; /* a token response (JSON) came back */
     int sent; /* the request went out (an unanswered one may have been used) */
     int timed_out;
 } okta_token_call_t;
 
-/** POSTs `form` to the token endpoint with the client's authentication.
- * Returns call->answered; a failure is logged. */
+/** POSTs `form` to the token endpoint with the client's authentication,
+ * giving up at `deadline` (0: OktaHTTPTimeout only).  Returns
+ * call->answered; a failure is logged. */
 int okta_provider_token_call(request_rec *r, const okta_provider_meta_t *meta,
-                             const char *form, okta_token_call_t *call);
-okta_http_options_t okta_http_options(const okta_server_conf_t *sc);
+                             const char *form, apr_time_t deadline, okta_token_call_t *call);
 
 /* mod_okta_login.c: sending the browser to sign in, and the callback */
 /** Redirects to the authorization endpoint, to come back to `return_to`;

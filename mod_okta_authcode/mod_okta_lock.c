@@ -138,25 +138,6 @@ apr_status_t okta_lock_acquire(request_rec *r, const char *kind, const char *id,
     return apr_redis_setex(redis, key, "1", 1, seconds(ttl), 0);
 }
 
-int okta_lock_held(request_rec *r, const char *kind, const char *id)
-{
-    unsigned char *data;
-    apr_size_t len;
-    const char *key;
-    char *value;
-
-    if (backend == LOCK_LOCAL) {
-        return okta_store_get(r, kind, id, &data, &len) == APR_SUCCESS;
-    }
-    if (!(key = lock_key(r, kind, id))) {
-        return 0;
-    }
-    if (backend == LOCK_MEMCACHE) {
-        return apr_memcache_getp(memcache, r->pool, key, &value, &len, NULL) == APR_SUCCESS;
-    }
-    return apr_redis_getp(redis, r->pool, key, &value, &len, NULL) == APR_SUCCESS;
-}
-
 void okta_lock_release(request_rec *r, const char *kind, const char *id)
 {
     const char *key;

@@ -220,7 +220,7 @@ static int bad_callback(request_rec *r, const char *why)
 static int exchange_code(request_rec *r, const okta_provider_meta_t *meta, const char *form,
                          okta_token_call_t *call)
 {
-    if (!okta_provider_token_call(r, meta, form, call)) {
+    if (!okta_provider_token_call(r, meta, form, 0, call)) {
         return okta_error_page(r, call->timed_out ? HTTP_GATEWAY_TIME_OUT : HTTP_BAD_GATEWAY,
                                "Sign-in provider unavailable",
                                "The sign-in provider did not answer. Try again later.");

@@ -14,13 +14,19 @@
 #define OKTA_JWKS_MIN_REFETCH apr_time_from_sec(10)
 #define MAX_DOCUMENT_BYTES (256 * 1024)
 
-okta_http_options_t okta_http_options(const okta_server_conf_t *sc)
+/* OktaHTTPTimeout for the whole exchange, and no later than `deadline`
+ * when there is one. */
+static okta_http_options_t http_options(const okta_server_conf_t *sc, apr_time_t deadline)
 {
     okta_http_options_t opts;
 
     opts.ca_file = sc->ca_file;
     opts.timeout_ms = sc->http_timeout * 1000L;
-    opts.connect_timeout_ms = sc->http_timeout * 1000L < 5000 ? sc->http_timeout * 1000L : 5000;
+    if (deadline) {
+        long left_ms = (long)apr_time_as_msec(deadline - apr_time_now());
+        opts.timeout_ms = left_ms < 1 ? 1 : left_ms < opts.timeout_ms ? left_ms : opts.timeout_ms;
+    }
+    opts.connect_timeout_ms = opts.timeout_ms < 5000 ? opts.timeout_ms : 5000;
     opts.max_body = MAX_DOCUMENT_BYTES;
     return opts;
 }
@@ -44,7 +50,7 @@ void okta_provider_child_init(apr_pool_t *p, server_rec *s)
 static const char *fetch_document(request_rec *r, const char *url, const char *what)
 {
     okta_server_conf_t *sc = okta_server_conf(r);
-    okta_http_options_t opts = okta_http_options(sc);
+    okta_http_options_t opts = http_options(sc, 0);
     okta_http_response_t resp;
     const char *why = NULL;
     apr_status_t rv = okta_http_get(&resp, r->pool, &opts, url, &why);
@@ -237,10 +243,10 @@ static const char *client_auth_header(request_rec *r, const okta_server_conf_t *
 }
 
 int okta_provider_token_call(request_rec *r, const okta_provider_meta_t *meta,
-                             const char *form, okta_token_call_t *call)
+                             const char *form, apr_time_t deadline, okta_token_call_t *call)
 {
     okta_server_conf_t *sc = okta_server_conf(r);
-    okta_http_options_t opts = okta_http_options(sc);
+    okta_http_options_t opts = http_options(sc, deadline);
     okta_http_response_t resp;
     const char *authorization = NULL, *why = NULL;
     apr_status_t rv;
@@ -263,6 +269,7 @@ int okta_provider_token_call(request_rec *r, const okta_provider_meta_t *meta,
                       resp.sent ? "did not answer" : "unreachable", why);
         return 0;
     }
+    call->status = resp.status;
     if (okta_token_response_parse(&call->tr, r->pool, resp.body, resp.len, &why)
         != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,

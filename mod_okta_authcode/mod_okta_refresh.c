@@ -22,6 +22,9 @@
 #define BACKOFF_KIND "refresh-backoff"
 #define RESULT_KIND "refresh-result"
 #define WAIT_STEP apr_time_from_msec(20)
+/* After a refresh that could not be done now (provider down, overloaded,
+ * failing), nobody tries again for this long. */
+#define BACKOFF apr_time_from_sec(5)
 
 typedef struct {
     request_rec *r;
@@ -32,6 +35,41 @@ typedef struct {
     int still_valid; /* the current access token has not expired yet */
     int back_off; /* the provider failed: nobody tries again for a while */
 } refresh_t;
+
+/* While the provider cannot refresh, a still-valid access token is used
+ * on, and an expired one means "try again shortly" (503), not the end of
+ * the session: the refresh token may well work a moment later. */
+static okta_refresh_outcome_t not_now(refresh_t *rf)
+{
+    rf->back_off = 1;
+    return rf->still_valid ? OKTA_REFRESH_FRESH : OKTA_REFRESH_UNAVAILABLE;
+}
+
+static void start_back_off(refresh_t *rf)
+{
+    static const unsigned char mark = 1;
+
+    okta_store_put(rf->r, BACKOFF_KIND, rf->key, &mark, sizeof(mark), apr_time_now() + BACKOFF);
+}
+
+static int backing_off(refresh_t *rf)
+{
+    unsigned char *data;
+    apr_size_t len;
+
+    return okta_store_get(rf->r, BACKOFF_KIND, rf->key, &data, &len) == APR_SUCCESS;
+}
+
+/* A "not now" rather than a "no": the provider is overloaded or failing
+ * (HTTP 429 or 5xx; RFC 6749's temporarily_unavailable and server_error).
+ * It did not spend the refresh token. */
+static int is_transient(const okta_token_call_t *call)
+{
+    return call->status == 429 || call->status >= 500
+           || (call->tr.error
+               && (strcmp(call->tr.error, "temporarily_unavailable") == 0
+                   || strcmp(call->tr.error, "server_error") == 0));
+}
 
 /* Cache entries are named after a digest of the token, never the token. */
 static const char *token_key(apr_pool_t *p, const char *refresh_token)
@@ -151,37 +189,42 @@ static okta_refresh_outcome_t refreshed(refresh_t *rf, const okta_token_response
     return OKTA_REFRESH_FRESH;
 }
 
-/* Sends the refresh token, and once more only if the answer was lost
- * while still inside the provider's reuse grace period.  The first sending
- * is recorded in the session before it happens: if this worker dies, the
- * next one knows how long ago the token may have been spent. */
+/* Records in the session when the refresh token is first sent, before it
+ * is: if this worker dies, the next one knows how long ago the token may
+ * have been spent.  0 restores "never sent". */
+static apr_status_t record_sending(refresh_t *rf, apr_int64_t sent_at)
+{
+    rf->ref->session.refresh_sent_at = sent_at;
+    return okta_session_store_tokens(rf->r, rf->ref);
+}
+
+/* Sends the refresh token, and once more only if no answer came back while
+ * still inside the provider's reuse grace period.  Returns 0 when it could
+ * not even record the sending. */
 static int send_refresh(refresh_t *rf, const okta_provider_meta_t *meta, okta_token_call_t *call)
 {
     okta_session_t *s = &rf->ref->session;
-    int first_sending = !s->refresh_sent_at;
+    apr_int64_t sent_before = s->refresh_sent_at;
     const char *form = "";
     int attempt;
 
-    if (first_sending) {
-        s->refresh_sent_at = rf->now;
-        if (okta_session_store_tokens(rf->r, rf->ref) != APR_SUCCESS) {
-            return 0;
-        }
+    if (!sent_before && record_sending(rf, rf->now) != APR_SUCCESS) {
+        return 0;
     }
     okta_form_add(rf->r->pool, &form, "grant_type", "refresh_token");
     okta_form_add(rf->r->pool, &form, "refresh_token", s->refresh_token);
     for (attempt = 0; attempt < 2; attempt++) {
-        if (okta_provider_token_call(rf->r, meta, form, call) || !call->sent
+        if (okta_provider_token_call(rf->r, meta, form, 0, call) || call->status || !call->sent
             || apr_time_sec(apr_time_now()) - s->refresh_sent_at >= rf->sc->refresh_grace) {
             break;
         }
     }
-    if (!call->answered && !call->sent && first_sending) {
-        /* it never left: the token is as good as before */
-        s->refresh_sent_at = 0;
-        okta_session_store_tokens(rf->r, rf->ref);
+    if (!sent_before && (!call->sent || is_transient(call))) {
+        /* it never left, or was turned away unprocessed: the token is as
+         * good as before */
+        record_sending(rf, 0);
     }
-    return call->answered;
+    return 1;
 }
 
 /* Called by the worker that holds the lock. */
@@ -197,20 +240,23 @@ static okta_refresh_outcome_t refresh_now(refresh_t *rf)
                                "was lost, and OktaRefreshGrace is over");
     }
     if (!(meta = okta_provider_meta(rf->r, &status))) {
-        rf->back_off = rf->still_valid;
-        return rf->still_valid ? OKTA_REFRESH_FRESH
-                               : end_session(rf, "the provider is unreachable and the access "
-                                                 "token has expired");
+        return not_now(rf);
     }
     if (!send_refresh(rf, meta, &call)) {
-        if (rf->still_valid) {
-            /* the token still works: retry when the lock expires, not on
-             * every request while the provider is down */
-            rf->back_off = 1;
-            return OKTA_REFRESH_FRESH;
-        }
-        return end_session(rf, "the access token has expired and the provider did not answer "
-                               "its refresh");
+        return rf->still_valid ? OKTA_REFRESH_FRESH : OKTA_REFRESH_UNAVAILABLE;
+    }
+    if (is_transient(&call)) {
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, rf->r,
+                      OKTALOGNO(00043) "the provider could not refresh the tokens of %s now "
+                      "(HTTP %ld%s%s): trying again in %d s; in Okta, HTTP 429 means a rate "
+                      "limit of the authorization server", s->user, call.status,
+                      call.tr.error ? ", " : "", call.tr.error ? call.tr.error : "",
+                      (int)apr_time_sec(BACKOFF));
+        return not_now(rf);
+    }
+    if (!call.answered) {
+        /* no answer, or not one we can read: logged where it failed */
+        return not_now(rf);
     }
     if (call.tr.error) {
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, rf->r,
@@ -237,7 +283,7 @@ static okta_refresh_outcome_t refresh_holding_lock(refresh_t *rf)
     if (!find_result(rf, &outcome)) {
         outcome = refresh_now(rf);
         if (rf->back_off) {
-            okta_lock_acquire(rf->r, BACKOFF_KIND, rf->key, lock_lifetime(rf->sc));
+            start_back_off(rf);
         }
     }
     okta_lock_release(rf->r, LOCK_KIND, rf->key);
@@ -279,11 +325,9 @@ okta_refresh_outcome_t okta_refresh_if_due(request_rec *r, okta_session_ref_t *r
         if (find_result(&rf, &outcome)) {
             return outcome;
         }
-        if (okta_lock_held(r, BACKOFF_KIND, rf.key)) {
+        if (backing_off(&rf)) {
             /* the last attempt failed: no new one until the back-off ends */
-            return rf.still_valid ? OKTA_REFRESH_FRESH
-                                  : end_session(&rf, "the provider did not answer a refresh "
-                                                     "and the access token has expired");
+            return rf.still_valid ? OKTA_REFRESH_FRESH : OKTA_REFRESH_UNAVAILABLE;
         }
         rv = okta_lock_acquire(r, LOCK_KIND, rf.key, lock_lifetime(sc));
         if (rv == APR_SUCCESS) {

@@ -56,6 +56,18 @@ const CLIENT_SECRET = 'fake-secret';
 const TENANTS = new Set(['good', 'mismatch', 'down']);
 const CODE_TTL_MS = 5 * 60 * 1000;
 
+// Refresh requests answered with an error before anything is processed
+// (the presented token stays unspent): [status, JSON body or text].
+const REFRESH_FAILURES = {
+  // Okta's answer when an authorization server's rate limit is reached
+  refresh_429: [429, { errorCode: 'E0000047', errorSummary: 'API call exceeded rate limit due to too many requests.' }],
+  refresh_temporarily_unavailable: [503, { error: 'temporarily_unavailable', error_description: 'try again later' }],
+  refresh_server_error: [500, { error: 'server_error', error_description: 'internal error' }],
+  refresh_502: [502, '<html><body>502 Bad Gateway</body></html>'],
+  refresh_invalid_client: [401, { error: 'invalid_client', error_description: 'client authentication failed' }],
+  refresh_unauthorized_client: [400, { error: 'unauthorized_client', error_description: 'the refresh_token grant is not allowed for this client' }],
+};
+
 const MODES = new Set([
   'normal',
   'authorize_error',
@@ -86,6 +98,7 @@ const MODES = new Set([
   'refresh_other_sub',
   'refresh_lose_answer',
   'refresh_hang',
+  ...Object.keys(REFRESH_FAILURES),
 ]);
 
 let mode = 'normal';
@@ -520,6 +533,14 @@ function token(tenant, req, res, form, entry) {
   }
 
   if (form.grant_type === 'refresh_token') {
+    const failure = REFRESH_FAILURES[mode];
+    if (failure) {
+      const [status, body] = failure;
+      entry.refresh_error = typeof body === 'string' ? `HTTP ${status}` : (body.error ?? body.errorCode);
+      if (typeof body === 'string') send(res, status, body, 'text/html');
+      else sendJson(res, status, body);
+      return;
+    }
     refresh(tenant, res, form, entry);
     return;
   }
@@ -745,5 +766,20 @@ function stop(signal) {
   server.closeAllConnections();
   setTimeout(() => process.exit(0), 2000).unref();
 }
+// SIGUSR2 takes the provider off the network (connections refused) or puts
+// it back, keeping every token it issued: a provider down for a while.
+let offline; // while offline, a timer keeps the process from exiting
+process.on('SIGUSR2', () => {
+  if (!offline) {
+    offline = setInterval(() => {}, 60 * 60 * 1000);
+    server.close();
+    server.closeAllConnections();
+    console.log('fake-op: offline (SIGUSR2)');
+  } else {
+    clearInterval(offline);
+    offline = undefined;
+    server.listen(PORT, HOST, () => console.log('fake-op: back online (SIGUSR2)'));
+  }
+});
 process.on('SIGTERM', () => stop('SIGTERM'));
 process.on('SIGINT', () => stop('SIGINT'));

@@ -1,26 +1,32 @@
 # Refresh when the provider misbehaves, against a fake provider this test
-# starts, stops and scripts (access tokens of 3 s, reuse grace 5 s; the
-# vhost has OktaRefreshLeeway 1, OktaRefreshGrace 5, OktaHTTPTimeout 2):
-# a refused refresh, a provider that is down, an answer lost after the
-# provider rotated the token, and a provider that never answers.
+# starts, stops and scripts (reuse grace 5 s; the vhost has
+# OktaRefreshLeeway 30, OktaRefreshGrace 5, OktaHTTPTimeout 2): a refused
+# refresh, a refreshed ID token that is refused, a provider that is down,
+# overloaded or failing, an answer lost after the provider rotated the
+# token, and a provider that never answers.
+#
+# Timing: the test chooses each token's lifetime (set_token_ttl).  A token
+# of 20 s is due at once (the leeway is 30 s) and valid for long after the
+# next request; a token of 1 s has expired for good once the second after
+# it was issued has begun (let_tokens_expire).  Nothing depends on a
+# request arriving within a window.
 use strict;
 use warnings;
 use FindBin;
 use lib "$FindBin::Bin/../../lib";
 use Apache::Test qw(-withtestmore);
-use Time::HiRes qw(time);
+use Time::HiRes qw(time sleep);
 use URI;
 use URI::QueryParam;
 use Okta::Test qw(new_browser keepalive_browser server_url app_env set_cookie start_provider
                   fake_mode_at fake_requests_at sign_in_fake error_log_mark error_log_since
-                  wait_until second_start);
+                  wait_until set_token_ttl);
 
-plan tests => 80;
+plan tests => 128;
 
-my $ttl = 3;
+my $http_timeout = 2;
 my %fake_args = (script => 'fake-op.js', port => $ENV{OKTA_FAKE_SHORT_PORT},
-                 env => { FAKE_ACCESS_TOKEN_TTL => $ttl, FAKE_REFRESH_GRACE => 5 },
-                 log => 'fake-short.log');
+                 env => { FAKE_REFRESH_GRACE => 5 }, log => 'fake-short.log');
 my $fake = start_provider(%fake_args);
 my $fake_base = $ENV{OKTA_FAKE_SHORT_BASE};
 my $issuer = "$fake_base/good";
@@ -39,21 +45,47 @@ sub refreshes {
 
 sub count { my ($re, $text) = @_; return scalar(() = $text =~ /$re/g) }
 
-# Signs a browser in early in a second; returns that second (the module's
-# clock: the access token is due from +2 and expired from +3).
-sub signed_in_at {
-    my ($ua, $url) = @_;
-    my $second = second_start();
+sub access_token { app_env($_[0])->{OKTA_ACCESS_TOKEN} // '' }
+
+# Signs a browser in with an access token of `$ttl` seconds.
+sub signed_in {
+    my ($ua, $url, $ttl) = @_;
+    set_token_ttl($fake_base, $ttl);
     my (undef, undef, $callback) = sign_in_fake($ua, $url);
     die 'sign-in failed: ' . $callback->status_line unless $callback->code == 302;
-    die 'the sign-in straddled a second' unless int(time) == $second;
-    return $second;
 }
 
-sub access_token { app_env($_[0])->{OKTA_ACCESS_TOKEN} // '' }
+# Every access token of 1 s issued so far has expired once the second
+# after this one has begun.
+sub let_tokens_expire { wait_until(int(time) + 1.05) }
+
+# Takes the fake off the network or puts it back (it keeps its tokens), and
+# waits until it is so.
+sub provider_online {
+    my ($up) = @_;
+    kill 'USR2', $fake->{pid};
+    my $probe = LWP::UserAgent->new(timeout => 2);
+    my $deadline = time + 30;
+    until (!!$probe->get("$issuer/.well-known/openid-configuration")->is_success == !!$up) {
+        die "the fake provider did not go " . ($up ? 'online' : 'offline') if time > $deadline;
+        sleep 0.05;
+    }
+}
+
+# Asks until the answer is not 503 (a back-off is over); returns it.
+sub until_not_503 {
+    my ($ua, $url) = @_;
+    my $deadline = time + 30;
+    while (1) {
+        my $r = $ua->get($url);
+        return $r if $r->code != 503 || time > $deadline;
+        sleep 0.25;
+    }
+}
 
 # ---- (e) the fake signs in without a form ---------------------------------
 my $ua = new_browser();
+set_token_ttl($fake_base, 3600);
 my ($start, $authorize, $callback) = sign_in_fake($ua, "$base/app/auto");
 is $start->code, 302, 'sign-in: 302';
 is endpoint_of($start->header('Location')), "$issuer/authorize", 'to the fake /authorize';
@@ -70,12 +102,9 @@ is app_env($res)->{REMOTE_USER}, 'mallory-sub', 'as the fake user';
 # ---- (a) the provider refuses the refresh ----------------------------------
 my $nav = new_browser();
 my $xhr = new_browser();
-my $second = signed_in_at($nav, "$base/app/refused");
-sign_in_fake($xhr, "$base/app/refused");
-is int(time), $second, 'both browsers signed in within the same second';
-ok access_token($nav->get("$base/app/refused")) && access_token($xhr->get("$base/app/refused")),
-    'both are served';
-wait_until($second + $ttl + 0.2);
+signed_in($nav, "$base/app/refused", 1);
+signed_in($xhr, "$base/app/refused", 1);
+let_tokens_expire();
 fake_mode_at($fake_base, 'refresh_invalid_grant');
 $mark = error_log_mark();
 
@@ -108,6 +137,7 @@ is scalar(refreshes()), 2, 'an ended session is not refreshed again';
 
 # The silent sign-in brings the navigating browser back.
 fake_mode_at($fake_base, 'normal');
+set_token_ttl($fake_base, 3600);
 $res = $nav->get($silent->as_string);
 is endpoint_of($res->header('Location')), "$base/silent-callback", 'the fake answers the silent sign-in';
 $res = $nav->get($res->header('Location'));
@@ -116,6 +146,26 @@ is $res->header('Location'), '/app/refused?page=1', 'back to the page asked for'
 $res = $nav->get("$base/app/refused?page=1");
 is $res->code, 200, 'served again';
 is app_env($res)->{REMOTE_USER}, 'mallory-sub', 'as the same user';
+
+# Other refusals end the session too: the client is not (or no longer)
+# allowed to refresh.
+for my $case (['refresh_invalid_client', 'invalid_client'],
+              ['refresh_unauthorized_client', 'unauthorized_client']) {
+    my ($mode, $error) = @$case;
+    fake_mode_at($fake_base, 'normal');
+    my $browser = new_browser();
+    signed_in($browser, "$base/app/$mode", 1);
+    let_tokens_expire();
+    fake_mode_at($fake_base, $mode);
+    $mark = error_log_mark();
+    $res = $browser->get("$base/app/$mode", Accept => 'text/html');
+    is $res->code, 302, "$error: sent to sign in again";
+    $log = error_log_since($mark);
+    like $log, qr/OKTA00033: the provider refused to refresh the tokens of mallory-sub: $error/,
+        "$error: OKTA00033";
+    like $log, qr/OKTA00026: session of mallory-sub has ended \(refresh refused\)/,
+        "$error: the session ended";
+}
 
 # ---- (a2) the refreshed ID token is refused ---------------------------------
 # A refresh whose new ID token names another user, or does not verify, ends
@@ -126,8 +176,8 @@ for my $case (['refresh_other_sub',
     my ($mode, $why) = @$case;
     fake_mode_at($fake_base, 'normal');
     my $browser = new_browser();
-    my $at = signed_in_at($browser, "$base/app/$mode");
-    wait_until($at + $ttl + 0.2);
+    signed_in($browser, "$base/app/$mode", 1);
+    let_tokens_expire();
     fake_mode_at($fake_base, $mode);
     $mark = error_log_mark();
     $res = $browser->get("$base/app/$mode", Accept => 'text/html');
@@ -140,58 +190,114 @@ for my $case (['refresh_other_sub',
 }
 fake_mode_at($fake_base, 'normal');
 
+# ---- (f) the provider cannot refresh now: overloaded or failing -------------
+# "Not now" is not "no": the refresh token was not spent, so the session
+# lives on.  A still-valid access token is used on; an expired one gets
+# 503 until the provider works again, and nobody asks the provider again
+# for a few seconds.
+for my $case (['refresh_429', 429, 'E0000047'],
+              ['refresh_temporarily_unavailable', 503, 'temporarily_unavailable'],
+              ['refresh_server_error', 500, 'server_error'],
+              ['refresh_502', 502, 'HTTP 502']) {
+    my ($mode, $status, $error) = @$case;
+    fake_mode_at($fake_base, 'normal');
+    my $browser = new_browser();
+    signed_in($browser, "$base/app/$mode", 20);
+    fake_mode_at($fake_base, $mode);
+    $mark = error_log_mark();
+    $res = $browser->get("$base/app/$mode");
+    is $res->code, 200, "$mode, token due but valid: still served";
+    @refreshes = refreshes();
+    is_deeply [map { $_->{refresh_error} } @refreshes], [$error], "$mode: the provider answered $status";
+    $log = error_log_since($mark);
+    like $log, qr/OKTA00043: the provider could not refresh the tokens of mallory-sub now \(HTTP $status/,
+        "$mode: OKTA00043";
+    unlike $log, qr/OKTA000(?:26|33)/, "$mode: the session did not end";
+    $res = $browser->get("$base/app/$mode");
+    is $res->code, 200, "$mode: served again";
+    is scalar(refreshes()), 1, "$mode: not asked again during the back-off";
+}
+
+for my $mode ('refresh_temporarily_unavailable', 'refresh_502') {
+    fake_mode_at($fake_base, 'normal');
+    my $browser = new_browser();
+    signed_in($browser, "$base/app/$mode-expired", 1);
+    let_tokens_expire();
+    fake_mode_at($fake_base, $mode);
+    $mark = error_log_mark();
+    $res = $browser->get("$base/app/$mode-expired", Accept => 'text/html');
+    is $res->code, 503, "$mode, token expired: 503, try again";
+    is $res->header('Location'), undef, "$mode, token expired: not sent to sign in";
+    $res = $browser->get("$base/app/$mode-expired");
+    is $res->code, 503, "$mode: 503 during the back-off";
+    my @failed = refreshes();
+    is scalar(@failed), 1, "$mode: one refresh tried";
+    unlike error_log_since($mark), qr/OKTA000(?:26|33)/, "$mode: the session did not end";
+    fake_mode_at($fake_base, 'normal');
+    $res = until_not_503($browser, "$base/app/$mode-expired");
+    is $res->code, 200, "$mode: once the provider works again, served";
+    is app_env($res)->{REMOTE_USER}, 'mallory-sub', "$mode: as the same user, without signing in";
+    @refreshes = refreshes();
+    is scalar(@refreshes), 1, "$mode: one refresh after the back-off";
+    is $refreshes[0]{form}{refresh_token}, $failed[0]{form}{refresh_token},
+        "$mode: with the same refresh token";
+    ok !$refreshes[0]{refresh_reuse}, "$mode: which the provider had not spent";
+}
+fake_mode_at($fake_base, 'normal');
+
 # ---- (b) the provider is down ----------------------------------------------
-# One connection, so one process (with the provider's discovery document
-# cached since this sign-in) serves every request.
-my $down = keepalive_browser();
-$second = signed_in_at($down, "$base/app/down");
-my $token = access_token($down->get("$base/app/down"));
-ok length $token, 'signed in before the provider goes down';
-wait_until($second + 1.5);
-$fake->stop;
-ok !LWP::UserAgent->new(timeout => 1)->get("$issuer/.well-known/openid-configuration")->is_success,
-    'the provider is down';
-wait_until($second + $ttl - 1 + 0.2);
+# One connection each, so one process (with the provider's discovery
+# document cached since its sign-in) serves every request.
+my $due = keepalive_browser();
+my $expired = keepalive_browser();
+signed_in($expired, "$base/app/down", 1);
+signed_in($due, "$base/app/down", 20);
+let_tokens_expire();
+provider_online(0);
 $mark = error_log_mark();
 my $t0 = time;
-$res = $down->get("$base/app/down");
+$res = $due->get("$base/app/down");
 is $res->code, 200, 'down, token due but still valid: 200';
 is app_env($res)->{REMOTE_USER}, 'mallory-sub', 'down, token still valid: still the user';
-is access_token($res), $token, 'down, token still valid: the old token';
-cmp_ok time - $t0, '<', 1, 'down: answered at once (connection refused)';
-like error_log_since($mark), qr/OKTA00020: token endpoint unreachable/, 'OKTA00020: unreachable';
+my $token = access_token($res);
+ok length $token, 'down, token still valid: the old token';
+cmp_ok time - $t0, '<', $http_timeout, 'down: no timeout waited for (connection refused)';
+$res = $due->get("$base/app/down");
+is access_token($res), $token, 'down: the still-valid token is used on';
+is count(qr/OKTA00020: token endpoint unreachable/, error_log_since($mark)), 1,
+    'OKTA00020: unreachable, once: the next request did not try during the back-off';
 
-wait_until($second + $ttl + 0.2);
 $mark = error_log_mark();
-$t0 = time;
-$res = $down->get("$base/app/down");
-my $took = time - $t0;
-is $res->code, 302, 'down, token expired: 302, sign in again';
-is endpoint_of($res->header('Location')), "$issuer/authorize", 'down, token expired: to /authorize';
-cmp_ok $took, '<', 1, 'down, token expired: answered at once (the failed refresh is not waited for)';
+$res = $expired->get("$base/app/down", Accept => 'text/html');
+is $res->code, 503, 'down, token expired: 503, try again';
+is $res->header('Location'), undef, 'down, token expired: not sent to sign in';
 $log = error_log_since($mark);
-like $log, qr/OKTA00026: session of mallory-sub has ended/, 'down, token expired: OKTA00026';
-unlike $log, qr/OKTA00034|AH00052|Segmentation/, 'no worker gave up or crashed';
-$res = $down->get("$base/app/down", Accept => 'application/json');
-is $res->code, 401, 'down, the session has ended: a script gets 401, not 500';
-note sprintf 'down, token expired: answered after %.2f s', $took;
+unlike $log, qr/OKTA000(?:26|34)|AH00052|Segmentation/, 'the session did not end; no worker gave up or crashed';
+$res = $expired->get("$base/app/down", Accept => 'application/json');
+is $res->code, 503, 'down, token expired: a script gets 503 too';
 
-$fake = start_provider(%fake_args); # with the same keys, which httpd has cached
+provider_online(1);
+$res = until_not_503($expired, "$base/app/down");
+is $res->code, 200, 'the provider is back: served';
+is app_env($res)->{REMOTE_USER}, 'mallory-sub', 'as the same user, without signing in';
+@refreshes = refreshes();
+is scalar(@refreshes), 1, 'refreshed once';
+ok !$refreshes[0]{refresh_reuse}, 'with a refresh token that had not been spent';
+is access_token($res), $refreshes[0]{new_access_token}, 'its access token is handed on';
 
 # ---- (c) the provider rotates the token but its answer is lost -------------
 my $lost = new_browser();
-$second = signed_in_at($lost, "$base/app/lost");
-$token = access_token($lost->get("$base/app/lost"));
+signed_in($lost, "$base/app/lost", 1);
+let_tokens_expire();
 fake_mode_at($fake_base, 'refresh_lose_answer');
-wait_until($second + $ttl + 0.2);
+set_token_ttl($fake_base, 1);
 $mark = error_log_mark();
 $res = $lost->get("$base/app/lost");
-my $refreshed_at = int(time);
 is $res->code, 200, 'answer lost: 200';
 $env = app_env($res);
 is $env->{REMOTE_USER}, 'mallory-sub', 'answer lost: the user';
 my $new_token = $env->{OKTA_ACCESS_TOKEN} // '';
-ok length($new_token) && $new_token ne $token, 'answer lost: a new access token';
+ok length($new_token), 'answer lost: an access token';
 @refreshes = refreshes();
 is scalar(@refreshes), 2, 'answer lost: two refresh requests';
 is $refreshes[0]{status}, 'lost', 'the first was processed and its answer lost';
@@ -206,11 +312,7 @@ is count(qr/OKTA00020: token endpoint did not answer/, $log), 1, 'OKTA00020: the
 is count(qr/OKTA00032: refreshed the tokens of mallory-sub/, $log), 1, 'OKTA00032';
 unlike $log, qr/OKTA000(?:26|33)/, 'the session did not end';
 
-$res = $lost->get("$base/app/lost");
-is access_token($res), $new_token, 'the session goes on with the new token';
-is scalar(refreshes()), 2, 'without another refresh';
-
-wait_until($refreshed_at + $ttl + 0.2);
+let_tokens_expire();
 $res = $lost->get("$base/app/lost");
 is $res->code, 200, 'next expiry: 200';
 @refreshes = refreshes();
@@ -223,18 +325,17 @@ is access_token($res), $refreshes[2]{new_access_token}, 'its access token is han
 
 # ---- (d) the provider never answers, the token is still valid --------------
 my $hang = new_browser();
-$second = signed_in_at($hang, "$base/app/hang");
-$token = access_token($hang->get("$base/app/hang"));
+signed_in($hang, "$base/app/hang", 20);
 fake_mode_at($fake_base, 'refresh_hang');
-wait_until($second + $ttl - 1 + 0.2);
 $mark = error_log_mark();
 $t0 = time;
 $res = $hang->get("$base/app/hang");
-$took = time - $t0;
+my $took = time - $t0;
 is $res->code, 200, 'hanging provider, token still valid: 200';
 is app_env($res)->{REMOTE_USER}, 'mallory-sub', 'hanging provider: the user';
-is access_token($res), $token, 'hanging provider: the old, still valid token';
-cmp_ok $took, '<', 2 * 2 + 1.5, 'hanging provider: answered within two OktaHTTPTimeouts';
+$token = access_token($res);
+ok length $token, 'hanging provider: the old, still valid token';
+cmp_ok $took, '<', 3 * $http_timeout, 'hanging provider: answered after at most two OktaHTTPTimeouts';
 @refreshes = refreshes();
 ok @refreshes >= 1 && @refreshes <= 2, 'at most two refresh attempts';
 is scalar(grep { $_->{form}{refresh_token} eq $refreshes[0]{form}{refresh_token} } @refreshes),
