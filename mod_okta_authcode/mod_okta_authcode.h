@@ -8,6 +8,7 @@
 #include <http_log.h>
 #include <ap_socache.h>
 #include <apr_global_mutex.h>
+#include <apr_thread_cond.h>
 #include <apr_thread_mutex.h>
 
 #include "okta_crypto.h"
@@ -41,8 +42,11 @@ typedef enum {
  * kept for the life of the process.  Shared by the threads of a process. */
 typedef struct okta_provider_cache_t {
     apr_thread_mutex_t *mutex;
+    apr_thread_cond_t *discovered; /* signalled when a discovery fetch ends */
     apr_pool_t *pool; /* holds meta */
     const okta_provider_meta_t *meta; /* NULL until fetched */
+    int discovering; /* a thread is fetching the discovery document */
+    apr_time_t discovery_failed_until; /* a failed fetch is not repeated before */
     apr_pool_t *jwks_pool; /* replaced on every JWKS fetch */
     const char *jwks_json;
     apr_time_t jwks_fetched;

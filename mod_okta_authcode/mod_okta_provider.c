@@ -12,6 +12,10 @@
  * often than this: a flood of forged tokens must not become a flood of
  * requests to the provider. */
 #define OKTA_JWKS_MIN_REFETCH apr_time_from_sec(10)
+/* A failed discovery is remembered this long: meanwhile requests that need
+ * the provider get 502 at once instead of each waiting for a timeout, and
+ * the provider is not hammered. */
+#define DISCOVERY_BACKOFF apr_time_from_sec(5)
 #define MAX_DOCUMENT_BYTES (256 * 1024)
 
 /* OktaHTTPTimeout for the whole exchange, and no later than `deadline`
@@ -43,6 +47,7 @@ void okta_provider_child_init(apr_pool_t *p, server_rec *s)
         sc->provider = cache = apr_pcalloc(p, sizeof(*cache));
         apr_pool_create(&cache->pool, p);
         apr_thread_mutex_create(&cache->mutex, APR_THREAD_MUTEX_DEFAULT, p);
+        apr_thread_cond_create(&cache->discovered, p);
     }
 }
 
@@ -71,23 +76,22 @@ static const char *fetch_document(request_rec *r, const char *url, const char *w
     return resp.body;
 }
 
-static const okta_provider_meta_t *discover(request_rec *r, okta_server_conf_t *sc, int *status)
+static const char *discovery_url(request_rec *r, const okta_server_conf_t *sc)
 {
-    okta_provider_cache_t *cache = sc->provider;
+    return apr_pstrcat(r->pool, sc->issuer, sc->issuer[strlen(sc->issuer) - 1] == '/' ? "" : "/",
+                       ".well-known/openid-configuration", NULL);
+}
+
+/* Parses a fetched discovery document into the process's cache pool (under
+ * the cache's mutex); NULL, logged, if it is not usable. */
+static const okta_provider_meta_t *keep_discovery(request_rec *r, okta_server_conf_t *sc,
+                                                  const char *url, const char *doc)
+{
     okta_provider_meta_t *meta;
-    const char *url = apr_pstrcat(r->pool, sc->issuer,
-                                  sc->issuer[strlen(sc->issuer) - 1] == '/' ? "" : "/",
-                                  ".well-known/openid-configuration", NULL);
-    const char *doc = fetch_document(r, url, "discovery document");
     const char *why = NULL;
     apr_pool_t *mp;
 
-    *status = HTTP_BAD_GATEWAY;
-    if (!doc) {
-        return NULL;
-    }
-    /* kept for the life of the process only if it is usable */
-    apr_pool_create(&mp, cache->pool);
+    apr_pool_create(&mp, sc->provider->pool);
     meta = apr_palloc(mp, sizeof(*meta));
     switch (okta_provider_meta_parse(meta, mp, doc, strlen(doc), sc->issuer, &why)) {
     case OKTA_META_OK:
@@ -106,20 +110,51 @@ static const okta_provider_meta_t *discover(request_rec *r, okta_server_conf_t *
     return NULL;
 }
 
+/* One thread of the process fetches, outside the mutex; the others wait
+ * for its outcome (a timeout at most), and after a failure nobody fetches
+ * again until the back-off is over.  Called and returns with the mutex. */
+static void discover(request_rec *r, okta_server_conf_t *sc)
+{
+    okta_provider_cache_t *cache = sc->provider;
+    apr_time_t give_up = apr_time_now() + apr_time_from_sec(sc->http_timeout + 1);
+    const char *url, *doc;
+
+    while (!cache->meta && apr_time_now() >= cache->discovery_failed_until) {
+        if (cache->discovering) {
+            if (apr_time_now() >= give_up
+                || apr_thread_cond_timedwait(cache->discovered, cache->mutex,
+                                             give_up - apr_time_now()) == APR_TIMEUP) {
+                return;
+            }
+            continue;
+        }
+        cache->discovering = 1;
+        apr_thread_mutex_unlock(cache->mutex);
+        url = discovery_url(r, sc);
+        doc = fetch_document(r, url, "discovery document");
+        apr_thread_mutex_lock(cache->mutex);
+        cache->discovering = 0;
+        if (!doc || !(cache->meta = keep_discovery(r, sc, url, doc))) {
+            cache->discovery_failed_until = apr_time_now() + DISCOVERY_BACKOFF;
+        }
+        apr_thread_cond_broadcast(cache->discovered);
+    }
+}
+
 const okta_provider_meta_t *okta_provider_meta(request_rec *r, int *status)
 {
     okta_server_conf_t *sc = okta_server_conf(r);
     okta_provider_cache_t *cache = sc->provider;
     const okta_provider_meta_t *meta;
 
-    /* Threads wait for one fetch instead of all asking the provider. */
     apr_thread_mutex_lock(cache->mutex);
     if (!cache->meta) {
-        cache->meta = discover(r, sc, status);
+        discover(r, sc);
     }
     meta = cache->meta;
     apr_thread_mutex_unlock(cache->mutex);
     if (!meta) {
+        *status = HTTP_BAD_GATEWAY;
         okta_error_page(r, *status, "Sign-in provider unavailable",
                         "The sign-in provider could not be reached or described itself in a "
                         "way this server cannot use. The server log says why.");

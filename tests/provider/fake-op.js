@@ -4,8 +4,8 @@
 // authorization request at once (no login page), and its token endpoint
 // returns an ID token that is broken in the way the current "mode" says
 // (bad signature, wrong issuer, alg none, ...). Several tenants live side by
-// side under path prefixes: /good, /mismatch (discovery names another issuer)
-// and /down (everything answers 500).
+// side under path prefixes: /good, /mismatch (discovery names another issuer),
+// /down (everything answers 500) and /hang (nothing is ever answered).
 //
 // Run: node fake-op.js   (see README.md)
 
@@ -53,7 +53,7 @@ const HOST = '127.0.0.1';
 const BASE = `${TLS_CERT ? 'https' : 'http'}://${HOST}:${PORT}`;
 const CLIENT_ID = 'fake-client';
 const CLIENT_SECRET = 'fake-secret';
-const TENANTS = new Set(['good', 'mismatch', 'down']);
+const TENANTS = new Set(['good', 'mismatch', 'down', 'hang']);
 const CODE_TTL_MS = 5 * 60 * 1000;
 
 // Refresh requests answered with an error before anything is processed
@@ -695,6 +695,10 @@ async function handle(req, res) {
   }
   if (tenant === 'down') {
     send(res, 500, 'fake-op: tenant down\n');
+    return;
+  }
+  if (tenant === 'hang') {
+    holdOpen(res, entry);
     return;
   }
 
