@@ -385,7 +385,7 @@ for my $bk (@b) {
 # 4. signed out on A: the session is gone on B too
 for my $bk (@b) {
     my ($n, $A, $B) = @$bk{qw(name A B)};
-    my $res = $bk->{ua}->get("$A->{url}/logout");
+    my $res = $bk->{ua}->get("$A->{url}/logout", 'Sec-Fetch-Site' => 'same-origin');
     ok redirect_to_provider($bk, $res), "$n: logout on A sends the browser to the provider"
         or diag $res->status_line;
     $res = get_with_cookie("$B->{url}/app/cluster", $bk->{cookie});

@@ -30,8 +30,8 @@ my ($session) = set_cookie($res, 'okta_session') =~ /^(okta_session=[^;]+)/;
 
 # One request on a kept connection: (status, the application's variables).
 sub ask {
-    my ($conn, $path) = @_;
-    my ($code, $body) = kept_get($conn, $path, Cookie => $session, Accept => 'text/html');
+    my ($conn, $path, @headers) = @_;
+    my ($code, $body) = kept_get($conn, $path, Cookie => $session, Accept => 'text/html', @headers);
     return ($code, { $body =~ /^([A-Z_a-z0-9]+)=(.*)$/mg });
 }
 
@@ -75,7 +75,7 @@ my @refreshes = grep { ($_->{grant_type} // '') eq 'refresh_token' } @{ op_reque
 is scalar(@refreshes), 1, 'the provider saw one refresh';
 
 # Process A signs the browser out; B must not serve the session again.
-($code_a) = ask($conn_a, '/logout');
+($code_a) = ask($conn_a, '/logout', 'Sec-Fetch-Site' => 'same-origin');
 like $code_a, qr/^(200|302)$/, 'signed out through process A';
 ($code_b, $env_b) = ask($conn_b, '/app/processes');
 is $code_b, 302, 'process B sends the browser to sign in again';

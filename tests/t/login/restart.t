@@ -40,5 +40,5 @@ $res = $signing_in->get($callback);
 is $res->code, 302, 'a sign-in started before the restart completes after it';
 is app_env($signing_in->get("$base/app/restart"))->{REMOTE_USER}, 'bob', 'as bob';
 
-$signed_in->get("$base/logout");
+$signed_in->get("$base/logout", 'Sec-Fetch-Site' => 'same-origin');
 is $signed_in->get("$base/app/restart")->code, 302, 'signing out after the restart ends it';
