@@ -98,10 +98,6 @@ int okta_config_check(server_rec *s);
 okta_server_conf_t *okta_server_conf(const request_rec *r);
 
 /* mod_okta_caches.c: the caches behind the store, made from OktaSessionCache */
-/* The kind of record a sign-in leaves until its callback.  Anyone can have
- * one written, so with a cache local to the server they are kept apart
- * from sessions (see mod_okta_caches.c). */
-#define OKTA_PENDING_KIND "login"
 typedef struct {
     const ap_socache_provider_t *provider;
     ap_socache_instance_t *instance;
@@ -113,8 +109,8 @@ int okta_caches_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
 void okta_caches_child_init(apr_pool_t *p, server_rec *s);
 /** Whether the caches are set up (some server has an OktaIssuer). */
 int okta_caches_ready(void);
-/** The cache that keeps records of `kind` under `key`. */
-const okta_cache_t *okta_cache_for(const char *kind, const unsigned char key[OKTA_CACHE_KEY_LEN]);
+/** The cache that keeps the record under `key`. */
+const okta_cache_t *okta_cache_for(const unsigned char key[OKTA_CACHE_KEY_LEN]);
 /** Whether every access must hold the cache's mutex (shmcb). */
 int okta_caches_lock_every_access(void);
 /** This process's memo of sessions (okta_memo.h); NULL before set-up. */
@@ -150,9 +146,6 @@ typedef apr_status_t okta_store_update_fn(request_rec *r, unsigned char *data,
  * server).  APR_NOTFOUND when there is no such record. */
 apr_status_t okta_store_update(request_rec *r, const char *kind, const char *id,
                                okta_store_update_fn *update, void *baton);
-/** okta_store_get that also removes the entry: for one-shot records. */
-apr_status_t okta_store_take(request_rec *r, const char *kind, const char *id,
-                             unsigned char **data, apr_size_t *len);
 apr_status_t okta_store_remove(request_rec *r, const char *kind, const char *id);
 
 /* mod_okta_lock.c: named locks that expire, shared with every server using

@@ -3,13 +3,10 @@
  * with a global mutex each, and this process's memo of sessions.
  *
  * With shmcb, sessions are split over several shmcb segments (shards, see
- * SHMCB_SHARD_BYTES), and pending sign-ins (OKTA_PENDING_KIND) get a shmcb
- * of their own: they are written for anyone who asks for a protected page,
- * and a full shmcb makes room by dropping its oldest entries, so a flood of
- * such requests would otherwise push sessions out.  A shared cache (redis,
- * memcache) keeps both, as every node must see the sign-ins (its memory is
- * the operator's to size).  shmcb caches outlive graceful restarts (see
- * kept_caches_t). */
+ * SHMCB_SHARD_BYTES).  Nothing is written for a request without a session
+ * (a sign-in in progress is kept in the browser's cookie: okta_pending.h),
+ * so a flood of them cannot push sessions out.  shmcb caches outlive
+ * graceful restarts (see kept_caches_t). */
 #include <dlfcn.h>
 #include <apr_strings.h>
 #include <ap_provider.h>
@@ -28,7 +25,6 @@
  * with "Mutex <mechanism> okta-authcode-cache". */
 #define CACHE_MUTEX_DEFAULT APR_LOCK_FCNTL
 #define DEFAULT_SHMCB_BYTES 16777216
-#define PENDING_SHMCB_BYTES 2097152 /* about 7,000 sign-ins in progress */
 /* shmcb finds an entry by scanning the index of one of at most 256
  * subcaches, whose length grows with the square root of the segment's
  * size: hundreds of entries in a few hundred MB, each a read somewhere in
@@ -38,16 +34,14 @@
 #define SHMCB_SHARD_BYTES (4 * 1024 * 1024)
 #define MAX_SHARDS 64
 /* Sizes the provider is told to expect: keys are HMACs; sessions take a
- * few KB, pending sign-ins, refresh locks and outcomes less.  shmcb sizes
- * its index by them, so they must be averages, not maxima. */
+ * few KB, refresh locks and outcomes less.  shmcb sizes its index by them,
+ * so they must be averages, not maxima. */
 #define CACHE_KEY_LEN OKTA_CACHE_KEY_LEN
 #define SESSION_AVERAGE_ENTRY 1536
-#define PENDING_AVERAGE_ENTRY 320
 
 static const char *cache_spec; /* as given to OktaSessionCache */
-static okta_cache_t shards[MAX_SHARDS]; /* sessions and everything else but ... */
+static okta_cache_t shards[MAX_SHARDS];
 static int shard_count;
-static okta_cache_t pending; /* ... pending sign-ins, where set up */
 static int lock_every_access; /* the provider is not multi-process safe */
 static okta_memo_t *memo; /* what this process opened last (okta_memo.h) */
 
@@ -113,28 +107,19 @@ static const char *create_shmcb_shards(apr_pool_t *pool, apr_pool_t *ptemp, cons
 }
 
 /* The caches for OktaSessionCache `spec`, their instances in `pool`: with
- * shmcb, shards for sessions and a shmcb of its own for pending sign-ins
- * (see the top of this file). */
+ * shmcb, shards (see the top of this file). */
 static const char *create_caches(apr_pool_t *pool, apr_pool_t *ptemp, const char *spec)
 {
     const char *sep = ap_strchr_c(spec, ':');
     const char *name = sep ? apr_pstrmemdup(ptemp, spec, sep - spec) : spec;
     const char *arg = sep ? sep + 1 : NULL;
-    const char *err;
 
     memset(shards, 0, sizeof(shards));
-    memset(&pending, 0, sizeof(pending));
     if (strcmp(name, "shmcb") != 0) {
         shard_count = 1;
         return create_instance(&shards[0], pool, ptemp, name, arg);
     }
-    if ((err = create_shmcb_shards(pool, ptemp, arg)) != NULL) {
-        return err;
-    }
-    return create_instance(&pending, pool, ptemp, "shmcb",
-                           apr_psprintf(ptemp, "%s(%d)",
-                                        ap_runtime_dir_relative(ptemp, "okta_authcode_pending"),
-                                        PENDING_SHMCB_BYTES));
+    return create_shmcb_shards(pool, ptemp, arg);
 }
 
 const char *okta_caches_set_spec(cmd_parms *cmd, void *dummy, const char *spec)
@@ -156,32 +141,21 @@ int okta_caches_pre_config(apr_pool_t *pconf)
     cache_spec = NULL;
     okta_lock_configure(NULL, "");
     memset(shards, 0, sizeof(shards));
-    memset(&pending, 0, sizeof(pending));
     shard_count = 0;
     lock_every_access = 0;
     memo = NULL;
     return ap_mutex_register(pconf, CACHE_MUTEX_TYPE, NULL, CACHE_MUTEX_DEFAULT, 0);
 }
 
-/* Every cache set up: the shards in use, then the pending sign-ins'. */
-static okta_cache_t *each_cache(int i)
-{
-    if (i < shard_count) {
-        return &shards[i];
-    }
-    return i == shard_count && pending.instance ? &pending : NULL;
-}
-
 static apr_status_t destroy_instances(void *data)
 {
     server_rec *s = data;
-    okta_cache_t *cache;
     int i;
 
-    for (i = 0; (cache = each_cache(i)) != NULL; i++) {
-        if (cache->instance) {
-            cache->provider->destroy(cache->instance, s);
-            cache->instance = NULL;
+    for (i = 0; i < shard_count; i++) {
+        if (shards[i].instance) {
+            shards[i].provider->destroy(shards[i].instance, s);
+            shards[i].instance = NULL;
         }
     }
     return APR_SUCCESS;
@@ -189,33 +163,26 @@ static apr_status_t destroy_instances(void *data)
 
 /* The shard is picked by the key's last byte, as shmcb picks a subcache by
  * its first. */
-const okta_cache_t *okta_cache_for(const char *kind, const unsigned char key[OKTA_CACHE_KEY_LEN])
+const okta_cache_t *okta_cache_for(const unsigned char key[OKTA_CACHE_KEY_LEN])
 {
-    if (pending.instance && strcmp(kind, OKTA_PENDING_KIND) == 0) {
-        return &pending;
-    }
     return &shards[key[OKTA_CACHE_KEY_LEN - 1] % shard_count];
 }
 
 /* The provider and the mutex of one cache, in `pool`; `i` names its mutex. */
 static apr_status_t init_cache(okta_cache_t *cache, int i, apr_pool_t *pool, server_rec *s)
 {
-    int is_pending = cache == &pending;
-    struct ap_socache_hints hints = {
-        CACHE_KEY_LEN, is_pending ? PENDING_AVERAGE_ENTRY : SESSION_AVERAGE_ENTRY, 3600
-    };
+    struct ap_socache_hints hints = { CACHE_KEY_LEN, SESSION_AVERAGE_ENTRY, 3600 };
     apr_status_t rv;
 
-    rv = ap_global_mutex_create(&cache->mutex, NULL, CACHE_MUTEX_TYPE,
-                                is_pending ? "pending" : apr_itoa(pool, i), s, pool, 0);
+    rv = ap_global_mutex_create(&cache->mutex, NULL, CACHE_MUTEX_TYPE, apr_itoa(pool, i), s,
+                                pool, 0);
     if (rv != APR_SUCCESS) {
         ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
                      OKTALOGNO(00004) "cannot create the session cache mutex");
         return rv;
     }
-    if ((rv = cache->provider->init(cache->instance, is_pending ? "okta_authcode_pending"
-                                                                : "okta_authcode",
-                                    &hints, s, pool)) != APR_SUCCESS) {
+    if ((rv = cache->provider->init(cache->instance, "okta_authcode", &hints, s, pool))
+        != APR_SUCCESS) {
         ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
                      OKTALOGNO(00005) "cannot initialise the session cache %s", cache_spec);
     }
@@ -242,20 +209,18 @@ static int module_in_use(server_rec *s)
 
 typedef struct {
     const char *spec;
-    okta_cache_t shards[MAX_SHARDS]; /* instances and mutexes: providers are */
-    okta_cache_t pending;            /* looked up again, as modules reload */
+    okta_cache_t shards[MAX_SHARDS]; /* instances and mutexes: providers are
+                                        looked up again, as modules reload */
     okta_changes_t *changes;
 } kept_caches_t;
 
 static void adopt_kept(const kept_caches_t *kept, server_rec *s)
 {
-    okta_cache_t *cache;
     int i;
 
-    for (i = 0; (cache = each_cache(i)) != NULL; i++) {
-        const okta_cache_t *from = cache == &pending ? &kept->pending : &kept->shards[i];
-        cache->instance = from->instance;
-        cache->mutex = from->mutex;
+    for (i = 0; i < shard_count; i++) {
+        shards[i].instance = kept->shards[i].instance;
+        shards[i].mutex = kept->shards[i].mutex;
     }
     ap_log_error(APLOG_MARK, APLOG_INFO, 0, s,
                  OKTALOGNO(00039) "sessions in %s are kept across the restart", cache_spec);
@@ -287,7 +252,6 @@ static void keep(apr_pool_t *process, okta_changes_t *changes, server_rec *s)
     keep_provider_loaded(shards[0].provider);
     kept->spec = apr_pstrdup(process, cache_spec);
     memcpy(kept->shards, shards, sizeof(shards));
-    kept->pending = pending;
     kept->changes = changes;
     apr_pool_userdata_set(kept, KEPT_CACHES_KEY, apr_pool_cleanup_null, process);
 }
@@ -305,7 +269,6 @@ int okta_caches_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
     apr_pool_t *process = s->process->pool, *pool;
     kept_caches_t *kept = NULL;
     okta_changes_t *changes;
-    okta_cache_t *cache;
     const char *err;
     int i, own;
 
@@ -336,8 +299,8 @@ int okta_caches_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
         if (!own) {
             apr_pool_cleanup_register(pconf, s, destroy_instances, apr_pool_cleanup_null);
         }
-        for (i = 0; (cache = each_cache(i)) != NULL; i++) {
-            if (init_cache(cache, i, pool, s) != APR_SUCCESS) {
+        for (i = 0; i < shard_count; i++) {
+            if (init_cache(&shards[i], i, pool, s) != APR_SUCCESS) {
                 return HTTP_INTERNAL_SERVER_ERROR;
             }
         }
@@ -357,7 +320,8 @@ void okta_caches_child_init(apr_pool_t *p, server_rec *s)
     apr_status_t rv;
     int i;
 
-    for (i = 0; (cache = each_cache(i)) != NULL; i++) {
+    for (i = 0; i < shard_count; i++) {
+        cache = &shards[i];
         if (cache->mutex
             && (rv = apr_global_mutex_child_init(&cache->mutex,
                                                  apr_global_mutex_lockfile(cache->mutex), p))

@@ -2,12 +2,11 @@
  * the callback that exchanges the code and creates the session.
  *
  * What the callback needs (state, nonce, PKCE verifier, where to go back)
- * is a one-shot record in the cache under the state value.  The browser
- * holds only the list of its pending states in one small cookie, which is
- * what binds a callback to the browser that started it; the list keeps at
- * most OKTA_MAX_PENDING_LOGINS entries (oldest dropped), so parallel tabs
- * each complete and cookies cannot pile up. */
-#include <apr_lib.h>
+ * is sealed into the browser's login cookie (okta_pending.h): starting a
+ * sign-in writes nothing on the server, and the cookie is what binds a
+ * callback to the browser that started it.  It keeps the newest
+ * OKTA_PENDING_MAX sign-ins, so parallel tabs each complete and cookies
+ * cannot pile up. */
 #include <apr_strings.h>
 #include <http_core.h>
 #include <http_protocol.h>
@@ -15,15 +14,23 @@
 
 #include "mod_okta_authcode.h"
 #include "okta_jwt.h"
+#include "okta_pending.h"
 #include "okta_util.h"
 
-#define OKTA_MAX_PENDING_LOGINS 8
 #define STATE_BYTES 16 /* 22 base64url characters */
-#define STATE_LEN 22
 #define NONCE_BYTES 16
 #define VERIFIER_BYTES 32 /* 43 characters, RFC 7636's minimum */
 #define SESSION_ID_BYTES 32
-#define SESSION_KIND "session"
+/* A completed sign-in's state, remembered while its cookie item could
+ * still be replayed, so that a replay of the callback (its URL and the
+ * cookies from before it) never reaches the provider: a code presented
+ * twice makes a provider revoke what it issued for it (RFC 6749 4.1.2).
+ * Written only once the provider has signed the user in, so anonymous
+ * requests cannot fill the cache with these. */
+#define COMPLETED_KIND "login-completed"
+/* A longer URL to go back to is not worth a pending sign-in's room in the
+ * login cookie: the user comes back to / instead. */
+#define RETURN_TO_MAX 1024
 
 static const char *redirect_uri(request_rec *r, int silent)
 {
@@ -33,59 +40,26 @@ static const char *redirect_uri(request_rec *r, int silent)
     return uri[0] == '/' ? okta_public_url(r, uri) : uri;
 }
 
-static int is_state_id(const char *s, apr_size_t len)
+/* The items of the browser's login cookie (okta_pending.h). */
+static apr_array_header_t *pending_items(request_rec *r)
 {
-    apr_size_t i;
-
-    if (len != STATE_LEN) {
-        return 0;
-    }
-    for (i = 0; i < len; i++) {
-        if (!apr_isalnum(s[i]) && s[i] != '-' && s[i] != '_') {
-            return 0;
-        }
-    }
-    return 1;
-}
-
-/* The pending states in the browser's login cookie, oldest first;
- * anything malformed in it is dropped. */
-static apr_array_header_t *pending_states(request_rec *r)
-{
-    apr_array_header_t *states = apr_array_make(r->pool, OKTA_MAX_PENDING_LOGINS + 1,
-                                                sizeof(const char *));
     const char *header = apr_table_get(r->headers_in, "Cookie");
-    const char *value, *s;
-    apr_size_t len;
+    const char *value = "";
+    apr_size_t len = 0;
 
-    if (!header || okta_cookie_find(header, OKTA_LOGIN_COOKIE, &value, &len) != 1) {
-        return states;
+    if (header) {
+        okta_cookie_find(header, OKTA_LOGIN_COOKIE, &value, &len);
     }
-    for (s = value; s < value + len;) {
-        const char *dot = memchr(s, '.', (value + len) - s);
-        const char *end = dot ? dot : value + len;
-        if (is_state_id(s, (apr_size_t)(end - s))) {
-            APR_ARRAY_PUSH(states, const char *) = apr_pstrmemdup(r->pool, s, end - s);
-        }
-        s = end + 1;
-    }
-    return states;
+    return okta_pending_items(r->pool, value, len);
 }
 
-static void set_pending_states(request_rec *r, const apr_array_header_t *states)
+static void set_pending_items(request_rec *r, const apr_array_header_t *items)
 {
-    okta_server_conf_t *sc = okta_server_conf(r);
-    int first = states->nelts > OKTA_MAX_PENDING_LOGINS
-                    ? states->nelts - OKTA_MAX_PENDING_LOGINS : 0;
-    const char *value = "";
-    int i;
+    const char *value = okta_pending_value(r->pool, items);
 
-    for (i = first; i < states->nelts; i++) {
-        value = apr_pstrcat(r->pool, value, *value ? "." : "",
-                            APR_ARRAY_IDX(states, i, const char *), NULL);
-    }
     apr_table_addn(r->err_headers_out, "Set-Cookie",
-                   okta_cookie(r, OKTA_LOGIN_COOKIE, value, *value ? sc->login_timeout : 0));
+                   okta_cookie(r, OKTA_LOGIN_COOKIE, value,
+                               *value ? okta_server_conf(r)->login_timeout : 0));
 }
 
 int okta_login_start(request_rec *r, const char *return_to, int silent)
@@ -93,10 +67,8 @@ int okta_login_start(request_rec *r, const char *return_to, int silent)
     okta_server_conf_t *sc = okta_server_conf(r);
     const okta_provider_meta_t *meta;
     okta_login_t login;
-    apr_array_header_t *states;
-    unsigned char *record;
-    apr_size_t record_len;
-    const char *query = "";
+    apr_array_header_t *items;
+    const char *item, *query = "";
     int status;
 
     if (!(meta = okta_provider_meta(r, &status))) {
@@ -107,20 +79,19 @@ int okta_login_start(request_rec *r, const char *return_to, int silent)
     login.state = okta_random_id(r->pool, STATE_BYTES);
     login.nonce = okta_random_id(r->pool, NONCE_BYTES);
     login.code_verifier = okta_random_id(r->pool, VERIFIER_BYTES);
-    login.return_to = okta_is_local_path(return_to) ? return_to : "/";
+    login.return_to = okta_is_local_path(return_to) && strlen(return_to) <= RETURN_TO_MAX
+                          ? return_to
+                          : "/";
     if (!login.state || !login.nonce || !login.code_verifier
-        || okta_login_encode(&record, &record_len, r->pool, &login) != APR_SUCCESS
-        || okta_store_put(r, OKTA_PENDING_KIND, login.state, record, record_len,
-                          r->request_time + apr_time_from_sec(sc->login_timeout))
-               != APR_SUCCESS) {
+        || !(item = okta_pending_seal(r->pool, sc->keys, &login))) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                      OKTALOGNO(00016) "cannot record a new sign-in in the session cache");
+                      OKTALOGNO(00016) "cannot start a sign-in: no randomness or no cipher");
         return okta_error_page(r, HTTP_SERVICE_UNAVAILABLE, "Sign-in unavailable",
                                "The server cannot start a sign-in right now. Try again later.");
     }
-    states = pending_states(r);
-    APR_ARRAY_PUSH(states, const char *) = login.state;
-    set_pending_states(r, states);
+    items = pending_items(r);
+    APR_ARRAY_PUSH(items, const char *) = item;
+    set_pending_items(r, items);
 
     okta_form_add(r->pool, &query, "response_type", "code");
     okta_form_add(r->pool, &query, "client_id", sc->client_id);
@@ -145,28 +116,6 @@ int okta_login_start(request_rec *r, const char *return_to, int silent)
 }
 
 /* ---- the callback ------------------------------------------------------ */
-
-/* Removes `state` from the browser's pending list; 1 if it was there. */
-static int claim_pending_state(request_rec *r, const char *state)
-{
-    apr_array_header_t *states = pending_states(r), *kept;
-    int i, found = 0;
-
-    kept = apr_array_make(r->pool, states->nelts, sizeof(const char *));
-    for (i = 0; i < states->nelts; i++) {
-        const char *s = APR_ARRAY_IDX(states, i, const char *);
-        if (okta_ct_streq(s, state)) {
-            found = 1;
-        }
-        else {
-            APR_ARRAY_PUSH(kept, const char *) = s;
-        }
-    }
-    if (found) {
-        set_pending_states(r, kept);
-    }
-    return found;
-}
 
 static int provider_error(request_rec *r, const char *error, const char *description)
 {
@@ -256,6 +205,22 @@ static int validate_id_token(request_rec *r, const okta_provider_meta_t *meta,
                                        NULL));
 }
 
+static void remember_completed(request_rec *r, const okta_login_t *login)
+{
+    static const unsigned char mark = 1;
+    apr_time_t until = apr_time_from_sec(login->created + okta_server_conf(r)->login_timeout + 1);
+
+    okta_store_put(r, COMPLETED_KIND, login->state, &mark, sizeof(mark), until);
+}
+
+static int completed_before(request_rec *r, const char *state)
+{
+    unsigned char *data;
+    apr_size_t len;
+
+    return okta_store_get(r, COMPLETED_KIND, state, &data, &len) == APR_SUCCESS;
+}
+
 static int create_session(request_rec *r, const okta_token_response_t *tr,
                           const okta_jwt_t *jwt, const okta_login_t *login)
 {
@@ -298,39 +263,36 @@ static int create_session(request_rec *r, const okta_token_response_t *tr,
                       "X-Okta-Claim-*: they contain control characters (CR, LF, ...): %s",
                       session.user, withheld);
     }
+    remember_completed(r, login);
     apr_table_setn(r->err_headers_out, "Location", login->return_to);
     /* it sets the session cookie: no cache may keep it */
     apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
     return HTTP_MOVED_TEMPORARILY;
 }
 
-/* The pending sign-in this callback answers, taken out of the cache so it
- * can never be used again. */
+/* The pending sign-in this callback answers, taken out of the browser's
+ * login cookie so it can never be used again. */
 static int take_login(request_rec *r, const char *state, okta_login_t *login)
 {
     okta_server_conf_t *sc = okta_server_conf(r);
-    unsigned char *record;
-    apr_size_t len;
-    apr_status_t rv;
+    apr_array_header_t *items = pending_items(r);
 
-    if (!claim_pending_state(r, state)) {
+    switch (okta_pending_take(login, items, r->pool, sc->keys, state)) {
+    case APR_SUCCESS:
+        break;
+    case APR_NOTFOUND:
         return bad_callback(r, "This sign-in was not started by this browser, or was already "
                                "completed");
+    default:
+        set_pending_items(r, items);
+        return bad_callback(r, "The sign-in record is damaged, or was made by another server");
     }
-    rv = okta_store_take(r, OKTA_PENDING_KIND, state, &record, &len);
-    if (rv == APR_NOTFOUND) {
-        return bad_callback(r, "This sign-in has expired or was already completed");
-    }
-    if (rv != APR_SUCCESS) {
-        return okta_error_page(r, HTTP_SERVICE_UNAVAILABLE, "Sign-in unavailable",
-                               "The server cannot read its session cache right now.");
-    }
-    if (okta_login_decode(login, record, len) != APR_SUCCESS
-        || !okta_ct_streq(login->state, state)) {
-        return bad_callback(r, "The sign-in record is damaged");
-    }
+    set_pending_items(r, items);
     if (login->created + sc->login_timeout < apr_time_sec(apr_time_now())) {
         return bad_callback(r, "This sign-in took too long (OktaLoginTimeout)");
+    }
+    if (completed_before(r, state)) {
+        return bad_callback(r, "This sign-in was already completed");
     }
     return OK;
 }

@@ -1,5 +1,5 @@
-/* The store of sealed records behind sessions, pending sign-ins, refresh
- * outcomes and local locks, in the caches of mod_okta_caches.c.  Entries
+/* The store of sealed records behind sessions, refresh outcomes and local
+ * locks, in the caches of mod_okta_caches.c.  Entries
  * are sealed (okta_seal) under keys derived from the passphrase, and stored
  * under an HMAC of their id, so neither the cache nor its network sees
  * tokens or cookie values.
@@ -59,7 +59,7 @@ static apr_status_t seal_under_key(sealed_entry_t *e, request_rec *r, const char
                         e->key, sizeof(e->key), data, len)) != APR_SUCCESS) {
         return rv;
     }
-    e->cache = okta_cache_for(kind, e->key);
+    e->cache = okta_cache_for(e->key);
     if (e->sealed_len > STORE_MAX_ENTRY) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       OKTALOGNO(00007) "%s record of %" APR_SIZE_T_FMT " bytes is larger than "
@@ -176,12 +176,9 @@ apr_status_t okta_store_put(request_rec *r, const char *kind, const char *id,
     return rv;
 }
 
-/* Reads the sealed entry under `key` into a new buffer; with `take`, it is
- * removed in the same critical section, so of two requests racing for a
- * one-shot entry only one gets it (where the provider is locked; elsewhere
- * the provider's refusal of a replayed code is the second line). */
+/* Reads the sealed entry under `key` into a new buffer. */
 static apr_status_t read_sealed(request_rec *r, const okta_cache_t *cache,
-                                const unsigned char *key, int take, unsigned char **buf,
+                                const unsigned char *key, unsigned char **buf,
                                 unsigned int *buflen)
 {
     apr_status_t rv;
@@ -189,9 +186,6 @@ static apr_status_t read_sealed(request_rec *r, const okta_cache_t *cache,
     *buf = apr_palloc(r->pool, STORE_MAX_ENTRY);
     lock(cache);
     rv = raw_get(r, cache, key, *buf, buflen);
-    if (rv == APR_SUCCESS && take) {
-        remove_entry(r, cache, key);
-    }
     unlock(cache);
     log_read_failure(r, rv);
     return rv;
@@ -206,31 +200,19 @@ static apr_status_t key_or_notfound(unsigned char key[OKTA_CACHE_KEY_LEN], reque
     return rv == APR_EINVAL ? APR_NOTFOUND : rv;
 }
 
-static apr_status_t fetch(request_rec *r, const char *kind, const char *id,
-                          unsigned char **data, apr_size_t *len, int take)
+apr_status_t okta_store_get(request_rec *r, const char *kind, const char *id,
+                            unsigned char **data, apr_size_t *len)
 {
     unsigned char key[OKTA_CACHE_KEY_LEN], *buf;
     unsigned int buflen;
     apr_status_t rv;
 
     if ((rv = key_or_notfound(key, r, kind, id)) != APR_SUCCESS
-        || (rv = read_sealed(r, okta_cache_for(kind, key), key, take, &buf, &buflen))
+        || (rv = read_sealed(r, okta_cache_for(key), key, &buf, &buflen))
                != APR_SUCCESS) {
         return rv;
     }
     return open_entry(r, kind, key, buf, buflen, data, len);
-}
-
-apr_status_t okta_store_get(request_rec *r, const char *kind, const char *id,
-                            unsigned char **data, apr_size_t *len)
-{
-    return fetch(r, kind, id, data, len, 0);
-}
-
-apr_status_t okta_store_take(request_rec *r, const char *kind, const char *id,
-                             unsigned char **data, apr_size_t *len)
-{
-    return fetch(r, kind, id, data, len, 1);
 }
 
 apr_status_t okta_store_get_remembered(request_rec *r, const char *kind, const char *id,
@@ -256,7 +238,7 @@ apr_status_t okta_store_get_remembered(request_rec *r, const char *kind, const c
         return rv;
     }
     changes = okta_memo_changes(memo, key); /* before the read: see okta_memo.h */
-    if ((rv = read_sealed(r, okta_cache_for(kind, key), key, 0, &buf, &buflen)) != APR_SUCCESS) {
+    if ((rv = read_sealed(r, okta_cache_for(key), key, &buf, &buflen)) != APR_SUCCESS) {
         return rv;
     }
     if (okta_memo_recall(memo, keys, kind, id, buf, buflen, changes, data, len)) {
@@ -321,7 +303,7 @@ apr_status_t okta_store_update(request_rec *r, const char *kind, const char *id,
     if ((rv = entry_key(e.key, r, kind, id)) != APR_SUCCESS) {
         return rv;
     }
-    cache = okta_cache_for(kind, e.key);
+    cache = okta_cache_for(e.key);
     buf = apr_palloc(r->pool, STORE_MAX_ENTRY);
     apr_global_mutex_lock(cache->mutex);
     rv = raw_get(r, cache, e.key, buf, &buflen);
@@ -353,7 +335,7 @@ apr_status_t okta_store_remove(request_rec *r, const char *kind, const char *id)
     if ((rv = entry_key(key, r, kind, id)) != APR_SUCCESS) {
         return rv;
     }
-    cache = okta_cache_for(kind, key);
+    cache = okta_cache_for(key);
     lock(cache);
     rv = remove_entry(r, cache, key);
     unlock(cache);

@@ -1,12 +1,16 @@
 /* libFuzzer target: what the browser controls in a request.  The input is
  * split on '\n' into up to five parts, fed in order to:
  *   0 okta_query_parse (+ okta_query_get_unique "state", "code")
- *   1 okta_cookie_find in a Cookie header ("okta_session", "okta_login")
+ *   1 okta_cookie_find in a Cookie header ("okta_session", "okta_login"),
+ *     and the login cookie's items (okta_pending_items, okta_pending_take)
  *   2 okta_url_decode (and url_encode -> url_decode gives it back)
  *   3 okta_b64url_decode (and on success b64url_encode gives the input back)
  *   4 okta_is_local_path (a return_to after login)
  * An input without '\n' goes to all five whole. */
+#include <apr_strings.h>
+
 #include "fuzz_common.h"
+#include "okta_pending.h"
 #include "okta_util.h"
 
 #define NPARTS 5
@@ -46,6 +50,34 @@ static void fuzz_cookie(const char *header, const char *name)
         FUZZ_INVARIANT(value[-1] == '=');
         FUZZ_INVARIANT(memchr(value, ';', len) == NULL);
     }
+}
+
+/* Whatever a browser sends as its login cookie: items are well-formed, and
+ * none opens (only this server can seal one). */
+static void fuzz_pending(apr_pool_t *p, const char *header)
+{
+    static okta_keys_t *keys;
+    const char *value = NULL;
+    apr_size_t len = 0;
+    apr_array_header_t *items;
+    okta_login_t login;
+
+    if (!keys && !(keys = okta_keys_derive(fuzz_root_pool(), "fuzz-pending-passphrase-0123"))) {
+        abort();
+    }
+    if (okta_cookie_find(header, "okta_login", &value, &len) != 1) {
+        return;
+    }
+    items = okta_pending_items(p, value, len);
+    FUZZ_INVARIANT(items->nelts <= (int)len);
+    while (items->nelts > 0) {
+        const char *item = APR_ARRAY_IDX(items, 0, const char *);
+        const char *state = apr_pstrmemdup(p, item, strcspn(item, "~"));
+        int before = items->nelts;
+        FUZZ_INVARIANT(okta_pending_take(&login, items, p, keys, state) == APR_EINVAL);
+        FUZZ_INVARIANT(items->nelts == before - 1);
+    }
+    fuzz_touch(okta_pending_value(p, items));
 }
 
 static void fuzz_url_decode(apr_pool_t *p, const char *s, size_t len)
@@ -125,6 +157,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fuzz_query(p, part[0]);
     fuzz_cookie(part[1], "okta_session");
     fuzz_cookie(part[1], "okta_login");
+    fuzz_pending(p, part[1]);
     fuzz_url_decode(p, part[2], len[2]);
     fuzz_b64url(p, part[3], len[3]);
     fuzz_local_path(part[4]);

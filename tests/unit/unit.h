@@ -15,6 +15,7 @@ TCase *record_tcase(void);
 TCase *jwt_tcase(void);
 TCase *provider_tcase(void);
 TCase *http_tcase(void);
+TCase *pending_tcase(void);
 
 /* A fresh pool for each test (checked fixture). */
 extern apr_pool_t *test_pool;

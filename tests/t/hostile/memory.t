@@ -5,8 +5,8 @@
 # cookie and an oversized one (each starts a new sign-in).  The process's
 # private memory after a warm-up and after the run must not differ by more
 # than 1 MB, which a leak of 60 bytes a request would exceed.
-# The sign-ins started (more than the 2 MB cache of pending sign-ins holds)
-# must not push the session out of its cache either.
+# The sign-ins started (kept in the browser's cookie, nothing on the
+# server) must not push the session out of its cache either.
 use strict;
 use warnings;
 use FindBin;
