@@ -23,7 +23,7 @@ else
     issuer=http://127.0.0.1:8601 client_id=okta-test client_secret=okta-test-secret
     local_provider=yes
 fi
-passphrase=$(head -c 32 /dev/urandom | base64 | tr -d '\n/+=')
+passphrase=$(openssl rand -base64 32)
 sed -e "s|@DEMO_ROOT@|$demo_root|g" -e "s|@ISSUER@|$issuer|" -e "s|@CLIENT_ID@|$client_id|" \
     -e "s|@CLIENT_SECRET@|$client_secret|" -e "s|@PASSPHRASE@|$passphrase|" \
     build/demo/okta-demo.conf.in > /etc/apache2/sites-available/okta-demo.conf

@@ -304,8 +304,10 @@ static const char *set_passphrase(cmd_parms *cmd, void *dummy, const char *arg)
     if (err) {
         return err;
     }
-    if (strlen(arg) < 16) {
-        return "OktaCryptoPassphrase: use at least 16 characters (32 random ones are best)";
+    if (!okta_secret_is_strong(cmd->temp_pool, arg)) {
+        return "OktaCryptoPassphrase: use 32 random bytes in base64, as `openssl rand -base64 "
+               "32` prints them: keys derived from a guessable passphrase could be found by "
+               "anyone who reads the session cache";
     }
     sc->passphrase = arg;
     if (!(sc->keys = okta_keys_derive(cmd->pool, arg))) {

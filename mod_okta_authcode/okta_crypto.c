@@ -4,6 +4,7 @@
 #include <openssl/kdf.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
+#include <apr_strings.h>
 
 #include "okta_crypto.h"
 #include "okta_util.h"
@@ -71,6 +72,33 @@ okta_keys_t *okta_keys_derive(apr_pool_t *p, const char *passphrase)
                 == APR_SUCCESS
          && prepare_templates(keys);
     return ok ? keys : NULL;
+}
+
+/* Random bytes take most of the 256 values; 32 of them fewer than 16
+ * distinct ones with a chance below 1e-12. */
+#define SECRET_MIN_DISTINCT_BYTES 16
+
+int okta_secret_is_strong(apr_pool_t *p, const char *text)
+{
+    char *url = apr_pstrdup(p, text), *c;
+    unsigned char *bytes, seen[256] = { 0 };
+    apr_size_t len, i, distinct = 0, n = strlen(url);
+
+    while (n > 0 && url[n - 1] == '=') {
+        url[--n] = '\0';
+    }
+    for (c = url; *c; c++) {
+        *c = *c == '+' ? '-' : *c == '/' ? '_' : *c;
+    }
+    if (okta_b64url_decode(&bytes, &len, p, url, n) != APR_SUCCESS
+        || len < OKTA_SECRET_MIN_BYTES) {
+        return 0;
+    }
+    for (i = 0; i < len; i++) {
+        distinct += !seen[bytes[i]];
+        seen[bytes[i]] = 1;
+    }
+    return distinct >= SECRET_MIN_DISTINCT_BYTES;
 }
 
 apr_status_t okta_random_bytes(unsigned char *buf, apr_size_t len)

@@ -30,6 +30,13 @@ typedef struct okta_keys_t {
  * any of them, and before threads start. */
 okta_keys_t *okta_keys_derive(apr_pool_t *p, const char *passphrase);
 
+/** Whether `text` is the base64 (standard or URL alphabet, padding
+ * optional) of at least OKTA_SECRET_MIN_BYTES bytes that look random (not
+ * a few values repeated): keys derived from it cannot be guessed by
+ * whoever reads the cache, even offline. */
+#define OKTA_SECRET_MIN_BYTES 32
+int okta_secret_is_strong(apr_pool_t *p, const char *text);
+
 /** Fills buf from the OS CSPRNG (via OpenSSL).  Fails only if it cannot. */
 apr_status_t okta_random_bytes(unsigned char *buf, apr_size_t len);
 

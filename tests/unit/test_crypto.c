@@ -310,11 +310,42 @@ START_TEST(cache_key_refuses_overlong_names)
 }
 END_TEST
 
+/* OktaCryptoPassphrase must be unguessable: whoever reads the cache could
+ * otherwise test guesses offline at HKDF speed. */
+START_TEST(secret_strength)
+{
+    static const char *const strong[] = {
+        "q3Yb1v7c9m0X2kN8pZ4tR6wE5sD1fG7hJ0lK3aB9cQE=", /* openssl rand -base64 32 */
+        "q3Yb1v7c9m0X2kN8pZ4tR6wE5sD1fG7hJ0lK3aB9cQE",
+        "q3Yb1v7c-m0X2kN8pZ4tR6wE5sD1fG7hJ0lK3aB9cQE", /* URL alphabet */
+        "S5KPXCfO82XFijF0azVzOOA7cQBZQ9L13g7hktRNXXgUQE1BjvyB8kXoUUWUXlrJ", /* 48 bytes */
+    };
+    static const char *const weak[] = {
+        "", "short",
+        "main-server-passphrase-0123456789", /* base64 letters, but 24 bytes */
+        "correct horse battery staple correct horse battery staple",
+        "q3Yb1v7c9m0X2kN8pZ4tR6wE5sD1fG7hJ0lK3aB9cQ", /* 31 bytes */
+        "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", /* 32 zero bytes */
+        "MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE=", /* "0123456789..." */
+        "q3Yb1v7c9m0X2kN8pZ4tR6wE5sD1fG7hJ0lK3aB9cQE=!",
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(strong) / sizeof(strong[0]); i++) {
+        ck_assert_msg(okta_secret_is_strong(test_pool, strong[i]), "refused %s", strong[i]);
+    }
+    for (i = 0; i < sizeof(weak) / sizeof(weak[0]); i++) {
+        ck_assert_msg(!okta_secret_is_strong(test_pool, weak[i]), "accepted %s", weak[i]);
+    }
+}
+END_TEST
+
 TCase *crypto_tcase(void)
 {
     TCase *tc = tcase_create("crypto");
 
     tcase_add_checked_fixture(tc, test_pool_setup, test_pool_teardown);
+    tcase_add_test(tc, secret_strength);
     tcase_add_test(tc, keys_derive_is_deterministic);
     tcase_add_test(tc, keys_derive_depends_on_passphrase);
     tcase_add_test(tc, keys_derive_gives_distinct_seal_and_index_keys);

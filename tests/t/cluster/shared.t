@@ -170,7 +170,7 @@ $cache
 OktaIssuer $bk->{issuer}
 OktaClientID okta-test
 OktaClientSecret okta-test-secret
-OktaCryptoPassphrase cluster-$bk->{name}-passphrase-0123456789
+OktaCryptoPassphrase AGGhe4lWzi1YJgVQq0ekXMK0G5HXeoGjZAC6gEIV9Mk=
 OktaRefreshLeeway 1
 OktaLogoutURI /logout
 @{[ $extra // '' ]}

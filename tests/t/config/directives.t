@@ -15,7 +15,12 @@ my @cases = (
     [ 'OktaRedirectURI callback', qr/OktaRedirectURI: .*path starting with/, 'relative redirect URI refused' ],
     [ 'OktaSilentRedirectURI http://app.example.com/silent', qr/OktaSilentRedirectURI: use https/,
       'http silent redirect URI on a public host refused' ],
-    [ 'OktaCryptoPassphrase short', qr/OktaCryptoPassphrase: use at least 16/, 'short passphrase refused' ],
+    [ 'OktaCryptoPassphrase short', qr/OktaCryptoPassphrase: use 32 random bytes in base64.*openssl rand -base64 32/,
+      'short passphrase refused' ],
+    # long, but words: guessable by anyone who reads the cache
+    [ 'OktaCryptoPassphrase correct-horse-battery-staple-correct-horse-battery',
+      qr/OktaCryptoPassphrase: use 32 random bytes in base64.*openssl rand -base64 32/,
+      'long passphrase of words refused' ],
     [ 'OktaClientSecret env:OKTA_TEST_SURELY_UNSET', qr/OktaClientSecret: environment variable OKTA_TEST_SURELY_UNSET is not set/,
       'secret from an unset environment variable refused' ],
     [ 'OktaCryptoPassphrase file:/nonexistent/secret', qr/OktaCryptoPassphrase: cannot read/,
@@ -92,7 +97,7 @@ is $status, 0, 'a shmcb of 256 MB (64 shards) accepted';
 OktaIssuer https://idp.example.com/oauth2/default
 OktaClientID client
 OktaClientSecret secret
-OktaCryptoPassphrase 0123456789abcdef0123
+OktaCryptoPassphrase MYZF9rnuOaAn6GgDKENv3Uhz3fyGJ+lh0BsyHCDYU+8=
 <Location />
     AuthType Okta
     Require valid-user
@@ -116,7 +121,7 @@ sub start_fails {
 }
 my $partial = <<'CONF';
 OktaIssuer https://idp.example.com/oauth2/default
-OktaCryptoPassphrase 0123456789abcdef0123
+OktaCryptoPassphrase MYZF9rnuOaAn6GgDKENv3Uhz3fyGJ+lh0BsyHCDYU+8=
 CONF
 ($status, $out) = start_fails("$partial\nOktaClientSecret secret\n");
 ok $status != 0 && $status != 124, 'no OktaClientID: apache2 does not start';
@@ -158,7 +163,7 @@ like $out, qr/OKTA00002: OktaClientSecret is missing for client client/, 'no Okt
     my $module_conf = sub {
         return "LogLevel info\nOktaIssuer http://127.0.0.1:1/oauth2/default\n"
             . "OktaClientID client\nOktaClientSecret secret\n"
-            . "OktaCryptoPassphrase 0123456789abcdef0123\n"
+            . "OktaCryptoPassphrase MYZF9rnuOaAn6GgDKENv3Uhz3fyGJ+lh0BsyHCDYU+8=\n"
             . "OktaSessionCache shmcb:$dir/$_[0](1048576)\n";
     };
     # The error log once it tells of more than `$starts` (re)starts.
