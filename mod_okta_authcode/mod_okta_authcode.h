@@ -147,16 +147,26 @@ typedef apr_status_t okta_store_update_fn(request_rec *r, unsigned char *data,
 apr_status_t okta_store_update(request_rec *r, const char *kind, const char *id,
                                okta_store_update_fn *update, void *baton);
 apr_status_t okta_store_remove(request_rec *r, const char *kind, const char *id);
+/** Removes the record only while it holds `data` (atomic between the
+ * processes of this server). */
+apr_status_t okta_store_remove_if(request_rec *r, const char *kind, const char *id,
+                                  const unsigned char *data, apr_size_t len);
 
-/* mod_okta_lock.c: named locks that expire, shared with every server using
- * the same memcache or redis session cache */
+/* mod_okta_lock.c: named locks that always expire, held by one request at a
+ * time, shared with every server using the same memcache or redis cache */
+typedef struct okta_lock_t okta_lock_t;
 void okta_lock_configure(const char *cache_type, const char *servers);
 void okta_lock_child_init(apr_pool_t *p, server_rec *s, int threads);
-/** APR_SUCCESS when taken, APR_EEXIST when someone holds it, another
- * error when the lock cannot be reached. */
+/** Takes the lock (kind, id) for `ttl` at most: APR_SUCCESS with *lock,
+ * APR_EEXIST when another request holds it, another error when the lock
+ * cannot be reached.  Whatever fails, a lock ends by itself once its
+ * lifetime is over. */
 apr_status_t okta_lock_acquire(request_rec *r, const char *kind, const char *id,
-                               apr_interval_time_t ttl);
-void okta_lock_release(request_rec *r, const char *kind, const char *id);
+                               apr_interval_time_t ttl, okta_lock_t **lock);
+/** When the lock ends by itself. */
+apr_time_t okta_lock_deadline(const okta_lock_t *lock);
+/** Lets go of the lock, unless it has expired and another has taken it. */
+void okta_lock_release(request_rec *r, okta_lock_t *lock);
 /** 1 when locks live in a cache shared by several servers. */
 int okta_lock_is_shared(void);
 
@@ -209,6 +219,9 @@ typedef struct okta_session_ref_t {
 apr_status_t okta_session_load(request_rec *r, okta_session_ref_t **out);
 /** Stores a new session. */
 apr_status_t okta_session_save(request_rec *r, const char *id, const okta_session_t *s);
+/** Reads the session's tokens again as the cache holds them now (not from
+ * this process's memo).  APR_NOTFOUND when the session has ended. */
+apr_status_t okta_session_reload(request_rec *r, okta_session_ref_t *ref);
 /** Stores the session's tokens (after a refresh, or a refresh attempt) into
  * the cached record as it is now. */
 apr_status_t okta_session_store_tokens(request_rec *r, const okta_session_ref_t *ref);

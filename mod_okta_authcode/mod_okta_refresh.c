@@ -10,7 +10,9 @@
  * outcome under the same token for a while; the others use that outcome,
  * or their still-valid access token, and never send the token themselves.
  * The lock expires, so a worker that dies mid-refresh does not wedge the
- * session. */
+ * session; its holder's work is bounded to the lock's lifetime, and the
+ * next holder reads the session as stored, not as its request found it,
+ * so it knows whether and when the token was sent. */
 #include <apr_strings.h>
 #include <http_protocol.h>
 
@@ -31,7 +33,9 @@ typedef struct {
     okta_server_conf_t *sc;
     okta_session_ref_t *ref;
     const char *key; /* identifies the refresh token being spent */
-    apr_int64_t now;
+    const okta_provider_meta_t *meta;
+    apr_time_t deadline; /* the holder's work ends before its lock does */
+    apr_int64_t now; /* when the request came, in seconds */
     int still_valid; /* the current access token has not expired yet */
     int back_off; /* the provider failed: nobody tries again for a while */
 } refresh_t;
@@ -80,11 +84,15 @@ static const char *token_key(apr_pool_t *p, const char *refresh_token)
     return okta_b64url_encode(p, digest, sizeof(digest));
 }
 
-/* How long a refresher may hold the lock: two attempts and some slack. */
+/* How long a refresher may hold the lock: two token requests and a JWKS
+ * fetch (for a refreshed ID token signed with a new key), each bounded by
+ * OktaHTTPTimeout, and some slack. */
 static apr_time_t lock_lifetime(const okta_server_conf_t *sc)
 {
-    return apr_time_from_sec(2 * sc->http_timeout + 2);
+    return apr_time_from_sec(3 * sc->http_timeout + 2);
 }
+
+#define HOLDER_MARGIN apr_time_from_sec(1)
 
 static void apply_result(okta_session_t *s, const okta_refresh_result_t *res)
 {
@@ -208,14 +216,16 @@ static int send_refresh(refresh_t *rf, const okta_provider_meta_t *meta, okta_to
     const char *form = "";
     int attempt;
 
-    if (!sent_before && record_sending(rf, rf->now) != APR_SUCCESS) {
+    if (!sent_before && record_sending(rf, apr_time_sec(apr_time_now())) != APR_SUCCESS) {
         return 0;
     }
     okta_form_add(rf->r->pool, &form, "grant_type", "refresh_token");
     okta_form_add(rf->r->pool, &form, "refresh_token", s->refresh_token);
     for (attempt = 0; attempt < 2; attempt++) {
-        if (okta_provider_token_call(rf->r, meta, form, 0, call) || call->status || !call->sent
-            || apr_time_sec(apr_time_now()) - s->refresh_sent_at >= rf->sc->refresh_grace) {
+        if (okta_provider_token_call(rf->r, meta, form, rf->deadline, call) || call->status
+            || !call->sent
+            || apr_time_sec(apr_time_now()) - s->refresh_sent_at >= rf->sc->refresh_grace
+            || apr_time_now() >= rf->deadline) {
             break;
         }
     }
@@ -231,16 +241,14 @@ static int send_refresh(refresh_t *rf, const okta_provider_meta_t *meta, okta_to
 static okta_refresh_outcome_t refresh_now(refresh_t *rf)
 {
     okta_session_t *s = &rf->ref->session;
-    const okta_provider_meta_t *meta;
+    const okta_provider_meta_t *meta = rf->meta;
     okta_token_call_t call;
-    int status;
 
-    if (s->refresh_sent_at && rf->now - s->refresh_sent_at >= rf->sc->refresh_grace) {
+    /* now, not when the request came: it may have waited for the lock */
+    if (s->refresh_sent_at
+        && apr_time_sec(apr_time_now()) - s->refresh_sent_at >= rf->sc->refresh_grace) {
         return end_session(rf, "the refresh token may have been spent by a refresh whose answer "
                                "was lost, and OktaRefreshGrace is over");
-    }
-    if (!(meta = okta_provider_meta(rf->r, &status))) {
-        return not_now(rf);
     }
     if (!send_refresh(rf, meta, &call)) {
         return rf->still_valid ? OKTA_REFRESH_FRESH : OKTA_REFRESH_UNAVAILABLE;
@@ -272,21 +280,35 @@ static okta_refresh_outcome_t refresh_now(refresh_t *rf)
     return refreshed(rf, &call.tr);
 }
 
-/* The lock holder's part: refresh, unless the previous holder already
- * did (it publishes its outcome before it lets go of the lock, so a
- * request that loaded the session just before that refresh must look
- * again, or it would spend the token a second time). */
-static okta_refresh_outcome_t refresh_holding_lock(refresh_t *rf)
+/* The lock holder's part.  The previous holder may have refreshed (it
+ * publishes its outcome before it lets go of the lock), or have sent the
+ * token and died, or outlived its lock: the session is read again as it is
+ * stored now, so that this request neither sends the token a second time
+ * nor forgets that it was sent. */
+static okta_refresh_outcome_t refresh_holding_lock(refresh_t *rf, okta_lock_t *lock)
 {
+    const char *refresh_token = rf->ref->session.refresh_token;
     okta_refresh_outcome_t outcome;
+    apr_status_t rv;
 
-    if (!find_result(rf, &outcome)) {
+    rf->deadline = okta_lock_deadline(lock) - HOLDER_MARGIN;
+    if (find_result(rf, &outcome)) {
+        /* done by the previous holder */
+    }
+    else if ((rv = okta_session_reload(rf->r, rf->ref)) != APR_SUCCESS) {
+        /* signed out meanwhile, or the cache fails */
+        outcome = rv == APR_NOTFOUND ? OKTA_REFRESH_ENDED : OKTA_REFRESH_UNAVAILABLE;
+    }
+    else if (strcmp(rf->ref->session.refresh_token, refresh_token) != 0) {
+        outcome = OKTA_REFRESH_FRESH; /* refreshed meanwhile, outcome gone */
+    }
+    else {
         outcome = refresh_now(rf);
         if (rf->back_off) {
             start_back_off(rf);
         }
     }
-    okta_lock_release(rf->r, LOCK_KIND, rf->key);
+    okta_lock_release(rf->r, lock);
     return outcome;
 }
 
@@ -295,10 +317,11 @@ okta_refresh_outcome_t okta_refresh_if_due(request_rec *r, okta_session_ref_t *r
     okta_server_conf_t *sc = okta_server_conf(r);
     okta_session_t *s = &ref->session;
     okta_refresh_outcome_t outcome;
+    okta_lock_t *lock;
     apr_time_t give_up;
-    int broke_lock = 0;
     refresh_t rf;
     apr_status_t rv;
+    int status;
 
     rf.now = apr_time_sec(r->request_time);
     if (!s->access_expires || s->access_expires - rf.now > sc->refresh_leeway) {
@@ -320,7 +343,12 @@ okta_refresh_outcome_t okta_refresh_if_due(request_rec *r, okta_session_ref_t *r
     rf.still_valid = rf.now < s->access_expires;
     rf.back_off = 0;
     rf.key = token_key(r->pool, s->refresh_token);
-    give_up = apr_time_now() + lock_lifetime(sc) + apr_time_from_sec(1);
+    /* before the lock: discovery is not part of the holder's bounded work */
+    if (!(rf.meta = okta_provider_meta(r, &status))) {
+        return rf.still_valid ? OKTA_REFRESH_FRESH : OKTA_REFRESH_UNAVAILABLE;
+    }
+    /* a lock that is held ends by itself within its lifetime */
+    give_up = apr_time_now() + lock_lifetime(sc) + apr_time_from_sec(3);
     for (;;) {
         if (find_result(&rf, &outcome)) {
             return outcome;
@@ -329,9 +357,9 @@ okta_refresh_outcome_t okta_refresh_if_due(request_rec *r, okta_session_ref_t *r
             /* the last attempt failed: no new one until the back-off ends */
             return rf.still_valid ? OKTA_REFRESH_FRESH : OKTA_REFRESH_UNAVAILABLE;
         }
-        rv = okta_lock_acquire(r, LOCK_KIND, rf.key, lock_lifetime(sc));
+        rv = okta_lock_acquire(r, LOCK_KIND, rf.key, lock_lifetime(sc), &lock);
         if (rv == APR_SUCCESS) {
-            return refresh_holding_lock(&rf);
+            return refresh_holding_lock(&rf, lock);
         }
         if (rv != APR_EEXIST) {
             ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
@@ -344,17 +372,10 @@ okta_refresh_outcome_t okta_refresh_if_due(request_rec *r, okta_session_ref_t *r
             return OKTA_REFRESH_FRESH;
         }
         if (apr_time_now() > give_up) {
-            if (broke_lock) {
-                ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                              OKTALOGNO(00034) "gave up waiting for another worker to refresh "
-                              "the session of %s", s->user);
-                return OKTA_REFRESH_UNAVAILABLE;
-            }
-            /* its holder is overdue: it died, or its lock lost its expiry */
-            okta_lock_release(r, LOCK_KIND, rf.key);
-            broke_lock = 1;
-            give_up = apr_time_now() + lock_lifetime(sc) + apr_time_from_sec(1);
-            continue;
+            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                          OKTALOGNO(00034) "gave up waiting for another worker to refresh "
+                          "the session of %s", s->user);
+            return OKTA_REFRESH_UNAVAILABLE;
         }
         apr_sleep(WAIT_STEP);
     }

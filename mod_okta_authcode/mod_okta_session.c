@@ -119,6 +119,27 @@ static apr_status_t apply_change(request_rec *r, unsigned char *data, apr_size_t
     return okta_session_encode(out, outlen, r->pool, &s);
 }
 
+apr_status_t okta_session_reload(request_rec *r, okta_session_ref_t *ref)
+{
+    okta_session_t stored;
+    unsigned char *record;
+    apr_size_t len;
+    apr_status_t rv;
+
+    if ((rv = okta_store_get(r, SESSION_KIND, ref->id, &record, &len)) != APR_SUCCESS) {
+        return rv;
+    }
+    if (okta_session_decode(&stored, r->pool, record, len) != APR_SUCCESS) {
+        return APR_NOTFOUND;
+    }
+    ref->session.access_token = stored.access_token;
+    ref->session.access_expires = stored.access_expires;
+    ref->session.refresh_token = stored.refresh_token;
+    ref->session.refresh_sent_at = stored.refresh_sent_at;
+    ref->session.id_token = stored.id_token;
+    return APR_SUCCESS;
+}
+
 apr_status_t okta_session_store_tokens(request_rec *r, const okta_session_ref_t *ref)
 {
     session_change_t change = { 0, &ref->session };

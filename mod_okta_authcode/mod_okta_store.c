@@ -253,7 +253,8 @@ apr_status_t okta_store_get_remembered(request_rec *r, const char *kind, const c
 
 #define WRITE_LOCK_KIND "record-write"
 #define WRITE_LOCK_TTL apr_time_from_sec(2)
-#define WRITE_LOCK_TRIES 100
+/* a writer waits out a lock whose holder died: it ends by itself */
+#define WRITE_LOCK_PATIENCE (2 * WRITE_LOCK_TTL)
 #define WRITE_LOCK_WAIT apr_time_from_msec(10)
 
 /* Across servers sharing a cache, a read-change-write of one record is
@@ -264,12 +265,13 @@ static apr_status_t update_shared(request_rec *r, const char *kind, const char *
     const char *record = apr_pstrcat(r->pool, kind, ":", id, NULL);
     unsigned char *data, *changed;
     apr_size_t len, changed_len;
-    apr_time_t expiry;
+    apr_time_t give_up = apr_time_now() + WRITE_LOCK_PATIENCE, expiry;
+    okta_lock_t *lock;
     apr_status_t rv;
-    int tries = 0;
 
-    while ((rv = okta_lock_acquire(r, WRITE_LOCK_KIND, record, WRITE_LOCK_TTL)) == APR_EEXIST
-           && ++tries < WRITE_LOCK_TRIES) {
+    while ((rv = okta_lock_acquire(r, WRITE_LOCK_KIND, record, WRITE_LOCK_TTL, &lock))
+               == APR_EEXIST
+           && apr_time_now() < give_up) {
         apr_sleep(WRITE_LOCK_WAIT);
     }
     if (rv != APR_SUCCESS) {
@@ -282,7 +284,7 @@ static apr_status_t update_shared(request_rec *r, const char *kind, const char *
         && (rv = update(r, data, len, &changed, &changed_len, &expiry, baton)) == APR_SUCCESS) {
         rv = okta_store_put(r, kind, id, changed, changed_len, expiry);
     }
-    okta_lock_release(r, WRITE_LOCK_KIND, record);
+    okta_lock_release(r, lock);
     return rv;
 }
 
@@ -339,5 +341,29 @@ apr_status_t okta_store_remove(request_rec *r, const char *kind, const char *id)
     lock(cache);
     rv = remove_entry(r, cache, key);
     unlock(cache);
+    return rv;
+}
+
+apr_status_t okta_store_remove_if(request_rec *r, const char *kind, const char *id,
+                                  const unsigned char *data, apr_size_t len)
+{
+    const okta_cache_t *cache;
+    unsigned char key[OKTA_CACHE_KEY_LEN], *buf, *held;
+    unsigned int buflen;
+    apr_size_t held_len;
+    apr_status_t rv;
+
+    if ((rv = entry_key(key, r, kind, id)) != APR_SUCCESS) {
+        return rv;
+    }
+    cache = okta_cache_for(key);
+    buf = apr_palloc(r->pool, STORE_MAX_ENTRY);
+    apr_global_mutex_lock(cache->mutex);
+    if ((rv = raw_get(r, cache, key, buf, &buflen)) == APR_SUCCESS
+        && (rv = open_entry(r, kind, key, buf, buflen, &held, &held_len)) == APR_SUCCESS) {
+        rv = held_len == len && memcmp(held, data, len) == 0 ? remove_entry(r, cache, key)
+                                                             : APR_EEXIST;
+    }
+    apr_global_mutex_unlock(cache->mutex);
     return rv;
 }

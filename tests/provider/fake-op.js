@@ -98,6 +98,7 @@ const MODES = new Set([
   'refresh_other_sub',
   'refresh_lose_answer',
   'refresh_hang',
+  'refresh_spend_hang',
   ...Object.keys(REFRESH_FAILURES),
 ]);
 
@@ -485,6 +486,11 @@ function refresh(tenant, res, form, entry) {
   const answer = mintTokens({ ...record.grant, nonce: undefined }, record.family);
   entry.new_access_token = answer.access_token;
   entry.new_refresh_token = answer.refresh_token;
+  if (mode === 'refresh_spend_hang') {
+    // processed (the token is spent), and the answer never comes
+    holdOpen(res, entry);
+    return;
+  }
   if (loseNextRefreshAnswer) {
     // processed (the token is spent, new ones exist), but the answer is lost
     loseNextRefreshAnswer = false;

@@ -1,0 +1,87 @@
+#include <string.h>
+#include <apr_strings.h>
+
+#include "okta_resp.h"
+
+/* A reply's first line ends with CRLF; longer ones are not ours, nor are
+ * bulk strings longer than the locks' tokens could ever be. */
+#define REPLY_LINE_MAX 64
+#define BULK_MAX 65536
+
+char *okta_resp_command(apr_pool_t *p, apr_size_t *len, int argc, const char *const *argv)
+{
+    char *out = apr_psprintf(p, "*%d\r\n", argc);
+    int i;
+
+    for (i = 0; i < argc; i++) {
+        out = apr_psprintf(p, "%s$%" APR_SIZE_T_FMT "\r\n%s\r\n", out, strlen(argv[i]), argv[i]);
+    }
+    *len = strlen(out);
+    return out;
+}
+
+/* The number after a reply's type byte, up to CRLF; 0 when not one. */
+static int line_number(const char *line, apr_size_t line_len, apr_int64_t *n)
+{
+    char digits[REPLY_LINE_MAX + 1];
+    char *end;
+
+    if (line_len == 0 || line_len > REPLY_LINE_MAX) {
+        return 0;
+    }
+    memcpy(digits, line, line_len);
+    digits[line_len] = '\0';
+    *n = apr_strtoi64(digits, &end, 10);
+    return *end == '\0' && end != digits;
+}
+
+okta_resp_type_t okta_resp_parse(okta_resp_reply_t *reply, const char *buf, apr_size_t len,
+                                 apr_size_t *used)
+{
+    const char *crlf = len > 1 ? memchr(buf, '\r', len) : NULL;
+    apr_size_t line_len;
+    apr_int64_t n;
+
+    memset(reply, 0, sizeof(*reply));
+    if (!crlf || (apr_size_t)(crlf - buf) + 1 >= len) {
+        return reply->type = len > REPLY_LINE_MAX + 2 ? OKTA_RESP_MALFORMED : OKTA_RESP_NEED_MORE;
+    }
+    if (crlf[1] != '\n') {
+        return reply->type = OKTA_RESP_MALFORMED;
+    }
+    line_len = (apr_size_t)(crlf - buf) - 1;
+    *used = line_len + 3;
+    switch (buf[0]) {
+    case '+':
+    case '-':
+        reply->text = buf + 1;
+        reply->len = line_len;
+        return reply->type = buf[0] == '+' ? OKTA_RESP_STATUS : OKTA_RESP_ERROR;
+    case ':':
+        if (!line_number(buf + 1, line_len, &reply->integer)) {
+            return reply->type = OKTA_RESP_MALFORMED;
+        }
+        return reply->type = OKTA_RESP_INTEGER;
+    case '$':
+    case '*':
+        if (!line_number(buf + 1, line_len, &n) || n < -1 || n > BULK_MAX
+            || (buf[0] == '*' && n != -1)) {
+            return reply->type = OKTA_RESP_MALFORMED;
+        }
+        if (n == -1) {
+            return reply->type = OKTA_RESP_NIL;
+        }
+        if (len < *used + (apr_size_t)n + 2) {
+            return reply->type = OKTA_RESP_NEED_MORE;
+        }
+        if (buf[*used + n] != '\r' || buf[*used + n + 1] != '\n') {
+            return reply->type = OKTA_RESP_MALFORMED;
+        }
+        reply->text = buf + *used;
+        reply->len = (apr_size_t)n;
+        *used += (apr_size_t)n + 2;
+        return reply->type = OKTA_RESP_BULK;
+    default:
+        return reply->type = OKTA_RESP_MALFORMED;
+    }
+}
