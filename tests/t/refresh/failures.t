@@ -22,7 +22,7 @@ use Okta::Test qw(new_browser keepalive_browser server_url app_env set_cookie st
                   fake_mode_at fake_requests_at sign_in_fake error_log_mark error_log_since
                   wait_until set_token_ttl);
 
-plan tests => 128;
+plan tests => 127;
 
 my $http_timeout = 2;
 my %fake_args = (script => 'fake-op.js', port => $ENV{OKTA_FAKE_SHORT_PORT},
@@ -255,13 +255,11 @@ signed_in($due, "$base/app/down", 20);
 let_tokens_expire();
 provider_online(0);
 $mark = error_log_mark();
-my $t0 = time;
 $res = $due->get("$base/app/down");
 is $res->code, 200, 'down, token due but still valid: 200';
 is app_env($res)->{REMOTE_USER}, 'mallory-sub', 'down, token still valid: still the user';
 my $token = access_token($res);
 ok length $token, 'down, token still valid: the old token';
-cmp_ok time - $t0, '<', $http_timeout, 'down: no timeout waited for (connection refused)';
 $res = $due->get("$base/app/down");
 is access_token($res), $token, 'down: the still-valid token is used on';
 is count(qr/OKTA00020: token endpoint unreachable/, error_log_since($mark)), 1,
@@ -328,14 +326,16 @@ my $hang = new_browser();
 signed_in($hang, "$base/app/hang", 20);
 fake_mode_at($fake_base, 'refresh_hang');
 $mark = error_log_mark();
-$t0 = time;
+my $t0 = time;
 $res = $hang->get("$base/app/hang");
 my $took = time - $t0;
 is $res->code, 200, 'hanging provider, token still valid: 200';
 is app_env($res)->{REMOTE_USER}, 'mallory-sub', 'hanging provider: the user';
 $token = access_token($res);
 ok length $token, 'hanging provider: the old, still valid token';
-cmp_ok $took, '<', 3 * $http_timeout, 'hanging provider: answered after at most two OktaHTTPTimeouts';
+# two token requests of OktaHTTPTimeout each, within the refresh lock's
+# lifetime (3 x OktaHTTPTimeout + 2 s)
+cmp_ok $took, '<', 3 * $http_timeout + 2, 'hanging provider: answered within the refresh lock\'s lifetime';
 @refreshes = refreshes();
 ok @refreshes >= 1 && @refreshes <= 2, 'at most two refresh attempts';
 is scalar(grep { $_->{form}{refresh_token} eq $refreshes[0]{form}{refresh_token} } @refreshes),
