@@ -21,8 +21,8 @@ ok -f $script, 'the browser script is there';
 
 op_reset();
 my (undef, $errfile) = tempfile(UNLINK => 1);
-# the script bounds itself to 30 s; timeout(1) is the backstop
-my @lines = `timeout -k 5 45 node '$script' '$url' 2>'$errfile'`;
+# the script bounds itself to 90 s; timeout(1) is the backstop
+my @lines = `timeout -k 5 120 node '$script' '$url' 2>'$errfile'`;
 my $rc = $? >> 8;
 my $stderr = do { local (@ARGV, $/) = ($errfile); <> } // '';
 is $rc, 0, 'the browser run succeeded' or diag "exit $rc\n@lines$stderr";
