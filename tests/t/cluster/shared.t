@@ -36,6 +36,7 @@ use Okta::Test qw(new_browser sign_in app_env set_cookie start_provider op_reque
 
 my $parallel = 20;    # simultaneous requests of one session, half to each node
 my $recovery = 60;    # seconds allowed for both nodes to use a restarted cache server
+my $pool_ttl = 2;     # RedisConnPoolTTL and MemcacheConnTTL of the nodes
 my $modules = '/usr/lib/apache2/modules';
 my $httpd = Apache::Test::vars('httpd');
 my $top = abs_path(Apache::Test::vars('top_dir') . '/..');
@@ -154,6 +155,10 @@ LoadModule socache_shmcb_module $modules/mod_socache_shmcb.so
 LoadModule socache_redis_module $modules/mod_socache_redis.so
 LoadModule socache_memcache_module $modules/mod_socache_memcache.so
 LoadModule okta_authcode_module "$module"
+# a connection to the cache server is dropped once unused for this long
+# (15 s by default), so that none to a killed server lingers in a pool
+RedisConnPoolTTL $pool_ttl
+MemcacheConnTTL $pool_ttl
 StartServers 2
 ServerLimit 2
 ThreadsPerChild 16
@@ -469,6 +474,7 @@ for my $bk (@b) {
 for my $bk (@b) {
     my ($n, $A, $B) = @$bk{qw(name A B)};
     $bk->{cache}->kill_now;
+    $bk->{killed_at} = time;
     my @answers;
     for my $i (1 .. 8) {
         my $node = $i % 2 ? $A : $B;
@@ -548,6 +554,15 @@ for my $bk (@b) {
     ok redirect_to_provider($bk, get_with_cookie("$B->{url}/app/cluster", $bk->{cookie})),
         "$n: cache back: the session from before the crash is gone";
 }
+
+# Until a node's processes have no pooled connection to the killed server
+# left, any request may still fail: a process that uses one takes the
+# server for dead and answers without it for 5 s (apr_redis and
+# apr_memcache try a dead server again every 5 s), and no process is bound
+# to have been tried above.  Those connections were all last used before
+# the kill and are dropped $pool_ttl s after their last use, so from $pool_ttl
+# + 5 s after the kill on, every process of both nodes uses the cache.
+wait_until(max(map { $_->{killed_at} } @b) + $pool_ttl + 5 + 0.5);
 
 # The restarted cache also holds the refresh locks: a session signed in
 # now, once its token has expired, is refreshed once, B and A agreeing.
