@@ -19,7 +19,7 @@ git ls-files -z --cached --others --exclude-standard \
     | tar --null --files-from=- --ignore-failed-read -cf - 2> /dev/null \
     | tar -xf - -C "$dir"
 # the test providers' packages, installed once for the source tree
-ln -s "$(pwd)/tests/provider/node_modules" "$dir/tests/provider/node_modules"
+ln -sfn "$(pwd)/tests/provider/node_modules" "$dir/tests/provider/node_modules"
 cd "$dir"
 autoreconf -fi > /dev/null 2>&1 || autoreconf -fi
 ./configure -q "$@"

@@ -59,6 +59,19 @@ const REFRESH_TOKEN_TTL = intFromEnv('OP_REFRESH_TOKEN_TTL', 24 * 60 * 60);
 const JWKS_FILE = process.env.OP_JWKS_FILE || '';
 // the lifetime of the access tokens issued from now on (POST /_test/ttl)
 let accessTokenTtl = ACCESS_TOKEN_TTL;
+// Token endpoint requests are held open from POST /_test/hold until POST
+// /_test/release (or /_test/reset), then processed as usual: a test keeps a
+// refresh in flight, and so its refresh lock held, while it sends other
+// requests.  GET /_test/hold says how many are held.
+let holding = false;
+let heldCount = 0;
+let releaseHeld = () => {};
+let heldGate = Promise.resolve();
+
+function release() {
+  holding = false;
+  releaseHeld();
+}
 
 // ---------------------------------------------------------------- users
 
@@ -502,6 +515,15 @@ async function front(ctx, next) {
   const { path } = ctx;
 
   if (path === TOKEN_PATH) {
+    if (holding) {
+      heldCount += 1;
+      console.log(`op: token ${ctx.method} ${path} held (${heldCount} held)`);
+      try {
+        await heldGate;
+      } finally {
+        heldCount -= 1;
+      }
+    }
     await recordToken(ctx, next);
     return;
   }
@@ -513,6 +535,7 @@ async function front(ctx, next) {
   if (path === '/_test/reset' && ctx.method === 'POST') {
     tokenRequests.length = 0;
     accessTokenTtl = ACCESS_TOKEN_TTL;
+    release();
     sendJson(ctx, 200, { reset: true });
     return;
   }
@@ -524,6 +547,24 @@ async function front(ctx, next) {
     }
     accessTokenTtl = seconds;
     sendJson(ctx, 200, { access_token_ttl: accessTokenTtl });
+    return;
+  }
+  if (path === '/_test/hold' && ctx.method === 'POST') {
+    if (!holding) {
+      holding = true;
+      heldGate = new Promise((resolve) => { releaseHeld = resolve; });
+    }
+    sendJson(ctx, 200, { holding, held: heldCount });
+    return;
+  }
+  if (path === '/_test/hold' && ctx.method === 'GET') {
+    sendJson(ctx, 200, { holding, held: heldCount });
+    return;
+  }
+  if (path === '/_test/release' && ctx.method === 'POST') {
+    const released = heldCount;
+    release();
+    sendJson(ctx, 200, { released });
     return;
   }
   if (path.startsWith('/_test/')) {

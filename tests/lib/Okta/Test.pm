@@ -22,7 +22,8 @@ our @EXPORT_OK = qw(new_browser server_url sign_in follow_to_callback app_env
                     fake_requests_for log_pids start_provider fake_mode_at fake_requests_at
                     op_requests_at op_reset_at sign_in_fake wait_until second_start
                     server_pids_of_connections start_short_provider kept_connection
-                    kept_get set_token_ttl);
+                    kept_get set_token_ttl poll_until wait_token_expired op_hold_at
+                    op_release_at op_held_at issued_by_code_at kept_read);
 
 my $op = $ENV{OKTA_OP_ISSUER};
 my $fake = $ENV{OKTA_FAKE_BASE};
@@ -141,6 +142,13 @@ sub kept_connection {
 sub kept_get {
     my ($conn, $path, @headers) = @_;
     $conn->write_request(GET => $path, @headers);
+    return kept_read($conn);
+}
+
+# The answer to a request written earlier on a kept connection
+# ($conn->write_request): (status, body).
+sub kept_read {
+    my ($conn) = @_;
     my ($code) = $conn->read_response_headers;
     my $body = '';
     while ($conn->read_entity_body(my $buf, 4096)) {
@@ -201,11 +209,13 @@ sub start_provider {
 }
 
 # The refresh tests' provider (op.js at OKTA_OP_SHORT_ISSUER, which the
-# okta_refresh vhost uses), issuing access tokens valid for `$ttl` seconds.
+# okta_refresh vhost uses), issuing access tokens valid for `$ttl` seconds
+# (without it, op.js's hour: tests then choose each token's lifetime with
+# set_token_ttl, and /_test/reset brings the hour back).
 sub start_short_provider {
     my ($ttl) = @_;
     return start_provider(script => 'op.js', port => $ENV{OKTA_OP_SHORT_PORT},
-                          env => { OP_ACCESS_TOKEN_TTL => $ttl,
+                          env => { ($ttl ? (OP_ACCESS_TOKEN_TTL => $ttl) : ()),
                                    OP_RP_PORTS => $ENV{OKTA_RP_PORTS} },
                           log => 'op-short.log');
 }
@@ -253,6 +263,56 @@ sub set_token_ttl {
     my ($base, $seconds) = @_;
     my $res = LWP::UserAgent->new->post("$base/_test/ttl?seconds=$seconds");
     die "set_token_ttl $base: " . $res->status_line unless $res->is_success;
+}
+
+# What a test waits for: polls `$check` every `$step` s (0.05) until it
+# returns true, and returns that value; false when `$timeout` s (60) pass
+# first.  The timeout only decides when to give up (a failing test), never
+# whether a test passes, so it is generous.
+sub poll_until {
+    my ($check, %args) = @_;
+    my $deadline = Time::HiRes::time() + ($args{timeout} // 60);
+    for (;;) {
+        my $value = $check->();
+        return $value if $value;
+        return $value if Time::HiRes::time() > $deadline;
+        Time::HiRes::sleep($args{step} // 0.05);
+    }
+}
+
+# A token of 1 s (set_token_ttl 1) expires when the second after the one
+# its request arrived in begins (the module counts whole seconds from
+# r->request_time, which is no later than the answer): given when that
+# answer was had, waits until the token has expired for good.  Nothing
+# bounds the wait from above: an expired token stays expired.
+sub wait_token_expired {
+    my ($answered) = @_;
+    wait_until(int($answered) + 1 + 0.05);
+}
+
+# op.js holds token endpoint requests open from `op_hold_at` until
+# `op_release_at`; `op_held_at` says how many it holds now.  A refresh is
+# thus kept in flight (its lock held) while a test sends other requests.
+sub op_hold_at {
+    my $res = LWP::UserAgent->new->post("$_[0]/_test/hold");
+    die "op_hold_at $_[0]: " . $res->status_line unless $res->is_success;
+}
+sub op_release_at {
+    my $res = LWP::UserAgent->new->post("$_[0]/_test/release");
+    die "op_release_at $_[0]: " . $res->status_line unless $res->is_success;
+}
+sub op_held_at {
+    return decode_json(LWP::UserAgent->new->get("$_[0]/_test/hold")->decoded_content)->{held};
+}
+
+# The access token the last code exchange at op.js issued (a sign-in's
+# first token, which the application is not shown when every request
+# refreshes it).
+sub issued_by_code_at {
+    my ($issuer) = @_;
+    my ($last) = reverse grep { ($_->{grant_type} // '') eq 'authorization_code' }
+                              @{ op_requests_at($issuer) };
+    return $last ? $last->{new_access_token} // '' : '';
 }
 
 # Sleeps until the epoch time `$t` (fractional).

@@ -12,6 +12,12 @@
 # access tokens (one per backend, so that each counts its own refreshes) and
 # six apache2 processes on 127.0.0.1, and stops them however it ends.  The
 # backends run side by side, step by step, so that they share the waits.
+#
+# No step races the clock: each session is signed in with the access token
+# its step needs (set_token_ttl): one of an hour, which no request finds
+# due, or one of 1 s, which has expired for good once the next second has
+# begun.  A refresh issues one of an hour.  The deadlines only decide when
+# to give up.
 use strict;
 use warnings;
 use FindBin;
@@ -25,11 +31,12 @@ use List::Util qw(max);
 use Okta::Process ();
 use Time::HiRes qw(time sleep);
 use Okta::Test qw(new_browser sign_in app_env set_cookie start_provider op_requests_at
-                  op_reset_at wait_until kept_connection kept_get);
+                  op_reset_at wait_until kept_connection kept_get set_token_ttl
+                  wait_token_expired issued_by_code_at);
 
-my $ttl = 4;          # access token lifetime at the providers; OktaRefreshLeeway is 1
 my $parallel = 20;    # simultaneous requests of one session, half to each node
-my $recovery = 30;    # seconds allowed for both nodes to use a restarted cache server
+my $recovery = 60;    # seconds allowed for both nodes to use a restarted cache server
+my $pool_ttl = 2;     # RedisConnPoolTTL and MemcacheConnTTL of the nodes
 my $modules = '/usr/lib/apache2/modules';
 my $httpd = Apache::Test::vars('httpd');
 my $top = abs_path(Apache::Test::vars('top_dir') . '/..');
@@ -148,6 +155,10 @@ LoadModule socache_shmcb_module $modules/mod_socache_shmcb.so
 LoadModule socache_redis_module $modules/mod_socache_redis.so
 LoadModule socache_memcache_module $modules/mod_socache_memcache.so
 LoadModule okta_authcode_module "$module"
+# a connection to the cache server is dropped once unused for this long
+# (15 s by default), so that none to a killed server lingers in a pool
+RedisConnPoolTTL $pool_ttl
+MemcacheConnTTL $pool_ttl
 StartServers 2
 ServerLimit 2
 ThreadsPerChild 16
@@ -236,7 +247,7 @@ sub fire_together {
     my %conn_of = map { fileno($_->{sock}) => $_ } @conns;
     my $select = IO::Select->new(map { $_->{sock} } @conns);
     my $started = time;
-    while ($select->count && time - $started < 20) {
+    while ($select->count && time - $started < 60) {
         for my $sock ($select->can_read(1)) {
             if ($sock->sysread(my $buf, 65536)) {
                 $conn_of{ fileno $sock }{response} .= $buf;
@@ -253,12 +264,26 @@ sub fire_together {
 sub log_size { -s $_[0]{error_log} // 0 }
 
 # Signs in on $node as alice with a new browser: the browser, the
-# callback's answer, and the second it was given in.
+# callback's answer, and when it had come.
 sub new_session {
     my ($node) = @_;
     my $ua = new_browser();
     my $res = sign_in($ua, "$node->{url}/app/cluster", 'alice', 'alice-password');
-    return ($ua, $res, int(time));
+    return ($ua, $res, time);
+}
+
+# Signs in on $node with an access token of 1 s at $bk's provider (which
+# issues tokens of an hour again afterwards, and forgets its requests):
+# { ua, cookie, token, answered }.
+sub short_session {
+    my ($bk, $node) = @_;
+    op_reset_at($bk->{issuer});
+    set_token_ttl($bk->{issuer}, 1);
+    my ($ua, $res, $answered) = new_session($node);
+    my %session = (ua => $ua, cookie => session_cookie($res), answered => $answered,
+                   token => issued_by_code_at($bk->{issuer}));
+    op_reset_at($bk->{issuer});
+    return \%session;
 }
 
 # ---- shmcb: each node keeps its own sessions ----
@@ -281,10 +306,11 @@ sub new_session {
     # A session a full shmcb drops is not served on from a process's memo
     # (which no write told of the drop) past the next activity write: in a
     # 10 KB cache (one subcache, room for a few sessions, the oldest dropped
-    # first), with activity written every second.
+    # first), with activity written every 4 s (an eighth of the inactivity
+    # timeout, 32 s, which the ten sign-ins below stay well within).
     my $small = start_node({ %$bk, name => 'shmcb-small' }, 'S', $rp_high - 7,
                            "OktaSessionCache shmcb:$dir/small(10240)\n"
-                           . 'OktaSessionInactivityTimeout 8');
+                           . 'OktaSessionInactivityTimeout 32');
     my ($victim) = new_session($small);
     my ($cookie) = $victim->cookie_jar->as_string =~ /(okta_session=[^;\s]+)/;
     my $conn = kept_connection($small->{port});
@@ -292,9 +318,10 @@ sub new_session {
         return (kept_get($conn, '/app/cluster', Cookie => $cookie, Accept => 'text/html'))[0];
     };
     my $before = $ask->();
+    my $last_activity = time; # the victim's last activity write was no later
     my $mark = -s $small->{error_log};
     new_session($small) for 1 .. 10; # the victim's record is pushed out
-    sleep 1.5;
+    wait_until(int($last_activity) + 4 + 0.05); # its next request writes its activity
     is "$before " . $ask->(), '200 302',
         'shmcb: a session the full cache dropped ends at its next activity write';
     like slurp($small->{error_log}, $mark), qr/OKTA00041: the session of alice was no longer/,
@@ -309,8 +336,7 @@ my @b = map { $backends{$_} } qw(redis memcache);
 for my $bk (@b) {
     $bk->{issuer} = "http://127.0.0.1:$bk->{op_port}";
     $bk->{op} = start_provider(script => 'op.js', port => $bk->{op_port},
-                              env => { OP_ACCESS_TOKEN_TTL => $ttl,
-                                       OP_RP_PORTS => $ENV{OKTA_RP_PORTS} },
+                              env => { OP_RP_PORTS => $ENV{OKTA_RP_PORTS} },
                               log => $bk->{op_port} == ($ENV{OKTA_OP_SHORT_PORT} // 0)
                                      ? 'op-short.log' : "op-cluster-$bk->{name}.log");
     $bk->{cache} = start_cache($bk);
@@ -321,8 +347,9 @@ for my $bk (@b) {
 # 1. signed in on A, served by B
 for my $bk (@b) {
     my ($n, $A, $B) = @$bk{qw(name A B)};
+    op_reset_at($bk->{issuer});
     my $res;
-    ($bk->{ua}, $res, $bk->{signed_in}) = new_session($A);
+    ($bk->{ua}, $res) = new_session($A);
     is $res->code, 302, "$n: signed in on A";
     $bk->{cookie} = session_cookie($res);
     ok $bk->{cookie}, "$n: A set a session cookie";
@@ -335,33 +362,36 @@ for my $bk (@b) {
     is app_env($res)->{OKTA_ACCESS_TOKEN}, $bk->{token}, "$n: and the same access token";
 }
 
-# 2. the access token has expired: B refreshes, A uses what B got
-wait_until(max(map { $_->{signed_in} } @b) + $ttl + 0.2);
+# 2. the access token has expired: B refreshes, A uses what B got.  Each
+# backend signs in two sessions with tokens of 1 s: one for this step, one
+# for the next.
 for my $bk (@b) {
-    my ($n, $A, $B) = @$bk{qw(name A B)};
-    op_reset_at($bk->{issuer});
-    my $res = $bk->{ua}->get("$B->{url}/app/cluster");
-    $bk->{refreshed_at} = int(time);
+    $bk->{expired} = short_session($bk, $bk->{A});
+    $bk->{together} = short_session($bk, $bk->{A});
+}
+wait_token_expired(max(map { $_->{expired}{answered}, $_->{together}{answered} } @b));
+for my $bk (@b) {
+    my ($n, $A, $B, $session) = @$bk{qw(name A B expired)};
+    my $res = get_with_cookie("$B->{url}/app/cluster", $session->{cookie});
     is $res->code, 200, "$n: token expired: B answers 200";
     my $token = app_env($res)->{OKTA_ACCESS_TOKEN} // '';
-    ok length($token) && $token ne $bk->{token}, "$n: B hands on a new access token";
-    $bk->{token} = $token;
+    ok length($token) && $token ne $session->{token}, "$n: B hands on a new access token";
     my @refreshes = refreshes($bk);
     is scalar(@refreshes), 1, "$n: the provider saw one refresh";
     is $refreshes[0]{new_access_token} // '', $token, "$n: B's token is the one it issued";
-    $res = $bk->{ua}->get("$A->{url}/app/cluster");
+    $res = get_with_cookie("$A->{url}/app/cluster", $session->{cookie});
     is $res->code, 200, "$n: then A answers 200";
     is app_env($res)->{OKTA_ACCESS_TOKEN}, $token, "$n: with the token B got";
     is scalar(refreshes($bk)), 1, "$n: and no second refresh";
 }
 
-# 3. the next expiry: requests of the session at both nodes at once
+# 3. another session whose token has expired: its requests at both nodes at once
 for my $bk (@b) {
-    my ($n, $A, $B) = @$bk{qw(name A B)};
+    my ($n, $A, $B, $session) = @$bk{qw(name A B together)};
     op_reset_at($bk->{issuer});
     my @marks = map { log_size($_) } $A, $B;
     my (%codes, %users, %tokens);
-    for my $response (fire_together($bk->{refreshed_at} + $ttl + 0.2, $bk->{cookie}, $A, $B)) {
+    for my $response (fire_together(time, $session->{cookie}, $A, $B)) {
         $codes{ ($response =~ m{^HTTP/1\.\d (\d{3})})[0] // 'none' }++;
         $users{ ($response =~ /^REMOTE_USER=(.*)$/m)[0] // '' }++;
         $tokens{ ($response =~ /^OKTA_ACCESS_TOKEN=(.*)$/m)[0] // '' }++;
@@ -369,7 +399,7 @@ for my $bk (@b) {
     is_deeply \%codes, { 200 => $parallel }, "$n: $parallel requests across A and B: all 200";
     is_deeply \%users, { alice => $parallel }, "$n: all as alice";
     my ($token) = keys %tokens;
-    ok keys(%tokens) == 1 && $token ne $bk->{token}, "$n: all with one new access token"
+    ok keys(%tokens) == 1 && $token ne $session->{token}, "$n: all with one new access token"
         or diag explain \%tokens;
     my @refreshes = refreshes($bk);
     is scalar(@refreshes), 1, "$n: the provider saw exactly one refresh";
@@ -385,42 +415,48 @@ for my $bk (@b) {
 # 4. signed out on A: the session is gone on B too
 for my $bk (@b) {
     my ($n, $A, $B) = @$bk{qw(name A B)};
-    my $res = $bk->{ua}->get("$A->{url}/logout", 'Sec-Fetch-Site' => 'same-origin');
+    my $session = $bk->{together};
+    my $res = $session->{ua}->get("$A->{url}/logout", 'Sec-Fetch-Site' => 'same-origin');
     ok redirect_to_provider($bk, $res), "$n: logout on A sends the browser to the provider"
         or diag $res->status_line;
-    $res = get_with_cookie("$B->{url}/app/cluster", $bk->{cookie});
+    $res = get_with_cookie("$B->{url}/app/cluster", $session->{cookie});
     ok redirect_to_provider($bk, $res), "$n: B no longer knows the session: sign in again"
         or diag $res->status_line;
-    ok redirect_to_provider($bk, get_with_cookie("$A->{url}/app/cluster", $bk->{cookie})),
+    ok redirect_to_provider($bk, get_with_cookie("$A->{url}/app/cluster", $session->{cookie})),
         "$n: nor does A";
 }
 
 # 4b. redis is full (maxmemory, noeviction): it still reads, but refuses
-# every write, locks included.  A third node records activity every 2 s.
+# every write, locks included.  A third node records activity every 2 s
+# (an eighth of its inactivity timeout).  Two sessions: one with a token of
+# an hour, one whose token has expired.
 {
     my $bk = $backends{redis};
     my $C = start_node($bk, 'C', $rp_high - 6, 'OktaSessionInactivityTimeout 16');
-    my ($ua, $res, $signed_in) = new_session($C);
+    op_reset_at($bk->{issuer});
+    my (undef, $res, $valid_answered) = new_session($C);
     my $cookie = session_cookie($res);
+    my $expired = short_session($bk, $C);
     my $mark = log_size($C);
     my $full = join '', map { ask($bk->{cache_port}, "CONFIG SET $_\r\n") }
                         'maxmemory-policy noeviction', 'maxmemory 1';
     is $full, "+OK\r\n+OK\r\n", 'redis full: maxmemory 1 with noeviction';
-    op_reset_at($bk->{issuer});
-    wait_until($signed_in + 2.2);
+    # the next request of the first session records its activity (it is 2 s
+    # old, and 16 s away from its inactivity timeout), and the second's token
+    # has expired
+    wait_until(max(int($valid_answered) + 2, int($expired->{answered}) + 1) + 0.05);
     $res = get_with_cookie("$C->{url}/app/cluster?full", $cookie);
     is $res->code, 200, 'redis full: a session with a valid token is still served';
     like slurp($C->{error_log}, $mark), qr/OKTA00036: cannot lock a session record for writing/,
         'redis full: its activity could not be recorded, and the log says so (OKTA00036)';
-    wait_until($signed_in + $ttl + 0.2);
-    $res = get_with_cookie("$C->{url}/app/cluster?full-expired", $cookie);
+    $res = get_with_cookie("$C->{url}/app/cluster?full-expired", $expired->{cookie});
     is $res->code, 503, 'redis full: token expired and no refresh lock to be had: 503';
     like $res->decoded_content, qr/unavailable/i, 'redis full: the page says sessions are unavailable';
     like slurp($C->{error_log}, $mark), qr/OKTA00037: cannot take the refresh lock of the session of alice/,
         'redis full: the refresh lock failure is logged (OKTA00037)';
     is scalar(refreshes($bk)), 0, 'redis full: no refresh was tried without the lock';
     ask($bk->{cache_port}, "CONFIG SET maxmemory 0\r\n");
-    $res = get_with_cookie("$C->{url}/app/cluster?room-again", $cookie);
+    $res = get_with_cookie("$C->{url}/app/cluster?room-again", $expired->{cookie});
     is $res->code, 200, 'redis has room again: the same session is served';
     is scalar(refreshes($bk)), 1, 'redis has room again: its token was refreshed once';
     $C->stop;
@@ -438,6 +474,7 @@ for my $bk (@b) {
 for my $bk (@b) {
     my ($n, $A, $B) = @$bk{qw(name A B)};
     $bk->{cache}->kill_now;
+    $bk->{killed_at} = time;
     my @answers;
     for my $i (1 .. 8) {
         my $node = $i % 2 ? $A : $B;
@@ -447,7 +484,7 @@ for my $bk (@b) {
                          redirect => redirect_to_provider($bk, $res),
                          body => $res->decoded_content // '' };
     }
-    note "$n: cache down: " . join ', ', map { "$_->{node} $_->{code}" } @answers;
+    note "$n: cache down: " . join ', ', map { sprintf '%s %s (%.2f s)', @$_{qw(node code took)} } @answers;
     is_deeply [map { "$_->{node} $_->{code}" }
                grep { $_->{code} == 200 || $_->{body} =~ /REMOTE_USER=/ } @answers], [],
         "$n: cache down: no request is served as alice";
@@ -485,7 +522,6 @@ while (@waiting && time - $back < $recovery) {
         next unless $cookie;
         $bk->{signed_in_after} //= time - $back;
         $bk->{new_cookie} = $cookie;
-        $bk->{signed_in} = int(time);
         $res = get_with_cookie("$B->{url}/app/cluster", $cookie);
         $bk->{seen_on_b} = app_env($res)->{REMOTE_USER} if $res->code == 200;
         $bk->{seen_after} = time - $back if $bk->{seen_on_b};
@@ -519,18 +555,26 @@ for my $bk (@b) {
         "$n: cache back: the session from before the crash is gone";
 }
 
-# The restarted cache also holds the refresh locks: once the new session's
-# token has expired (it may have been refreshed meanwhile: wait a whole
-# lifetime from now), it is refreshed once, B and A agreeing.
-op_reset_at($_->{issuer}) for @b;
-wait_until(int(time) + $ttl + 0.2);
+# Until a node's processes have no pooled connection to the killed server
+# left, any request may still fail: a process that uses one takes the
+# server for dead and answers without it for 5 s (apr_redis and
+# apr_memcache try a dead server again every 5 s), and no process is bound
+# to have been tried above.  Those connections were all last used before
+# the kill and are dropped $pool_ttl s after their last use, so from $pool_ttl
+# + 5 s after the kill on, every process of both nodes uses the cache.
+wait_until(max(map { $_->{killed_at} } @b) + $pool_ttl + 5 + 0.5);
+
+# The restarted cache also holds the refresh locks: a session signed in
+# now, once its token has expired, is refreshed once, B and A agreeing.
+$_->{after} = short_session($_, $_->{A}) for @b;
+wait_token_expired(max(map { $_->{after}{answered} } @b));
 for my $bk (@b) {
-    my ($n, $A, $B) = @$bk{qw(name A B)};
-    my $res = get_with_cookie("$B->{url}/app/cluster?after", $bk->{new_cookie});
+    my ($n, $A, $B, $session) = @$bk{qw(name A B after)};
+    my $res = get_with_cookie("$B->{url}/app/cluster?after", $session->{cookie});
     is $res->code, 200, "$n: cache back: the token expired: B refreshes it"
         or diag $res->status_line;
     my $token = app_env($res)->{OKTA_ACCESS_TOKEN};
-    is app_env(get_with_cookie("$A->{url}/app/cluster?after", $bk->{new_cookie}))
+    is app_env(get_with_cookie("$A->{url}/app/cluster?after", $session->{cookie}))
         ->{OKTA_ACCESS_TOKEN}, $token, "$n: cache back: A uses the token B got";
     is scalar(refreshes($bk)), 1, "$n: cache back: one refresh at the provider";
 }

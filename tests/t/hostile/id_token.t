@@ -32,7 +32,7 @@ my %refused = (
 );
 my @refused = sort keys %refused;
 
-plan tests => 1 + 5 * @valid + 5 * @refused + 2 + 11;
+plan tests => 1 + 5 * @valid + 5 * @refused + 2 + 12;
 
 my $base = server_url('okta_fake');
 my $authorize = $ENV{OKTA_FAKE_BASE} . '/good/authorize';
@@ -40,16 +40,23 @@ my $session_re = qr/^okta_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite
 
 # The unknown-kid case below needs one httpd process whose JWKS copy is at
 # least 10 s old.  This browser keeps one connection (so one process) open
-# from here on; the other cases run meanwhile and a ping keeps it alive.
+# from here on; the other cases run meanwhile and a ping keeps it alive: at
+# the start and the end of each case, so that it is never idle for long
+# (KeepAliveTimeout is 5 s).
 my $kept = keepalive_browser();
 fake_mode('normal');
 my $mark = error_log_mark();
-my $warm_time = time;
 my $res = $kept->get(start_sign_in($kept, "$base/app/warm-up"));
 is $res->code, 302, 'warm-up sign-in on a kept connection';
 my ($warm_pid) = log_pids(error_log_since($mark), 'OKTA00025');
 my $last_ping = time;
 sub ping { $kept->get("$base/index.html"); $last_ping = time }
+my ($base_port) = $base =~ /:(\d+)$/;
+sub kept_port {
+    return join ',', sort map { $_->sockport }
+        grep { $_->peerport == $base_port } $kept->conn_cache->get_connections;
+}
+my $warm_port = kept_port();
 # When any process last fetched the JWKS (the fake's request list is
 # cleared by fake_mode, so look after every callback).
 my $last_jwks = time;
@@ -57,6 +64,7 @@ sub note_jwks { $last_jwks = time if fake_requests_for('/good/jwks') }
 
 # Tokens the module must accept.
 for my $mode (@valid) {
+    ping();
     fake_mode($mode);
     my $ua = new_browser();
     $res = $ua->get(start_sign_in($ua, "$base/app/$mode?m=1"));
@@ -74,6 +82,7 @@ for my $mode (@valid) {
 my %page;
 for my $mode (@refused) {
     my ($status, $tag, $reason) = @{ $refused{$mode} };
+    ping();
     fake_mode($mode);
     my $ua = new_browser();
     my $callback = start_sign_in($ua, "$base/app/$mode");
@@ -103,21 +112,35 @@ like $page{wrong_iss}, qr/Okta URL/, 'wrong_iss: page names the Okta URL setting
 
 # An unknown kid makes the module fetch the JWKS again, once; a second
 # one within 10 s does not (a flood of forged tokens must not become a
-# flood of requests to the provider).  First wait until every copy of the
+# flood of requests to the provider).  Both sign-ins go as far as the
+# callback first, so that the two callbacks then come one right after the
+# other, well within those 10 s.  Before them, wait until every copy of the
 # JWKS is 10 s old.
 note_jwks();
+fake_mode('unknown_kid');
+my @callbacks;
+for my $round (1, 2) {
+    ping();
+    my $browser = keepalive_browser(conn_cache => $kept->conn_cache);
+    push @callbacks, [$browser, start_sign_in($browser, "$base/app/kid$round")];
+}
 while (time < $last_jwks + 10.5) {
     sleep(0.5);
-    ping() if time - $last_ping > 2;
+    ping() if time - $last_ping > 1;
 }
+ping();
+my $now_port = kept_port();
+ok length($warm_port) && $now_port eq $warm_port, 'the warm-up connection is still open'
+    or diag "local port of the kept connection: after the warm-up $warm_port, now $now_port";
+my $jwks_before = 0;
 for my $round (1, 2) {
-    fake_mode('unknown_kid');
-    $ua = keepalive_browser(conn_cache => $kept->conn_cache);
-    $callback = start_sign_in($ua, "$base/app/kid$round");
+    my ($browser, $callback) = @{ $callbacks[$round - 1] };
     $mark = error_log_mark();
-    $res = $ua->get($callback);
+    $res = $browser->get($callback);
     my $log = error_log_since($mark);
-    my @jwks = fake_requests_for('/good/jwks');
+    my $jwks = () = fake_requests_for('/good/jwks');
+    my $fetched = $jwks - $jwks_before;
+    $jwks_before = $jwks;
     is $res->code, 502, "unknown_kid $round: callback answers 502";
     is set_cookie($res, 'okta_session'), '', "unknown_kid $round: no session cookie";
     like $log, qr/OKTA00015: ID token signature refused: no RSA key with kid "fake-rsa-unknown"/,
@@ -125,11 +148,11 @@ for my $round (1, 2) {
     my ($pid) = log_pids($log, 'OKTA00015');
     is $pid, $warm_pid, "unknown_kid $round: same httpd process as the warm-up";
     if ($round == 1) {
-        is scalar(@jwks), 1, 'unknown_kid 1: the JWKS was fetched again, once';
-        ok $ua->get("$base/app/kid1")->code == 302, 'unknown_kid 1: not signed in';
+        is $fetched, 1, 'unknown_kid 1: the JWKS was fetched again, once';
     }
     else {
-        is scalar(@jwks), 0, 'unknown_kid 2: within 10 s, no further JWKS fetch';
+        is $fetched, 0, 'unknown_kid 2: within 10 s, no further JWKS fetch';
     }
 }
+ok $callbacks[0][0]->get("$base/app/kid1")->code == 302, 'unknown_kid 1: not signed in';
 fake_mode('normal');

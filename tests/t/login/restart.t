@@ -7,9 +7,8 @@ use warnings;
 use FindBin;
 use lib "$FindBin::Bin/../../lib";
 use Apache::Test qw(-withtestmore);
-use Time::HiRes qw(time sleep);
 use Okta::Test qw(new_browser server_url sign_in start_sign_in app_env error_log_mark
-                  error_log_since);
+                  error_log_since poll_until);
 
 plan tests => 9;
 
@@ -26,9 +25,12 @@ my $pid_file = Apache::Test::vars('t_pid_file');
 open my $fh, '<', $pid_file or die "$pid_file: $!";
 chomp(my $pid = <$fh>);
 ok kill('USR1', $pid), 'graceful restart requested';
-my $deadline = time + 20;
-sleep 0.2 until error_log_since($mark) =~ /resuming normal operations/ || time > $deadline;
-my $log = error_log_since($mark);
+# The parent logs this once it has read its configuration again (the
+# module's OKTA00039 comes before); the listening socket stays open meanwhile.
+my $log = poll_until(sub {
+    my $text = error_log_since($mark);
+    return $text =~ /resuming normal operations/ ? $text : '';
+}, step => 0.2);
 like $log, qr/resuming normal operations/, 'the server came back';
 like $log, qr/OKTA00039: sessions in shmcb are kept across the restart/, 'OKTA00039 says so';
 

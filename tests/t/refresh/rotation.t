@@ -2,6 +2,11 @@
 # spends the session's refresh token once at the real provider
 # (oidc-provider rotates it on every use) and hands the application the new
 # access token; the next refresh presents the new refresh token.
+#
+# No step races the clock.  The okta_refresh vhost has OktaRefreshLeeway
+# 30, and the provider issues each token with the lifetime the step needs
+# (set_token_ttl): an hour (not due), 20 s (due at once, and valid for 20 s),
+# or 1 s (expired for good once the next second has begun).
 use strict;
 use warnings;
 use FindBin;
@@ -9,40 +14,48 @@ use lib "$FindBin::Bin/../../lib";
 use Apache::Test qw(-withtestmore);
 use Time::HiRes qw(time);
 use Okta::Test qw(new_browser server_url sign_in app_env set_cookie start_short_provider
-                  op_requests_at op_reset_at error_log_mark error_log_since wait_until
-                  second_start);
+                  op_requests_at op_reset_at error_log_mark error_log_since set_token_ttl
+                  wait_token_expired issued_by_code_at);
 
-plan tests => 27;
+plan tests => 29;
 
-my $ttl = 4;    # the provider's access token lifetime; OktaRefreshLeeway is 1
-my $op = start_short_provider($ttl);
+my $op = start_short_provider();
 my $issuer = $ENV{OKTA_OP_SHORT_ISSUER};
 my $base = server_url('okta_refresh');
 
 sub refreshes { grep { ($_->{grant_type} // '') eq 'refresh_token' } @{ op_requests_at($issuer) } }
 
-# Signed in within one second, so the module's whole-second clock is known:
-# the token is due from $signed_in + $ttl - 1 and expired from + $ttl.
-my $ua = new_browser();
-my $signed_in = second_start();
 my $mark = error_log_mark();
+
+# A token that is not due (an hour, the leeway 30 s) is handed on as it is.
+op_reset_at($issuer);
+my $ua = new_browser();
 my $res = sign_in($ua, "$base/app/rotation", 'alice', 'alice-password');
-my $after = time;
 is $res->code, 302, 'signed in at the short-lived provider';
 like set_cookie($res, 'okta_session'), qr/^okta_session=[A-Za-z0-9_-]{43};/, 'session cookie';
-cmp_ok int($after), '==', $signed_in, 'the sign-in took less than the rest of its second';
-op_reset_at($issuer);
-
+my $issued = issued_by_code_at($issuer);
 $res = $ua->get("$base/app/rotation");
 is $res->code, 200, 'fresh token: 200';
-my $first_token = app_env($res)->{OKTA_ACCESS_TOKEN} // '';
-ok length $first_token, 'the application gets an access token';
+my $fresh_token = app_env($res)->{OKTA_ACCESS_TOKEN} // '';
+ok length $fresh_token, 'the application gets an access token';
+is $fresh_token, $issued, 'the one the sign-in got';
 is scalar(refreshes()), 0, 'fresh token: no refresh at the provider';
 
-# Within the leeway (1 s) before expiry: refreshed, the new token handed on.
-wait_until($signed_in + $ttl - 1 + 0.2);
+# A session whose token is due from the start (20 s, within the leeway)
+# but valid for 20 s: the first request refreshes it.  The refresh issues
+# a token of 1 s, which expires while nothing happens.
+op_reset_at($issuer);
+set_token_ttl($issuer, 20);
+$ua = new_browser();
+$res = sign_in($ua, "$base/app/rotation", 'alice', 'alice-password');
+is $res->code, 302, 'signed in again, with a token that is due at once';
+my $first_token = issued_by_code_at($issuer);
+ok length $first_token, 'the sign-in got an access token';
+op_reset_at($issuer);
+set_token_ttl($issuer, 1);
+
 $res = $ua->get("$base/app/rotation");
-my $due_at = int(time);
+my $answered = time;
 is $res->code, 200, 'token due: 200';
 my $env = app_env($res);
 is $env->{REMOTE_USER}, 'alice', 'token due: still alice';
@@ -56,12 +69,10 @@ ok $refreshes[0]{issued_refresh_token}, 'the provider rotated the refresh token'
 is $refreshes[0]{new_access_token}, $second_token, 'the application got the refreshed token';
 is $refreshes[0]{client_auth}, 'basic', 'the refresh authenticates the client';
 
-$res = $ua->get("$base/app/rotation");
-is app_env($res)->{OKTA_ACCESS_TOKEN}, $second_token, 'the next request keeps the new token';
-is scalar(refreshes()), 1, 'and sends no refresh';
-
-# After the new token has expired: refreshed with the rotated refresh token.
-wait_until($due_at + $ttl + 0.2);
+# After the new token has expired: refreshed with the rotated refresh
+# token, into a token of an hour.
+wait_token_expired($answered);
+set_token_ttl($issuer, 3600);
 $res = $ua->get("$base/app/rotation");
 is $res->code, 200, 'token expired: 200';
 $env = app_env($res);
@@ -76,6 +87,11 @@ isnt $refreshes[1]{refresh_token}, $refreshes[0]{refresh_token},
     'the second refresh presents another refresh token';
 is $refreshes[1]{refresh_token}, $refreshes[0]{new_refresh_token},
     'namely the one the first refresh issued';
+
+# That token is not due: the session keeps it.
+$res = $ua->get("$base/app/rotation");
+is app_env($res)->{OKTA_ACCESS_TOKEN}, $third_token, 'the next request keeps the new token';
+is scalar(refreshes()), 2, 'and sends no refresh';
 is_deeply [grep { $_->{status} >= 400 } @{ op_requests_at($issuer) }], [],
     'no token request was refused (no spent token presented)';
 
