@@ -64,6 +64,7 @@ sub start_cache {
 sub start_node {
     my (%args) = @_;
     my ($root, $port) = @args{qw(root port)};
+    local $_; # Apache::Test's config parsing uses it: callers may alias it to a constant
     my $vars = Apache::Test::config()->{vars};
     my $module = abs_path("$vars->{top_dir}/../.libs/mod_okta_authcode.so");
     my $cgi = abs_path("$vars->{top_dir}/t/cgi-bin/show-env.cgi");
@@ -157,29 +158,12 @@ sub lock_key {
 # The id of the refresh lock of a refresh token: a digest, never the token.
 sub refresh_lock_id { encode_base64url(sha256($_[0])) }
 
-# The processes holding a client connection to 127.0.0.1:$port (from /proc;
-# needs the rights to read other processes' fds, e.g. root).
+# The processes holding an established client connection to 127.0.0.1:$port.
 sub pids_connected_to {
     my ($port) = @_;
-    my %inodes;
-    for my $table ('/proc/net/tcp', '/proc/net/tcp6') {
-        open my $fh, '<', $table or next;
-        <$fh>;
-        while (my $line = <$fh>) {
-            my @f = split ' ', $line;
-            my ($remote) = $f[2] =~ /:([0-9A-F]+)$/;
-            $inodes{ $f[9] } = 1 if hex($remote) == $port && $f[3] eq '01' && $f[9];
-        }
-    }
-    my %pids;
-    for my $dir (glob '/proc/[0-9]*/fd') {
-        my ($pid) = $dir =~ m{^/proc/(\d+)/};
-        opendir my $dh, $dir or next;
-        for my $fd (readdir $dh) {
-            my $target = readlink "$dir/$fd" or next;
-            $pids{$pid} = 1 if $target =~ /^socket:\[(\d+)\]$/ && $inodes{$1};
-        }
-    }
+    my $owners = Okta::Process::socket_owners(
+        sub { my (undef, $remote, $state, $inode) = @_; $remote == $port && $state eq '01' ? $inode : undef });
+    my %pids = map { $_ => 1 } values %$owners;
     return sort keys %pids;
 }
 

@@ -86,4 +86,35 @@ sub crash_signal {
 
 sub DESTROY { $_[0]->stop }
 
+# The processes holding the TCP sockets that `$pick->(local port, remote
+# port, state, inode)` names (it returns a name, or undef for a socket it does not
+# want), from /proc (needs the rights to read other processes' fds, e.g.
+# root).  Returns { name => pid }.
+sub socket_owners {
+    my ($pick) = @_;
+    my %name_of_inode;
+    for my $table ('/proc/net/tcp', '/proc/net/tcp6') {
+        open my $fh, '<', $table or next;
+        <$fh>;
+        while (my $line = <$fh>) {
+            my @f = split ' ', $line;
+            my ($local) = $f[1] =~ /:([0-9A-F]+)$/;
+            my ($remote) = $f[2] =~ /:([0-9A-F]+)$/;
+            my $name = $pick->(hex $local, hex $remote, $f[3], $f[9]);
+            $name_of_inode{ $f[9] } = $name if defined $name && $f[9];
+        }
+    }
+    my %pid_of;
+    for my $dir (glob '/proc/[0-9]*/fd') {
+        my ($pid) = $dir =~ m{^/proc/(\d+)/};
+        opendir my $dh, $dir or next;
+        for my $fd (readdir $dh) {
+            my $target = readlink "$dir/$fd" or next;
+            next unless $target =~ /^socket:\[(\d+)\]$/ && exists $name_of_inode{$1};
+            $pid_of{ $name_of_inode{$1} } = $pid;
+        }
+    }
+    return \%pid_of;
+}
+
 1;

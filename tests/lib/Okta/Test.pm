@@ -339,29 +339,8 @@ sub second_start {
 sub server_pids_of_connections {
     my ($server_port, @client_ports) = @_;
     my %wanted = map { $_ => 1 } @client_ports;
-    my %port_of_inode;
-    for my $table ('/proc/net/tcp', '/proc/net/tcp6') {
-        open my $fh, '<', $table or next;
-        <$fh>;
-        while (my $line = <$fh>) {
-            my @f = split ' ', $line;
-            my ($local) = $f[1] =~ /:([0-9A-F]+)$/;
-            my ($remote) = $f[2] =~ /:([0-9A-F]+)$/;
-            next unless hex($local) == $server_port && $wanted{ hex $remote };
-            $port_of_inode{ $f[9] } = hex $remote if $f[9];
-        }
-    }
-    my %pid_of;
-    for my $dir (glob '/proc/[0-9]*/fd') {
-        my ($pid) = $dir =~ m{^/proc/(\d+)/};
-        opendir my $dh, $dir or next;
-        for my $fd (readdir $dh) {
-            my $target = readlink "$dir/$fd" or next;
-            next unless $target =~ /^socket:\[(\d+)\]$/ && exists $port_of_inode{$1};
-            $pid_of{ $port_of_inode{$1} } = $pid;
-        }
-    }
-    return \%pid_of;
+    return Okta::Process::socket_owners(
+        sub { my ($local, $remote) = @_; $local == $server_port && $wanted{$remote} ? $remote : undef });
 }
 
 1;

@@ -23,12 +23,11 @@ use warnings;
 use FindBin;
 use lib "$FindBin::Bin/../../lib";
 use Apache::Test qw(-withtestmore);
-use Cwd qw(abs_path);
 use File::Temp qw(tempdir);
 use IO::Select;
 use IO::Socket::INET;
 use List::Util qw(max);
-use Okta::Process ();
+use Okta::Cluster qw(ask);
 use Time::HiRes qw(time sleep);
 use Okta::Test qw(new_browser sign_in app_env set_cookie start_provider op_requests_at
                   op_reset_at wait_until kept_connection kept_get set_token_ttl
@@ -38,11 +37,6 @@ my $parallel = 20;    # simultaneous requests of one session, half to each node
 my $recovery = 60;    # seconds allowed for both nodes to use a restarted cache server
 my $pool_ttl = 2;     # RedisConnPoolTTL and MemcacheConnTTL of the nodes
 my $modules = '/usr/lib/apache2/modules';
-my $httpd = Apache::Test::vars('httpd');
-my $top = abs_path(Apache::Test::vars('top_dir') . '/..');
-my $module = "$top/.libs/mod_okta_authcode.so";
-my $cgi = abs_path(Apache::Test::vars('top_dir') . '/t/cgi-bin/show-env.cgi');
-(my $cgi_dir = $cgi) =~ s{/[^/]+$}{};
 
 # The nodes must listen on ports the providers accept redirect URIs for;
 # Apache::Test's own vhosts use the bottom of that range, so take the top.
@@ -80,103 +74,26 @@ sub slurp {
     return <$fh> // '';
 }
 
-sub port_free {
-    my ($port) = @_;
-    return !IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $port, Timeout => 1);
-}
-
-# Sends $command on a new connection and returns what comes back first.
-sub ask {
-    my ($port, $command) = @_;
-    my $sock = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $port, Timeout => 1)
-        or return '';
-    $sock->syswrite($command);
-    my $answer = '';
-    my $select = IO::Select->new($sock);
-    while ($answer !~ /\n/ && $select->can_read(1)) {
-        $sock->sysread(my $buf, 512) or last;
-        $answer .= $buf;
-    }
-    return $answer;
-}
-
 my $dir = tempdir('okta-cluster-XXXXXX', TMPDIR => 1, CLEANUP => !$ENV{OKTA_KEEP_CLUSTER});
 chmod 0755, $dir; # the nodes' children (nobody) reach their runtime files and htdocs
 
 sub start_cache {
     my ($bk) = @_;
-    my $port = $bk->{cache_port};
-    die "port $port is in use\n" unless port_free($port);
-    if ($bk->{name} eq 'redis') {
-        return Okta::Process::spawn(name => 'redis-server', log => "$dir/redis.log",
-                     cmd => [$bk->{server}, '--port', $port, '--bind', '127.0.0.1', '--save', '',
-                             '--appendonly', 'no'],
-                     ready => sub { ask($port, "PING\r\n") =~ /^\+PONG/ });
-    }
-    return Okta::Process::spawn(name => 'memcached', log => "$dir/memcached.log",
-                 cmd => [$bk->{server}, '-l', '127.0.0.1', '-p', $port, '-U', '0',
-                         ($> == 0 ? ('-u', 'nobody') : ())],
-                 ready => sub { ask($port, "version\r\n") =~ /^VERSION/ });
+    return Okta::Cluster::start_cache($bk->{name}, $bk->{cache_port}, $dir);
 }
 
 # One apache2 with the module in its own directory; both nodes of a
 # backend have the same configuration but for the port (and `$extra`).
 sub start_node {
     my ($bk, $name, $port, $extra) = @_;
-    my $root = "$dir/$bk->{name}-$name";
-    mkdir $root or die "$root: $!";
-    mkdir "$root/htdocs";
-    chmod 0755, $root, "$root/htdocs";
-    open my $fh, '>', "$root/htdocs/hello.txt" or die $!;
-    print $fh "node $name\n";
-    close $fh;
-    chmod 0644, "$root/htdocs/hello.txt";
-    die "port $port is in use\n" unless port_free($port);
     my $cache = $bk->{cache_port} ? "OktaSessionCache $bk->{name}:127.0.0.1:$bk->{cache_port}"
                                  : '# OktaSessionCache: the default, shmcb';
-    open $fh, '>', "$root/httpd.conf" or die $!;
-    print $fh <<"CONF";
-ServerRoot "$root"
-ServerName localhost
-PidFile "$root/httpd.pid"
-DefaultRuntimeDir "$root"
-ErrorLog "$root/error_log"
-# the module's lines (OKTA00032 for each refresh) are info
-LogLevel info
-User nobody
-Group nogroup
-LoadModule mpm_event_module $modules/mod_mpm_event.so
-LoadModule authn_core_module $modules/mod_authn_core.so
-LoadModule authz_core_module $modules/mod_authz_core.so
-LoadModule authz_user_module $modules/mod_authz_user.so
-LoadModule alias_module $modules/mod_alias.so
-LoadModule cgid_module $modules/mod_cgid.so
-LoadModule socache_shmcb_module $modules/mod_socache_shmcb.so
-LoadModule socache_redis_module $modules/mod_socache_redis.so
-LoadModule socache_memcache_module $modules/mod_socache_memcache.so
-LoadModule okta_authcode_module "$module"
+    return Okta::Cluster::start_node(root => "$dir/$bk->{name}-$name", port => $port,
+                                     conf => <<"CONF");
 # a connection to the cache server is dropped once unused for this long
 # (15 s by default), so that none to a killed server lingers in a pool
 RedisConnPoolTTL $pool_ttl
 MemcacheConnTTL $pool_ttl
-StartServers 2
-ServerLimit 2
-ThreadsPerChild 16
-MaxRequestWorkers 32
-Listen 127.0.0.1:$port
-ScriptSock "$root/cgid.sock"
-DocumentRoot "$root/htdocs"
-<Directory "$root/htdocs">
-    Require all granted
-</Directory>
-ScriptAlias /app "$cgi"
-<Directory "$cgi_dir">
-    Require all granted
-</Directory>
-<Location /app>
-    AuthType Okta
-    Require valid-user
-</Location>
 $cache
 OktaIssuer $bk->{issuer}
 OktaClientID okta-test
@@ -186,13 +103,6 @@ OktaRefreshLeeway 1
 OktaLogoutURI /logout
 @{[ $extra // '' ]}
 CONF
-    close $fh;
-    my $probe = LWP::UserAgent->new(timeout => 2);
-    my $node = Okta::Process::spawn(name => "$bk->{name} node $name", log => "$root/stdout",
-                     cmd => [$httpd, '-d', $root, '-f', "$root/httpd.conf", '-D', 'FOREGROUND'],
-                     ready => sub { $probe->get("http://127.0.0.1:$port/hello.txt")->code == 200 });
-    @$node{qw(url port error_log)} = ("http://localhost:$port", $port, "$root/error_log");
-    return $node;
 }
 
 # ---- helpers ----
