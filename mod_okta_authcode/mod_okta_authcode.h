@@ -184,9 +184,6 @@ struct okta_jwt_t;
 int okta_provider_validate_id_token(request_rec *r, const okta_provider_meta_t *meta,
                                     const char *id_token, const char *nonce,
                                     struct okta_jwt_t **jwt, const char **why);
-/** What an operator should check for a refused ID token ("" if nothing
- * specific), to append to the reason. */
-const char *okta_jwt_result_hint(int result);
 
 typedef struct okta_token_call_t {
     okta_token_response_t tr; /* when answered: success, or tr.error */

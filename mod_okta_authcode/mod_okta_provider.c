@@ -222,23 +222,6 @@ static int verify_signature(request_rec *r, const okta_provider_meta_t *meta,
     return result;
 }
 
-const char *okta_jwt_result_hint(int result)
-{
-    switch (result) {
-    case OKTA_JWT_BAD_ISSUER:
-        return ": OktaIssuer must equal the token's iss; in Okta set the authorization "
-               "server's Issuer to 'Okta URL', not 'Dynamic'";
-    case OKTA_JWT_BAD_AUDIENCE:
-    case OKTA_JWT_BAD_AZP:
-        return ": check OktaClientID; the ID token's audience is the app's Client ID";
-    case OKTA_JWT_EXPIRED:
-    case OKTA_JWT_ISSUED_IN_FUTURE:
-        return ": check this server's clock (NTP) or raise OktaClockSkew";
-    default:
-        return "";
-    }
-}
-
 int okta_provider_validate_id_token(request_rec *r, const okta_provider_meta_t *meta,
                                     const char *id_token, const char *nonce, okta_jwt_t **jwt,
                                     const char **why)

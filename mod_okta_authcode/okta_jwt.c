@@ -434,3 +434,20 @@ const char *okta_jwt_claim_string(const okta_jwt_t *jwt, apr_pool_t *p, const ch
     }
     return NULL;
 }
+
+const char *okta_jwt_result_hint(okta_jwt_result_t result)
+{
+    switch (result) {
+    case OKTA_JWT_BAD_ISSUER:
+        return ": OktaIssuer must equal the token's iss; in Okta set the authorization "
+               "server's Issuer to 'Okta URL', not 'Dynamic'";
+    case OKTA_JWT_BAD_AUDIENCE:
+    case OKTA_JWT_BAD_AZP:
+        return ": check OktaClientID; the ID token's audience is the app's Client ID";
+    case OKTA_JWT_EXPIRED:
+    case OKTA_JWT_ISSUED_IN_FUTURE:
+        return ": check this server's clock (NTP) or raise OktaClockSkew";
+    default:
+        return "";
+    }
+}

@@ -90,6 +90,10 @@ typedef struct okta_id_token_expect_t {
 okta_jwt_result_t okta_id_token_check(const okta_jwt_t *jwt, const okta_id_token_expect_t *expect,
                                       apr_pool_t *p, const char **why);
 
+/** What an operator should check for a refused ID token, as text to append
+ * to the reason ("" when nothing in particular). */
+const char *okta_jwt_result_hint(okta_jwt_result_t result);
+
 /** A claim of the payload as a string (numbers are formatted), or NULL. */
 const char *okta_jwt_claim_string(const okta_jwt_t *jwt, apr_pool_t *p, const char *name);
 

@@ -737,12 +737,25 @@ START_TEST(claim_string_string_and_number)
 }
 END_TEST
 
+/* A refusal names the Okta setting or directive to check. */
+START_TEST(result_hint_names_the_setting)
+{
+    ck_assert_ptr_nonnull(strstr(okta_jwt_result_hint(OKTA_JWT_BAD_ISSUER), "Okta URL"));
+    ck_assert_ptr_nonnull(strstr(okta_jwt_result_hint(OKTA_JWT_BAD_AUDIENCE), "OktaClientID"));
+    ck_assert_ptr_nonnull(strstr(okta_jwt_result_hint(OKTA_JWT_BAD_AZP), "OktaClientID"));
+    ck_assert_ptr_nonnull(strstr(okta_jwt_result_hint(OKTA_JWT_EXPIRED), "OktaClockSkew"));
+    ck_assert_ptr_nonnull(strstr(okta_jwt_result_hint(OKTA_JWT_ISSUED_IN_FUTURE), "NTP"));
+    ck_assert_str_eq(okta_jwt_result_hint(OKTA_JWT_BAD_SIGNATURE), "");
+}
+END_TEST
+
 TCase *jwt_tcase(void)
 {
     TCase *tc = tcase_create("jwt");
 
     tcase_add_unchecked_fixture(tc, test_keys_setup, test_keys_teardown);
     tcase_add_checked_fixture(tc, test_pool_setup, test_pool_teardown);
+    tcase_add_test(tc, result_hint_names_the_setting);
     tcase_add_test(tc, alg_from_name_known);
     tcase_add_test(tc, alg_from_name_unknown);
     tcase_add_test(tc, jwks_parse_rsa_and_ec);
