@@ -1,7 +1,8 @@
 /* mod_okta_authcode: OpenID Connect sign-in (Okta or any provider) for
  * Apache httpd.  This file wires the module into httpd: `AuthType Okta` in
- * the check_authn phase, the callback and logout URLs answered before any
- * other module sees them, and the error pages. */
+ * the check_authn phase, what the application is handed, the callback and
+ * logout URLs answered before any other module sees them, the module
+ * record and the directive table.  The layers below: mod_okta_private.h. */
 #include <apr_lib.h>
 #include <apr_strings.h>
 #include <http_core.h>
@@ -10,63 +11,16 @@
 #include <util_filter.h>
 #include <ap_mpm.h>
 
-#include "mod_okta_authcode.h"
-
-static int page(request_rec *r, int status, const char *title, const char *text, int send)
-{
-    const char *html = apr_psprintf(r->pool,
-                                    "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
-                                    "<title>%s</title></head>\n<body><h1>%s</h1>\n<p>%s</p>\n"
-                                    "</body></html>\n",
-                                    ap_escape_html(r->pool, title),
-                                    ap_escape_html(r->pool, title),
-                                    ap_escape_html(r->pool, text));
-
-    apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
-    if (send) {
-        ap_set_content_type(r, "text/html; charset=utf-8");
-        ap_rputs(html, r);
-        return OK;
-    }
-    /* A custom response is how any phase, not only a handler, can answer
-     * with its own body. */
-    ap_custom_response(r, status, html);
-    return status;
-}
-
-const char *okta_public_scheme(request_rec *r)
-{
-    const char *forwarded;
-
-    if (okta_server_conf(r)->trust_forwarded_proto
-        && (forwarded = apr_table_get(r->headers_in, "X-Forwarded-Proto"))) {
-        /* a chain of proxies lists the first hop first */
-        return strncasecmp(forwarded, "https", 5) == 0 ? "https" : "http";
-    }
-    return ap_http_scheme(r);
-}
-
-const char *okta_public_url(request_rec *r, const char *path)
-{
-    const char *host = apr_table_get(r->headers_in, "Host");
-
-    if (okta_server_conf(r)->trust_forwarded_proto && host
-        && apr_table_get(r->headers_in, "X-Forwarded-Proto")) {
-        /* the backend's port means nothing to the browser */
-        return apr_pstrcat(r->pool, okta_public_scheme(r), "://", host, path, NULL);
-    }
-    return ap_construct_url(r->pool, path, r);
-}
-
-int okta_error_page(request_rec *r, int status, const char *title, const char *detail)
-{
-    return page(r, status, title, detail, 0);
-}
-
-int okta_send_page(request_rec *r, const char *title, const char *text)
-{
-    return page(r, HTTP_OK, title, text, 1);
-}
+#include "mod_okta_caches.h"
+#include "mod_okta_config.h"
+#include "mod_okta_cacheserver.h"
+#include "mod_okta_login.h"
+#include "mod_okta_logout.h"
+#include "mod_okta_provider.h"
+#include "mod_okta_refresh.h"
+#include "mod_okta_response.h"
+#include "mod_okta_session.h"
+#include "okta_http.h"
 
 /* request headers and environment variables that only the module sets */
 #define MODULE_HEADER_PREFIX "X-Okta-"
@@ -174,7 +128,7 @@ static int authenticated(request_rec *r, const char *user)
  * are added without apr_table_setn's search for each name. */
 static void hand_session_to_application(request_rec *r, const okta_session_t *s)
 {
-    okta_dir_conf_t *dc = ap_get_module_config(r->per_dir_config, &okta_authcode_module);
+    okta_dir_conf_t *dc = okta_dir_conf(r);
     int i;
 
     if (dc->claim_env != 0) {
@@ -217,7 +171,7 @@ static int is_okta_auth_type(request_rec *r)
 
 static int unauth_action(request_rec *r)
 {
-    okta_dir_conf_t *dc = ap_get_module_config(r->per_dir_config, &okta_authcode_module);
+    okta_dir_conf_t *dc = okta_dir_conf(r);
 
     return dc->unauth_action != OKTA_UNSET ? dc->unauth_action : OKTA_UNAUTH_AUTH;
 }
@@ -327,6 +281,73 @@ static int quick_handler(request_rec *r, int lookup)
     return DECLINED;
 }
 
+#define SERVER_STRING(name, field, help)                                                     \
+    AP_INIT_TAKE1(name, okta_set_server_string, (void *)APR_OFFSETOF(okta_server_conf_t, field), \
+                  RSRC_CONF, help)
+#define SERVER_SECONDS(name, field, help)                                                     \
+    AP_INIT_TAKE1(name, okta_set_server_seconds, (void *)APR_OFFSETOF(okta_server_conf_t, field), \
+                  RSRC_CONF, help)
+#define SERVER_DURATION(name, field, help)                                                     \
+    AP_INIT_TAKE1(name, okta_set_server_duration, (void *)APR_OFFSETOF(okta_server_conf_t, field), \
+                  RSRC_CONF, help)
+#define DIR_FLAG(name, field, help)                                                             \
+    AP_INIT_FLAG(name, ap_set_flag_slot, (void *)APR_OFFSETOF(okta_dir_conf_t, field), OR_AUTHCFG, \
+                 help)
+
+/* The directives, whose handlers are in mod_okta_config.c but for
+ * OktaSessionCache's (mod_okta_caches.c). */
+static const command_rec okta_cmds[] = {
+    AP_INIT_TAKE1("OktaIssuer", okta_set_issuer, NULL, RSRC_CONF,
+                  "Issuer URL of the authorization server, e.g. https://example.okta.com/oauth2/default"),
+    SERVER_STRING("OktaClientID", client_id, "Client ID of the Okta app integration"),
+    AP_INIT_TAKE1("OktaClientSecret", okta_set_client_secret, NULL, RSRC_CONF,
+                  "Client secret of the Okta app integration; or file:/path, env:NAME"),
+    AP_INIT_TAKE1("OktaRedirectURI", okta_set_redirect_uri, NULL, RSRC_CONF,
+                  "Sign-in redirect URI: absolute URL or path (default /callback)"),
+    AP_INIT_TAKE1("OktaSilentRedirectURI", okta_set_silent_redirect_uri, NULL, RSRC_CONF,
+                  "Redirect URI for prompt=none sign-ins (default /silent-callback), or Off"),
+    SERVER_STRING("OktaScope", scope,
+                  "Scopes to request (default \"openid profile email offline_access\")"),
+    AP_INIT_TAKE1("OktaCryptoPassphrase", okta_set_passphrase, NULL, RSRC_CONF,
+                  "Secret from which the keys that seal cached sessions are derived; or "
+                  "file:/path, env:NAME"),
+    AP_INIT_TAKE1("OktaSessionCache", okta_caches_set_spec, NULL, RSRC_CONF,
+                  "Session cache: shmcb, shmcb:/path(bytes), memcache:host:port, redis:host:port"),
+    SERVER_STRING("OktaRemoteUserClaim", remote_user_claim,
+                  "ID token claim that becomes REMOTE_USER (default sub)"),
+    AP_INIT_TAKE1("OktaLogoutURI", okta_set_logout_uri, NULL, RSRC_CONF,
+                  "Local path that signs the user out"),
+    SERVER_STRING("OktaPostLogoutRedirectURI", post_logout_redirect_uri,
+                  "Where the provider sends the browser after sign-out"),
+    SERVER_STRING("OktaCAFile", ca_file, "CA bundle for TLS to the provider"),
+    SERVER_DURATION("OktaHTTPTimeout", http_timeout,
+                    "Seconds an exchange with the provider may take (default 10)"),
+    SERVER_SECONDS("OktaClockSkew", clock_skew,
+                   "Seconds of clock difference tolerated in token times (default 60)"),
+    AP_INIT_TAKE1("OktaTokenEndpointAuth", okta_set_client_auth, NULL, RSRC_CONF,
+                  "client_secret_basic (default) or client_secret_post"),
+    SERVER_DURATION("OktaSessionInactivityTimeout", session_inactivity,
+                    "Seconds without a request after which a session ends (default 3600)"),
+    SERVER_DURATION("OktaSessionMaxDuration", session_max,
+                    "Seconds after sign-in after which a session ends (default 28800)"),
+    SERVER_DURATION("OktaLoginTimeout", login_timeout,
+                    "Seconds a started sign-in may take to come back (default 600)"),
+    SERVER_SECONDS("OktaRefreshLeeway", refresh_leeway,
+                   "Refresh the access token this many seconds before it expires (default 60)"),
+    SERVER_SECONDS("OktaRefreshGrace", refresh_grace,
+                   "The provider's grace period for reusing a refresh token (default 30)"),
+    AP_INIT_FLAG("OktaTrustForwardedProto", okta_set_server_flag,
+                 (void *)APR_OFFSETOF(okta_server_conf_t, trust_forwarded_proto), RSRC_CONF,
+                 "Take the scheme from X-Forwarded-Proto (only behind a proxy that sets it)"),
+    AP_INIT_TAKE1("OktaUnauthAction", okta_set_unauth_action, NULL, OR_AUTHCFG,
+                  "Without a session: auth (sign in; 401 for non-navigations), 401, or pass"),
+    DIR_FLAG("OktaClaimsEnv", claim_env,
+             "Claims as OKTA_CLAIM_* environment variables (default On)"),
+    DIR_FLAG("OktaClaimsHeaders", claim_headers,
+             "Claims as X-Okta-Claim-* request headers for backends (default Off)"),
+    { NULL }
+};
+
 static int pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
 {
     (void)plog;
@@ -358,7 +379,7 @@ static void child_init(apr_pool_t *p, server_rec *s)
 
     ap_mpm_query(AP_MPMQ_MAX_THREADS, &threads);
     okta_caches_child_init(p, s);
-    okta_lock_child_init(p, s, threads > 0 ? threads : 1);
+    okta_cacheserver_child_init(p, s, threads > 0 ? threads : 1);
     okta_provider_child_init(p, s);
 }
 

@@ -13,7 +13,7 @@
 #include <http_protocol.h>
 #include <util_mutex.h>
 
-#include "mod_okta_authcode.h"
+#include "mod_okta_caches.h"
 
 #define CACHE_MUTEX_TYPE "okta-authcode-cache"
 /* A session's first read in a process, and every write, take its cache's
@@ -43,6 +43,7 @@ static const char *cache_spec; /* as given to OktaSessionCache */
 static okta_cache_t shards[MAX_SHARDS];
 static int shard_count;
 static int lock_every_access; /* the provider is not multi-process safe */
+static int shared; /* other servers use the cache too */
 static okta_memo_t *memo; /* what this process opened last (okta_memo.h) */
 
 static const char *create_instance(okta_cache_t *cache, apr_pool_t *pool, apr_pool_t *ptemp,
@@ -136,10 +137,16 @@ const char *okta_caches_set_spec(cmd_parms *cmd, void *dummy, const char *spec)
     return create_caches(cmd->temp_pool, cmd->temp_pool, spec);
 }
 
+/* Caches in a server of their own, which other Apache servers can use. */
+static int is_shared_type(const char *type)
+{
+    return strcmp(type, "memcache") == 0 || strcmp(type, "redis") == 0;
+}
+
 int okta_caches_pre_config(apr_pool_t *pconf)
 {
     cache_spec = NULL;
-    okta_lock_configure(NULL, "");
+    shared = 0;
     memset(shards, 0, sizeof(shards));
     shard_count = 0;
     lock_every_access = 0;
@@ -278,9 +285,8 @@ int okta_caches_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
     if (!cache_spec) {
         cache_spec = "shmcb";
     }
-    okta_lock_configure(apr_pstrmemdup(pconf, cache_spec, strcspn(cache_spec, ":")),
-                        ap_strchr_c(cache_spec, ':') ? ap_strchr_c(cache_spec, ':') + 1 : "");
-    own = !okta_lock_is_shared();
+    shared = is_shared_type(apr_pstrmemdup(ptemp, cache_spec, strcspn(cache_spec, ":")));
+    own = !shared;
     apr_pool_userdata_get((void **)&kept, KEPT_CACHES_KEY, process);
     if (!own || (kept && strcmp(kept->spec, cache_spec) != 0)) {
         kept = NULL;
@@ -340,6 +346,11 @@ int okta_caches_ready(void)
 int okta_caches_lock_every_access(void)
 {
     return lock_every_access;
+}
+
+int okta_caches_shared(void)
+{
+    return shared;
 }
 
 okta_memo_t *okta_caches_memo(void)

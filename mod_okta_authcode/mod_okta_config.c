@@ -1,10 +1,12 @@
-/* Directives, and the per-server and per-directory configuration they fill. */
+/* Directives, and the per-server and per-directory configuration they fill
+ * (the directive table is in mod_okta_authcode.c). */
 #include <apr_file_io.h>
 #include <apr_strings.h>
 #include <apr_uri.h>
 #include <http_core.h>
 
-#include "mod_okta_authcode.h"
+#include "mod_okta_config.h"
+#include "okta_provider.h"
 
 #define DEFAULT_SCOPE "openid profile email offline_access"
 #define DEFAULT_REDIRECT_PATH "/callback"
@@ -98,6 +100,11 @@ okta_server_conf_t *okta_server_conf(const request_rec *r)
     return ap_get_module_config(r->server->module_config, &okta_authcode_module);
 }
 
+okta_dir_conf_t *okta_dir_conf(const request_rec *r)
+{
+    return ap_get_module_config(r->per_dir_config, &okta_authcode_module);
+}
+
 /* Fills in what was left unset, so request code reads plain values. */
 static void apply_defaults(okta_server_conf_t *sc)
 {
@@ -159,7 +166,7 @@ static okta_server_conf_t *cmd_server_conf(cmd_parms *cmd)
     return ap_get_module_config(cmd->server->module_config, &okta_authcode_module);
 }
 
-static const char *set_issuer(cmd_parms *cmd, void *dummy, const char *arg)
+const char *okta_set_issuer(cmd_parms *cmd, void *dummy, const char *arg)
 {
     okta_server_conf_t *sc = cmd_server_conf(cmd);
     apr_uri_t uri;
@@ -199,7 +206,7 @@ static const char *parse_redirect_uri(cmd_parms *cmd, const char *arg, const cha
     return NULL;
 }
 
-static const char *set_redirect_uri(cmd_parms *cmd, void *dummy, const char *arg)
+const char *okta_set_redirect_uri(cmd_parms *cmd, void *dummy, const char *arg)
 {
     okta_server_conf_t *sc = cmd_server_conf(cmd);
 
@@ -207,7 +214,7 @@ static const char *set_redirect_uri(cmd_parms *cmd, void *dummy, const char *arg
     return parse_redirect_uri(cmd, arg, &sc->redirect_uri, &sc->redirect_path);
 }
 
-static const char *set_silent_redirect_uri(cmd_parms *cmd, void *dummy, const char *arg)
+const char *okta_set_silent_redirect_uri(cmd_parms *cmd, void *dummy, const char *arg)
 {
     okta_server_conf_t *sc = cmd_server_conf(cmd);
 
@@ -219,7 +226,7 @@ static const char *set_silent_redirect_uri(cmd_parms *cmd, void *dummy, const ch
     return parse_redirect_uri(cmd, arg, &sc->silent_redirect_uri, &sc->silent_redirect_path);
 }
 
-static const char *set_unauth_action(cmd_parms *cmd, void *dirconf, const char *arg)
+const char *okta_set_unauth_action(cmd_parms *cmd, void *dirconf, const char *arg)
 {
     okta_dir_conf_t *dc = dirconf;
 
@@ -249,7 +256,7 @@ static const char *set_local_path(cmd_parms *cmd, const char *arg, const char **
     return NULL;
 }
 
-static const char *set_logout_uri(cmd_parms *cmd, void *dummy, const char *arg)
+const char *okta_set_logout_uri(cmd_parms *cmd, void *dummy, const char *arg)
 {
     (void)dummy;
     return set_local_path(cmd, arg, &cmd_server_conf(cmd)->logout_path);
@@ -289,13 +296,13 @@ static const char *read_secret(cmd_parms *cmd, const char *arg, const char **sec
     return NULL;
 }
 
-static const char *set_client_secret(cmd_parms *cmd, void *dummy, const char *arg)
+const char *okta_set_client_secret(cmd_parms *cmd, void *dummy, const char *arg)
 {
     (void)dummy;
     return read_secret(cmd, arg, &cmd_server_conf(cmd)->client_secret);
 }
 
-static const char *set_passphrase(cmd_parms *cmd, void *dummy, const char *arg)
+const char *okta_set_passphrase(cmd_parms *cmd, void *dummy, const char *arg)
 {
     okta_server_conf_t *sc = cmd_server_conf(cmd);
     const char *err = read_secret(cmd, arg, &arg);
@@ -316,7 +323,7 @@ static const char *set_passphrase(cmd_parms *cmd, void *dummy, const char *arg)
     return NULL;
 }
 
-static const char *set_server_string(cmd_parms *cmd, void *dummy, const char *arg)
+const char *okta_set_server_string(cmd_parms *cmd, void *dummy, const char *arg)
 {
     (void)dummy;
     *(const char **)((char *)cmd_server_conf(cmd) + (apr_size_t)cmd->info) = arg;
@@ -346,7 +353,7 @@ static int *server_int_field(cmd_parms *cmd)
 }
 
 /* Clock skew, refresh leeway and grace: 0 is a meaningful setting. */
-static const char *set_server_seconds(cmd_parms *cmd, void *dummy, const char *arg)
+const char *okta_set_server_seconds(cmd_parms *cmd, void *dummy, const char *arg)
 {
     (void)dummy;
     return parse_seconds(cmd, arg, 0, server_int_field(cmd));
@@ -354,20 +361,20 @@ static const char *set_server_seconds(cmd_parms *cmd, void *dummy, const char *a
 
 /* Timeouts and lifetimes, where 0 would mean no limit at all (libcurl's
  * timeouts) or ending every session or sign-in at once. */
-static const char *set_server_duration(cmd_parms *cmd, void *dummy, const char *arg)
+const char *okta_set_server_duration(cmd_parms *cmd, void *dummy, const char *arg)
 {
     (void)dummy;
     return parse_seconds(cmd, arg, 1, server_int_field(cmd));
 }
 
-static const char *set_server_flag(cmd_parms *cmd, void *dummy, int flag)
+const char *okta_set_server_flag(cmd_parms *cmd, void *dummy, int flag)
 {
     (void)dummy;
     *server_int_field(cmd) = flag;
     return NULL;
 }
 
-static const char *set_client_auth(cmd_parms *cmd, void *dummy, const char *arg)
+const char *okta_set_client_auth(cmd_parms *cmd, void *dummy, const char *arg)
 {
     okta_server_conf_t *sc = cmd_server_conf(cmd);
 
@@ -383,68 +390,3 @@ static const char *set_client_auth(cmd_parms *cmd, void *dummy, const char *arg)
     }
     return NULL;
 }
-
-#define SERVER_STRING(name, field, help)                                                     \
-    AP_INIT_TAKE1(name, set_server_string, (void *)APR_OFFSETOF(okta_server_conf_t, field), \
-                  RSRC_CONF, help)
-#define SERVER_SECONDS(name, field, help)                                                     \
-    AP_INIT_TAKE1(name, set_server_seconds, (void *)APR_OFFSETOF(okta_server_conf_t, field), \
-                  RSRC_CONF, help)
-#define SERVER_DURATION(name, field, help)                                                     \
-    AP_INIT_TAKE1(name, set_server_duration, (void *)APR_OFFSETOF(okta_server_conf_t, field), \
-                  RSRC_CONF, help)
-#define DIR_FLAG(name, field, help)                                                             \
-    AP_INIT_FLAG(name, ap_set_flag_slot, (void *)APR_OFFSETOF(okta_dir_conf_t, field), OR_AUTHCFG, \
-                 help)
-
-const command_rec okta_cmds[] = {
-    AP_INIT_TAKE1("OktaIssuer", set_issuer, NULL, RSRC_CONF,
-                  "Issuer URL of the authorization server, e.g. https://example.okta.com/oauth2/default"),
-    SERVER_STRING("OktaClientID", client_id, "Client ID of the Okta app integration"),
-    AP_INIT_TAKE1("OktaClientSecret", set_client_secret, NULL, RSRC_CONF,
-                  "Client secret of the Okta app integration; or file:/path, env:NAME"),
-    AP_INIT_TAKE1("OktaRedirectURI", set_redirect_uri, NULL, RSRC_CONF,
-                  "Sign-in redirect URI: absolute URL or path (default /callback)"),
-    AP_INIT_TAKE1("OktaSilentRedirectURI", set_silent_redirect_uri, NULL, RSRC_CONF,
-                  "Redirect URI for prompt=none sign-ins (default /silent-callback), or Off"),
-    SERVER_STRING("OktaScope", scope,
-                  "Scopes to request (default \"openid profile email offline_access\")"),
-    AP_INIT_TAKE1("OktaCryptoPassphrase", set_passphrase, NULL, RSRC_CONF,
-                  "Secret from which the keys that seal cached sessions are derived; or "
-                  "file:/path, env:NAME"),
-    AP_INIT_TAKE1("OktaSessionCache", okta_caches_set_spec, NULL, RSRC_CONF,
-                  "Session cache: shmcb, shmcb:/path(bytes), memcache:host:port, redis:host:port"),
-    SERVER_STRING("OktaRemoteUserClaim", remote_user_claim,
-                  "ID token claim that becomes REMOTE_USER (default sub)"),
-    AP_INIT_TAKE1("OktaLogoutURI", set_logout_uri, NULL, RSRC_CONF,
-                  "Local path that signs the user out"),
-    SERVER_STRING("OktaPostLogoutRedirectURI", post_logout_redirect_uri,
-                  "Where the provider sends the browser after sign-out"),
-    SERVER_STRING("OktaCAFile", ca_file, "CA bundle for TLS to the provider"),
-    SERVER_DURATION("OktaHTTPTimeout", http_timeout,
-                    "Seconds an exchange with the provider may take (default 10)"),
-    SERVER_SECONDS("OktaClockSkew", clock_skew,
-                   "Seconds of clock difference tolerated in token times (default 60)"),
-    AP_INIT_TAKE1("OktaTokenEndpointAuth", set_client_auth, NULL, RSRC_CONF,
-                  "client_secret_basic (default) or client_secret_post"),
-    SERVER_DURATION("OktaSessionInactivityTimeout", session_inactivity,
-                    "Seconds without a request after which a session ends (default 3600)"),
-    SERVER_DURATION("OktaSessionMaxDuration", session_max,
-                    "Seconds after sign-in after which a session ends (default 28800)"),
-    SERVER_DURATION("OktaLoginTimeout", login_timeout,
-                    "Seconds a started sign-in may take to come back (default 600)"),
-    SERVER_SECONDS("OktaRefreshLeeway", refresh_leeway,
-                   "Refresh the access token this many seconds before it expires (default 60)"),
-    SERVER_SECONDS("OktaRefreshGrace", refresh_grace,
-                   "The provider's grace period for reusing a refresh token (default 30)"),
-    AP_INIT_FLAG("OktaTrustForwardedProto", set_server_flag,
-                 (void *)APR_OFFSETOF(okta_server_conf_t, trust_forwarded_proto), RSRC_CONF,
-                 "Take the scheme from X-Forwarded-Proto (only behind a proxy that sets it)"),
-    AP_INIT_TAKE1("OktaUnauthAction", set_unauth_action, NULL, OR_AUTHCFG,
-                  "Without a session: auth (sign in; 401 for non-navigations), 401, or pass"),
-    DIR_FLAG("OktaClaimsEnv", claim_env,
-             "Claims as OKTA_CLAIM_* environment variables (default On)"),
-    DIR_FLAG("OktaClaimsHeaders", claim_headers,
-             "Claims as X-Okta-Claim-* request headers for backends (default Off)"),
-    { NULL }
-};

@@ -12,8 +12,11 @@
 #include <http_protocol.h>
 #include <http_request.h>
 
-#include "mod_okta_authcode.h"
-#include "okta_jwt.h"
+#include "mod_okta_login.h"
+#include "mod_okta_provider.h"
+#include "mod_okta_response.h"
+#include "mod_okta_session.h"
+#include "mod_okta_store.h"
 #include "okta_pending.h"
 #include "okta_util.h"
 

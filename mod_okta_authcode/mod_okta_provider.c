@@ -4,8 +4,9 @@
 #include <apr_strings.h>
 #include <http_protocol.h>
 
-#include "mod_okta_authcode.h"
-#include "okta_jwt.h"
+#include "mod_okta_provider.h"
+#include "mod_okta_response.h"
+#include "okta_http.h"
 #include "okta_util.h"
 
 /* A token naming an unknown kid makes us refetch the JWKS, but not more
@@ -222,9 +223,10 @@ static int verify_signature(request_rec *r, const okta_provider_meta_t *meta,
     return result;
 }
 
-int okta_provider_validate_id_token(request_rec *r, const okta_provider_meta_t *meta,
-                                    const char *id_token, const char *nonce, okta_jwt_t **jwt,
-                                    const char **why)
+okta_jwt_result_t okta_provider_validate_id_token(request_rec *r,
+                                                  const okta_provider_meta_t *meta,
+                                                  const char *id_token, const char *nonce,
+                                                  okta_jwt_t **jwt, const char **why)
 {
     okta_server_conf_t *sc = okta_server_conf(r);
     okta_id_token_expect_t expect;

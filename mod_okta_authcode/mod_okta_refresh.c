@@ -16,8 +16,11 @@
 #include <apr_strings.h>
 #include <http_protocol.h>
 
-#include "mod_okta_authcode.h"
-#include "okta_jwt.h"
+#include "mod_okta_lock.h"
+#include "mod_okta_provider.h"
+#include "mod_okta_refresh.h"
+#include "mod_okta_session.h"
+#include "mod_okta_store.h"
 #include "okta_util.h"
 
 #define LOCK_KIND "refresh-lock"

@@ -6,13 +6,15 @@
  * A cache's mutex serialises every access for providers that are not safe
  * across processes (shmcb), and makes okta_store_add and okta_store_update
  * atomic between the processes of this server; with a cache shared by
- * several servers, okta_store_update takes a lock in the cache itself
- * (mod_okta_lock.c).  Every write notes a change for the per-process memo
+ * several servers, okta_store_update takes a lock in the cache's server
+ * (mod_okta_cacheserver.c).  Every write notes a change for the per-process memo
  * of sessions (okta_memo.h). */
 #include <apr_strings.h>
 #include <http_protocol.h>
 
-#include "mod_okta_authcode.h"
+#include "mod_okta_caches.h"
+#include "mod_okta_cacheserver.h"
+#include "mod_okta_store.h"
 
 /* The largest sealed entry: tokens of a few KB each plus claims. */
 #define STORE_MAX_ENTRY (32 * 1024)
@@ -229,7 +231,7 @@ apr_status_t okta_store_get_remembered(request_rec *r, const char *kind, const c
         return APR_EINIT;
     }
     /* other servers' writes to a shared cache note no change here */
-    if (!okta_lock_is_shared()
+    if (!okta_caches_shared()
         && okta_memo_recall_unchanged(memo, keys, kind, id, r->pool, data, len)) {
         return APR_SUCCESS;
     }
@@ -256,20 +258,25 @@ apr_status_t okta_store_get_remembered(request_rec *r, const char *kind, const c
 /* a writer waits out a lock whose holder died: it ends by itself */
 #define WRITE_LOCK_PATIENCE (2 * WRITE_LOCK_TTL)
 #define WRITE_LOCK_WAIT apr_time_from_msec(10)
+#define WRITE_LOCK_TOKEN_BYTES 16
 
 /* Across servers sharing a cache, a read-change-write of one record is
- * kept whole by a lock named after the record. */
+ * kept whole by a lock named after the record, in the cache's server. */
 static apr_status_t update_shared(request_rec *r, const char *kind, const char *id,
                                   okta_store_update_fn *update, void *baton)
 {
     const char *record = apr_pstrcat(r->pool, kind, ":", id, NULL);
+    const char *token = okta_random_id(r->pool, WRITE_LOCK_TOKEN_BYTES);
+    apr_time_t give_up = apr_time_now() + WRITE_LOCK_PATIENCE, expiry, deadline;
     unsigned char *data, *changed;
     apr_size_t len, changed_len;
-    apr_time_t give_up = apr_time_now() + WRITE_LOCK_PATIENCE, expiry;
-    okta_lock_t *lock;
     apr_status_t rv;
 
-    while ((rv = okta_lock_acquire(r, WRITE_LOCK_KIND, record, WRITE_LOCK_TTL, &lock))
+    if (!token) {
+        return APR_EGENERAL;
+    }
+    while ((rv = okta_cacheserver_lock(r, WRITE_LOCK_KIND, record, token, WRITE_LOCK_TTL,
+                                       &deadline))
                == APR_EEXIST
            && apr_time_now() < give_up) {
         apr_sleep(WRITE_LOCK_WAIT);
@@ -284,7 +291,7 @@ static apr_status_t update_shared(request_rec *r, const char *kind, const char *
         && (rv = update(r, data, len, &changed, &changed_len, &expiry, baton)) == APR_SUCCESS) {
         rv = okta_store_put(r, kind, id, changed, changed_len, expiry);
     }
-    okta_lock_release(r, lock);
+    okta_cacheserver_unlock(r, WRITE_LOCK_KIND, record, token, deadline);
     return rv;
 }
 
@@ -299,7 +306,7 @@ apr_status_t okta_store_update(request_rec *r, const char *kind, const char *id,
     sealed_entry_t e;
     apr_status_t rv;
 
-    if (okta_lock_is_shared()) {
+    if (okta_caches_shared()) {
         return update_shared(r, kind, id, update, baton);
     }
     if ((rv = entry_key(e.key, r, kind, id)) != APR_SUCCESS) {

@@ -1,0 +1,38 @@
+/* The socache instances behind the store, made from OktaSessionCache, with
+ * their mutexes, and this process's memo of sessions. */
+#ifndef MOD_OKTA_CACHES_H
+#define MOD_OKTA_CACHES_H
+
+#include <ap_socache.h>
+#include <apr_global_mutex.h>
+
+#include "mod_okta_config.h"
+#include "okta_memo.h"
+
+typedef struct {
+    const ap_socache_provider_t *provider;
+    ap_socache_instance_t *instance;
+    apr_global_mutex_t *mutex;
+} okta_cache_t;
+
+/** OktaSessionCache's handler. */
+const char *okta_caches_set_spec(cmd_parms *cmd, void *dummy, const char *spec);
+int okta_caches_pre_config(apr_pool_t *pconf);
+int okta_caches_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s);
+void okta_caches_child_init(apr_pool_t *p, server_rec *s);
+/** Whether the caches are set up (some server has an OktaIssuer). */
+int okta_caches_ready(void);
+/** The cache that keeps the record under `key`. */
+const okta_cache_t *okta_cache_for(const unsigned char key[OKTA_CACHE_KEY_LEN]);
+/** Whether every access must hold the cache's mutex (shmcb). */
+int okta_caches_lock_every_access(void);
+/** Whether other servers share the cache (memcache, redis): their writes
+ * note no change in this server's memo, and locks must be taken in the
+ * cache's server. */
+int okta_caches_shared(void);
+/** This process's memo of sessions (okta_memo.h); NULL before set-up. */
+okta_memo_t *okta_caches_memo(void);
+/** OktaSessionCache as given, for log lines. */
+const char *okta_caches_spec(void);
+
+#endif

@@ -1,0 +1,263 @@
+/* What socache cannot do with a shared cache's server (memcache, redis):
+ * locks that always expire, released only by their holder.  Each node of a
+ * cluster takes the lock in the cache server itself, with an operation it
+ * makes atomic: redis's SET NX PX, and a script that deletes the key only
+ * if it holds the holder's token (apr_redis has neither, so these locks
+ * speak RESP themselves: okta_resp.h); memcache's add, and a read of the
+ * token just before deleting it. */
+#include <apr_memcache.h>
+#include <apr_redis.h>
+#include <apr_strings.h>
+
+#include "mod_okta_cacheserver.h"
+#include "okta_resp.h"
+
+#define LOCK_KEY_PREFIX "okta_authcode_lock:"
+#define LOCK_IO_TIMEOUT 2 /* seconds, for each exchange with the cache server */
+/* memcache cannot delete only if the value is ours: a holder that is this
+ * close to its lock's end lets it expire instead of reading then deleting,
+ * so that it cannot delete the next holder's. */
+#define MEMCACHE_RELEASE_MARGIN apr_time_from_msec(500)
+/* An idle pooled connection is dropped after this: long enough to serve a
+ * burst of requests, short enough that one that broke when the cache
+ * server restarted is not used again once the server is back. */
+#define CONNECTION_TTL apr_time_from_sec(2)
+#define REPLY_MAX 512
+
+/* Takes the lock, or gives a key that has no expiry (left by an older
+ * version of the module, or by hand) the lock's lifetime, so that it
+ * cannot block for longer. */
+static const char *const REDIS_ACQUIRE =
+    "if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end "
+    "if redis.call('PTTL', KEYS[1]) == -1 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end "
+    "return 0";
+static const char *const REDIS_RELEASE =
+    "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end "
+    "return 0";
+
+typedef enum { LOCK_NONE, LOCK_MEMCACHE, LOCK_REDIS } lock_backend_t;
+
+static lock_backend_t backend;
+static const char *servers_spec; /* host:port[,host:port] of a shared cache */
+static apr_memcache_t *memcache;
+static apr_redis_t *redis; /* its list of servers, to pick one by key */
+
+/* The cache's type and its servers, from OktaSessionCache. */
+static void configure(apr_pool_t *p)
+{
+    const char *spec = okta_caches_spec();
+    const char *colon = spec ? strchr(spec, ':') : NULL;
+    const char *type = spec ? apr_pstrmemdup(p, spec, colon ? (apr_size_t)(colon - spec) : strlen(spec)) : "";
+
+    backend = !okta_caches_shared() ? LOCK_NONE
+              : strcmp(type, "memcache") == 0 ? LOCK_MEMCACHE
+                                              : LOCK_REDIS;
+    servers_spec = colon ? colon + 1 : "";
+}
+
+static apr_status_t add_server(apr_pool_t *p, const char *host, apr_port_t port, int threads)
+{
+    apr_status_t rv;
+
+    if (memcache) {
+        apr_memcache_server_t *ms;
+        rv = apr_memcache_server_create(p, host, port ? port : 11211, 0, 1, threads,
+                                        CONNECTION_TTL, &ms);
+        return rv == APR_SUCCESS ? apr_memcache_add_server(memcache, ms) : rv;
+    }
+    else {
+        apr_redis_server_t *rs;
+        rv = apr_redis_server_create(p, host, port ? port : 6379, 0, 1, threads,
+                                     CONNECTION_TTL, LOCK_IO_TIMEOUT, &rs);
+        return rv == APR_SUCCESS ? apr_redis_add_server(redis, rs) : rv;
+    }
+}
+
+/* Connections are per process: made in each child. */
+void okta_cacheserver_child_init(apr_pool_t *p, server_rec *s, int threads)
+{
+    char *list, *item, *last;
+    int count = 1;
+    const char *c;
+
+    memcache = NULL;
+    redis = NULL;
+    configure(p);
+    if (backend == LOCK_NONE) {
+        return;
+    }
+    for (c = servers_spec; *c; c++) {
+        count += *c == ',';
+    }
+    if (backend == LOCK_MEMCACHE) {
+        apr_memcache_create(p, (apr_uint16_t)count, 0, &memcache);
+    }
+    else {
+        apr_redis_create(p, (apr_uint16_t)count, 0, &redis);
+    }
+    list = apr_pstrdup(p, servers_spec);
+    for (item = apr_strtok(list, ",", &last); item; item = apr_strtok(NULL, ",", &last)) {
+        char *host, *scope;
+        apr_port_t port;
+        apr_status_t rv = apr_parse_addr_port(&host, &scope, &port, item, p);
+
+        if (rv == APR_SUCCESS && host) {
+            rv = add_server(p, host, port, threads);
+        }
+        if (rv != APR_SUCCESS || !host) {
+            ap_log_error(APLOG_MARK, APLOG_ERR, rv, s,
+                         OKTALOGNO(00035) "cannot use %s for locks", item);
+        }
+    }
+}
+
+static const char *lock_key(request_rec *r, const char *kind, const char *id)
+{
+    unsigned char key[OKTA_CACHE_KEY_LEN];
+    char hex[2 * OKTA_CACHE_KEY_LEN + 1];
+
+    if (okta_cache_key(key, okta_server_conf(r)->keys, kind, id) != APR_SUCCESS) {
+        return NULL;
+    }
+    ap_bin2hex(key, sizeof(key), hex);
+    return apr_pstrcat(r->pool, LOCK_KEY_PREFIX, hex, NULL);
+}
+
+/* ---- redis ----------------------------------------------------------------- */
+
+static apr_status_t send_all(apr_socket_t *sock, const char *data, apr_size_t len)
+{
+    apr_status_t rv = APR_SUCCESS;
+
+    while (len > 0 && rv == APR_SUCCESS) {
+        apr_size_t n = len;
+        rv = apr_socket_send(sock, data, &n);
+        data += n;
+        len -= n;
+    }
+    return rv;
+}
+
+static apr_status_t read_reply(apr_socket_t *sock, char *buf, okta_resp_reply_t *reply)
+{
+    apr_size_t got = 0, used;
+
+    for (;;) {
+        apr_size_t n = REPLY_MAX - got;
+        apr_status_t rv = apr_socket_recv(sock, buf + got, &n);
+        got += n;
+        switch (okta_resp_parse(reply, buf, got, &used)) {
+        case OKTA_RESP_NEED_MORE:
+            if (rv != APR_SUCCESS || got == REPLY_MAX) {
+                return rv != APR_SUCCESS ? rv : APR_EGENERAL;
+            }
+            break;
+        case OKTA_RESP_MALFORMED:
+            return APR_EGENERAL;
+        default:
+            return APR_SUCCESS;
+        }
+    }
+}
+
+/* EVAL `script` on the server that holds `key`, over a connection of its
+ * own (locks are rare: a refresh, a session write).  The integer reply in
+ * *result. */
+static apr_status_t redis_eval(request_rec *r, const char *script, const char *key,
+                               const char *arg1, const char *arg2, apr_int64_t *result)
+{
+    apr_redis_server_t *server = apr_redis_find_server_hash(redis, apr_redis_hash(redis, key,
+                                                                                  strlen(key)));
+    const char *argv[] = { "EVAL", script, "1", key, arg1, arg2 };
+    char *buf = apr_palloc(r->pool, REPLY_MAX);
+    okta_resp_reply_t reply;
+    apr_sockaddr_t *sa;
+    apr_socket_t *sock;
+    apr_size_t len;
+    const char *cmd = okta_resp_command(r->pool, &len, arg2 ? 6 : 5, argv);
+    apr_status_t rv;
+
+    if (!server) {
+        return APR_EGENERAL;
+    }
+    if ((rv = apr_sockaddr_info_get(&sa, server->host, APR_UNSPEC, server->port, 0, r->pool))
+            != APR_SUCCESS
+        || (rv = apr_socket_create(&sock, sa->family, SOCK_STREAM, APR_PROTO_TCP, r->pool))
+               != APR_SUCCESS) {
+        return rv;
+    }
+    apr_socket_timeout_set(sock, apr_time_from_sec(LOCK_IO_TIMEOUT));
+    if ((rv = apr_socket_connect(sock, sa)) == APR_SUCCESS
+        && (rv = send_all(sock, cmd, len)) == APR_SUCCESS
+        && (rv = read_reply(sock, buf, &reply)) == APR_SUCCESS) {
+        if (reply.type == OKTA_RESP_INTEGER) {
+            *result = reply.integer;
+        }
+        else {
+            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                          OKTALOGNO(00044) "redis %s:%d answered a lock with %.*s", server->host,
+                          server->port, reply.type == OKTA_RESP_ERROR ? (int)reply.len : 12,
+                          reply.type == OKTA_RESP_ERROR ? reply.text : "another reply");
+            rv = APR_EGENERAL;
+        }
+    }
+    apr_socket_close(sock);
+    return rv;
+}
+
+/* ---- the lock ---------------------------------------------------------------- */
+
+static apr_uint32_t whole_seconds(apr_interval_time_t t)
+{
+    apr_int64_t s = apr_time_sec(t + apr_time_from_sec(1) - 1);
+    return s > 0 ? (apr_uint32_t)s : 1;
+}
+
+apr_status_t okta_cacheserver_lock(request_rec *r, const char *kind, const char *id,
+                                   const char *token, apr_interval_time_t ttl,
+                                   apr_time_t *deadline)
+{
+    const char *key = lock_key(r, kind, id);
+    apr_int64_t taken = 0;
+    apr_status_t rv;
+
+    if (!key) {
+        return APR_EINVAL;
+    }
+    if (backend == LOCK_MEMCACHE) {
+        /* memcache counts whole seconds */
+        *deadline = apr_time_now() + apr_time_from_sec(whole_seconds(ttl));
+        rv = apr_memcache_add(memcache, key, (char *)token, strlen(token), whole_seconds(ttl), 0);
+        return rv == APR_EEXIST || rv == APR_SUCCESS ? rv : APR_EGENERAL;
+    }
+    if (backend != LOCK_REDIS) {
+        return APR_ENOTIMPL;
+    }
+    *deadline = apr_time_now() + ttl;
+    rv = redis_eval(r, REDIS_ACQUIRE, key, token,
+                    apr_psprintf(r->pool, "%" APR_INT64_T_FMT, apr_time_as_msec(ttl)), &taken);
+    return rv != APR_SUCCESS ? rv : taken == 1 ? APR_SUCCESS : APR_EEXIST;
+}
+
+void okta_cacheserver_unlock(request_rec *r, const char *kind, const char *id,
+                             const char *token, apr_time_t deadline)
+{
+    const char *key = lock_key(r, kind, id);
+    apr_int64_t deleted;
+    apr_size_t len;
+    char *value;
+
+    if (!key) {
+        return;
+    }
+    if (backend == LOCK_MEMCACHE) {
+        if (apr_time_now() < deadline - MEMCACHE_RELEASE_MARGIN
+            && apr_memcache_getp(memcache, r->pool, key, &value, &len, NULL) == APR_SUCCESS
+            && len == strlen(token) && memcmp(value, token, len) == 0) {
+            apr_memcache_delete(memcache, key, 0);
+        }
+    }
+    else if (backend == LOCK_REDIS) {
+        redis_eval(r, REDIS_RELEASE, key, token, NULL, &deleted);
+    }
+}

@@ -1,0 +1,20 @@
+/* What socache cannot do with a shared cache's server (memcache, redis):
+ * locks that always expire, released only by their holder. */
+#ifndef MOD_OKTA_CACHESERVER_H
+#define MOD_OKTA_CACHESERVER_H
+
+#include "mod_okta_caches.h"
+
+/** Connections to the servers OktaSessionCache names, per process. */
+void okta_cacheserver_child_init(apr_pool_t *p, server_rec *s, int threads);
+/** Takes the lock (kind, id) in the cache's server, holding `token`, for
+ * `ttl` at most (*deadline: when it ends by itself).  APR_EEXIST when
+ * another holds it. */
+apr_status_t okta_cacheserver_lock(request_rec *r, const char *kind, const char *id,
+                                   const char *token, apr_interval_time_t ttl,
+                                   apr_time_t *deadline);
+/** Deletes the lock only while it holds `token`. */
+void okta_cacheserver_unlock(request_rec *r, const char *kind, const char *id,
+                             const char *token, apr_time_t deadline);
+
+#endif

@@ -1,0 +1,79 @@
+/* Directives, and the per-server and per-directory configuration they
+ * fill.  The directive table itself is in mod_okta_authcode.c. */
+#ifndef MOD_OKTA_CONFIG_H
+#define MOD_OKTA_CONFIG_H
+
+#include "mod_okta_private.h"
+#include "okta_crypto.h"
+
+typedef enum { OKTA_CLIENT_AUTH_BASIC, OKTA_CLIENT_AUTH_POST } okta_client_auth_t;
+
+/* What a request without a session gets (OktaUnauthAction). */
+typedef enum {
+    OKTA_UNAUTH_AUTH, /* navigations sign in; other requests get 401 */
+    OKTA_UNAUTH_401, /* always 401 */
+    OKTA_UNAUTH_PASS /* anonymous requests through where Require allows them */
+} okta_unauth_action_t;
+
+struct okta_provider_cache_t; /* mod_okta_provider.h */
+
+typedef struct okta_server_conf_t {
+    const char *issuer;
+    const char *client_id;
+    const char *client_secret;
+    const char *redirect_uri; /* absolute URL, or a path on this server */
+    const char *redirect_path; /* the path part of redirect_uri */
+    const char *silent_redirect_uri; /* for prompt=none; "" when off */
+    const char *silent_redirect_path;
+    const char *scope;
+    const char *passphrase;
+    okta_keys_t *keys; /* derived from passphrase at configuration time */
+    const char *remote_user_claim;
+    const char *logout_path;
+    const char *post_logout_redirect_uri;
+    const char *ca_file;
+    int http_timeout; /* seconds */
+    int clock_skew; /* seconds */
+    int client_auth; /* okta_client_auth_t */
+    int session_inactivity; /* seconds */
+    int session_max; /* seconds */
+    int login_timeout; /* seconds a started sign-in may take */
+    int refresh_leeway; /* refresh this many seconds before expiry */
+    int refresh_grace; /* the provider's reuse grace period for refresh tokens */
+    int trust_forwarded_proto; /* behind a TLS-terminating proxy */
+    struct okta_provider_cache_t *provider; /* created in child_init */
+} okta_server_conf_t;
+
+typedef struct okta_dir_conf_t {
+    int claim_env; /* claims as OKTA_CLAIM_* environment variables */
+    int claim_headers; /* claims as X-Okta-Claim-* request headers */
+    int unauth_action; /* okta_unauth_action_t */
+} okta_dir_conf_t;
+
+void *okta_create_server_conf(apr_pool_t *p, server_rec *s);
+void *okta_merge_server_conf(apr_pool_t *p, void *base, void *add);
+void *okta_create_dir_conf(apr_pool_t *p, char *dir);
+void *okta_merge_dir_conf(apr_pool_t *p, void *base, void *add);
+/** Post-config checks: every server that uses the module is complete. */
+int okta_config_check(server_rec *s);
+okta_server_conf_t *okta_server_conf(const request_rec *r);
+okta_dir_conf_t *okta_dir_conf(const request_rec *r);
+
+/* Directive handlers.  The generic ones take the field's offset in
+ * okta_server_conf_t as cmd->info. */
+const char *okta_set_issuer(cmd_parms *cmd, void *dummy, const char *arg);
+const char *okta_set_redirect_uri(cmd_parms *cmd, void *dummy, const char *arg);
+const char *okta_set_silent_redirect_uri(cmd_parms *cmd, void *dummy, const char *arg);
+const char *okta_set_logout_uri(cmd_parms *cmd, void *dummy, const char *arg);
+const char *okta_set_client_secret(cmd_parms *cmd, void *dummy, const char *arg);
+const char *okta_set_passphrase(cmd_parms *cmd, void *dummy, const char *arg);
+const char *okta_set_client_auth(cmd_parms *cmd, void *dummy, const char *arg);
+const char *okta_set_unauth_action(cmd_parms *cmd, void *dirconf, const char *arg);
+const char *okta_set_server_string(cmd_parms *cmd, void *dummy, const char *arg);
+/** Seconds where 0 is a meaningful setting (clock skew, leeway, grace). */
+const char *okta_set_server_seconds(cmd_parms *cmd, void *dummy, const char *arg);
+/** Timeouts and lifetimes: 0 would mean no limit, or ending at once. */
+const char *okta_set_server_duration(cmd_parms *cmd, void *dummy, const char *arg);
+const char *okta_set_server_flag(cmd_parms *cmd, void *dummy, int flag);
+
+#endif

@@ -1,0 +1,54 @@
+/* Talking to the provider: discovery and JWKS (fetched on first need and
+ * kept per process), ID token validation, and token endpoint requests. */
+#ifndef MOD_OKTA_PROVIDER_H
+#define MOD_OKTA_PROVIDER_H
+
+#include <apr_thread_cond.h>
+#include <apr_thread_mutex.h>
+
+#include "mod_okta_config.h"
+#include "okta_jwt.h"
+#include "okta_provider.h"
+
+/* Discovery metadata and JWKS of one provider, fetched on first need and
+ * kept for the life of the process.  Shared by the threads of a process. */
+typedef struct okta_provider_cache_t {
+    apr_thread_mutex_t *mutex;
+    apr_thread_cond_t *discovered; /* signalled when a discovery fetch ends */
+    apr_pool_t *pool; /* holds meta */
+    const okta_provider_meta_t *meta; /* NULL until fetched */
+    int discovering; /* a thread is fetching the discovery document */
+    apr_time_t discovery_failed_until; /* a failed fetch is not repeated before */
+    apr_pool_t *jwks_pool; /* replaced on every JWKS fetch */
+    const char *jwks_json;
+    apr_time_t jwks_fetched;
+} okta_provider_cache_t;
+
+void okta_provider_child_init(apr_pool_t *p, server_rec *s);
+/** The provider's metadata; on failure an error page has been prepared
+ * and the HTTP status to return is in *status. */
+const okta_provider_meta_t *okta_provider_meta(request_rec *r, int *status);
+/** Parses and validates an ID token (OpenID Connect Core 3.1.3.7): the
+ * signature, refetching the JWKS (at most once per OKTA_JWKS_MIN_REFETCH)
+ * when it names a key we do not know, then the claims; `nonce` NULL skips
+ * the nonce check.  Failures are logged with their reason in *why. */
+okta_jwt_result_t okta_provider_validate_id_token(request_rec *r,
+                                                  const okta_provider_meta_t *meta,
+                                                  const char *id_token, const char *nonce,
+                                                  okta_jwt_t **jwt, const char **why);
+
+typedef struct okta_token_call_t {
+    okta_token_response_t tr; /* when answered: success, or tr.error */
+    long status; /* the HTTP status, when one came back */
+    int answered; /* a token response (JSON) came back */
+    int sent; /* the request went out (an unanswered one may have been used) */
+    int timed_out;
+} okta_token_call_t;
+
+/** POSTs `form` to the token endpoint with the client's authentication,
+ * giving up at `deadline` (0: OktaHTTPTimeout only).  Returns
+ * call->answered; a failure is logged. */
+int okta_provider_token_call(request_rec *r, const okta_provider_meta_t *meta,
+                             const char *form, apr_time_t deadline, okta_token_call_t *call);
+
+#endif

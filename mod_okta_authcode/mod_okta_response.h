@@ -1,0 +1,24 @@
+/* What the module answers with: its pages, the URLs and cookies it hands
+ * the browser, as the browser sees this server. */
+#ifndef MOD_OKTA_RESPONSE_H
+#define MOD_OKTA_RESPONSE_H
+
+#include "mod_okta_config.h"
+
+#define OKTA_SESSION_COOKIE "okta_session"
+#define OKTA_LOGIN_COOKIE "okta_login"
+
+/** "https" or "http" as the browser sees it: X-Forwarded-Proto only with
+ * OktaTrustForwardedProto On. */
+const char *okta_public_scheme(request_rec *r);
+/** An absolute URL of a local path, as the browser sees this server. */
+const char *okta_public_url(request_rec *r, const char *path);
+/** Answers with a short HTML error page (from any phase); returns `status`. */
+int okta_error_page(request_rec *r, int status, const char *title, const char *detail);
+/** Sends a short HTML page with status 200 from a handler; returns OK. */
+int okta_send_page(request_rec *r, const char *title, const char *text);
+/** A Set-Cookie value with the module's attributes (HttpOnly, SameSite=Lax,
+ * Secure on https, Path=/); max_age < 0 for a session cookie. */
+const char *okta_cookie(request_rec *r, const char *name, const char *value, int max_age);
+
+#endif
