@@ -39,12 +39,25 @@
 #define CACHE_KEY_LEN OKTA_CACHE_KEY_LEN
 #define SESSION_AVERAGE_ENTRY 1536
 
-static const char *cache_spec; /* as given to OktaSessionCache */
-static okta_cache_t shards[MAX_SHARDS];
-static int shard_count;
-static int lock_every_access; /* the provider is not multi-process safe */
-static int shared; /* other servers use the cache too */
-static okta_memo_t *memo; /* what this process opened last (okta_memo.h) */
+/* The caches of one configuration: in the module's state. */
+struct okta_caches_t {
+    const char *spec; /* as given to OktaSessionCache */
+    okta_cache_t shards[MAX_SHARDS];
+    int shard_count;
+    int lock_every_access; /* the provider is not multi-process safe */
+    int shared; /* other servers use the cache too */
+    okta_memo_t *memo; /* what this process opened last (okta_memo.h) */
+};
+
+static okta_caches_t *caches_of(const server_rec *s)
+{
+    okta_module_state_t *state = okta_module_state(s);
+
+    if (!state->caches) {
+        state->caches = apr_pcalloc(state->pool, sizeof(*state->caches));
+    }
+    return state->caches;
+}
 
 static const char *create_instance(okta_cache_t *cache, apr_pool_t *pool, apr_pool_t *ptemp,
                                    const char *name, const char *arg)
@@ -86,7 +99,8 @@ static const char *parse_shmcb_arg(apr_pool_t *pool, apr_pool_t *ptemp, const ch
 
 /* Sessions in shmcb: `bytes` split over shards (see SHMCB_SHARD_BYTES),
  * a power of two of them so that a key byte picks one evenly. */
-static const char *create_shmcb_shards(apr_pool_t *pool, apr_pool_t *ptemp, const char *arg)
+static const char *create_shmcb_shards(okta_caches_t *c, apr_pool_t *pool, apr_pool_t *ptemp,
+                                       const char *arg)
 {
     const char *path, *err;
     apr_off_t bytes;
@@ -95,32 +109,33 @@ static const char *create_shmcb_shards(apr_pool_t *pool, apr_pool_t *ptemp, cons
     if ((err = parse_shmcb_arg(pool, ptemp, arg, &path, &bytes)) != NULL) {
         return err;
     }
-    for (shard_count = 1; shard_count < MAX_SHARDS
-                          && (apr_off_t)shard_count * 2 * SHMCB_SHARD_BYTES <= bytes;
-         shard_count *= 2) {
+    for (c->shard_count = 1; c->shard_count < MAX_SHARDS
+                             && (apr_off_t)c->shard_count * 2 * SHMCB_SHARD_BYTES <= bytes;
+         c->shard_count *= 2) {
     }
-    for (i = 0; i < shard_count && !err; i++) {
-        err = create_instance(&shards[i], pool, ptemp, "shmcb",
+    for (i = 0; i < c->shard_count && !err; i++) {
+        err = create_instance(&c->shards[i], pool, ptemp, "shmcb",
                               apr_psprintf(ptemp, "%s.%d(%" APR_OFF_T_FMT ")", path, i,
-                                           bytes / shard_count));
+                                           bytes / c->shard_count));
     }
     return err;
 }
 
 /* The caches for OktaSessionCache `spec`, their instances in `pool`: with
  * shmcb, shards (see the top of this file). */
-static const char *create_caches(apr_pool_t *pool, apr_pool_t *ptemp, const char *spec)
+static const char *create_caches(okta_caches_t *c, apr_pool_t *pool, apr_pool_t *ptemp,
+                                 const char *spec)
 {
     const char *sep = ap_strchr_c(spec, ':');
     const char *name = sep ? apr_pstrmemdup(ptemp, spec, sep - spec) : spec;
     const char *arg = sep ? sep + 1 : NULL;
 
-    memset(shards, 0, sizeof(shards));
+    memset(c->shards, 0, sizeof(c->shards));
     if (strcmp(name, "shmcb") != 0) {
-        shard_count = 1;
-        return create_instance(&shards[0], pool, ptemp, name, arg);
+        c->shard_count = 1;
+        return create_instance(&c->shards[0], pool, ptemp, name, arg);
     }
-    return create_shmcb_shards(pool, ptemp, arg);
+    return create_shmcb_shards(c, pool, ptemp, arg);
 }
 
 const char *okta_caches_set_spec(cmd_parms *cmd, void *dummy, const char *spec)
@@ -131,10 +146,11 @@ const char *okta_caches_set_spec(cmd_parms *cmd, void *dummy, const char *spec)
     if (err) {
         return err;
     }
-    cache_spec = spec;
+    caches_of(cmd->server)->spec = spec;
     /* Check the spec now, so a typo is reported with its file and line;
      * the caches are made once the configuration is complete. */
-    return create_caches(cmd->temp_pool, cmd->temp_pool, spec);
+    return create_caches(apr_pcalloc(cmd->temp_pool, sizeof(okta_caches_t)), cmd->temp_pool,
+                         cmd->temp_pool, spec);
 }
 
 /* Caches in a server of their own, which other Apache servers can use. */
@@ -145,24 +161,19 @@ static int is_shared_type(const char *type)
 
 int okta_caches_pre_config(apr_pool_t *pconf)
 {
-    cache_spec = NULL;
-    shared = 0;
-    memset(shards, 0, sizeof(shards));
-    shard_count = 0;
-    lock_every_access = 0;
-    memo = NULL;
     return ap_mutex_register(pconf, CACHE_MUTEX_TYPE, NULL, CACHE_MUTEX_DEFAULT, 0);
 }
 
 static apr_status_t destroy_instances(void *data)
 {
     server_rec *s = data;
+    okta_caches_t *c = caches_of(s);
     int i;
 
-    for (i = 0; i < shard_count; i++) {
-        if (shards[i].instance) {
-            shards[i].provider->destroy(shards[i].instance, s);
-            shards[i].instance = NULL;
+    for (i = 0; i < c->shard_count; i++) {
+        if (c->shards[i].instance) {
+            c->shards[i].provider->destroy(c->shards[i].instance, s);
+            c->shards[i].instance = NULL;
         }
     }
     return APR_SUCCESS;
@@ -170,15 +181,18 @@ static apr_status_t destroy_instances(void *data)
 
 /* The shard is picked by the key's last byte, as shmcb picks a subcache by
  * its first. */
-const okta_cache_t *okta_cache_for(const unsigned char key[OKTA_CACHE_KEY_LEN])
+const okta_cache_t *okta_cache_for(const server_rec *s, const unsigned char key[OKTA_CACHE_KEY_LEN])
 {
-    return &shards[key[OKTA_CACHE_KEY_LEN - 1] % shard_count];
+    okta_caches_t *c = caches_of(s);
+
+    return &c->shards[key[OKTA_CACHE_KEY_LEN - 1] % c->shard_count];
 }
 
 /* The provider and the mutex of one cache, in `pool`; `i` names its mutex. */
-static apr_status_t init_cache(okta_cache_t *cache, int i, apr_pool_t *pool, server_rec *s)
+static apr_status_t init_cache(okta_caches_t *c, int i, apr_pool_t *pool, server_rec *s)
 {
     struct ap_socache_hints hints = { CACHE_KEY_LEN, SESSION_AVERAGE_ENTRY, 3600 };
+    okta_cache_t *cache = &c->shards[i];
     apr_status_t rv;
 
     rv = ap_global_mutex_create(&cache->mutex, NULL, CACHE_MUTEX_TYPE, apr_itoa(pool, i), s,
@@ -191,7 +205,7 @@ static apr_status_t init_cache(okta_cache_t *cache, int i, apr_pool_t *pool, ser
     if ((rv = cache->provider->init(cache->instance, "okta_authcode", &hints, s, pool))
         != APR_SUCCESS) {
         ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
-                     OKTALOGNO(00005) "cannot initialise the session cache %s", cache_spec);
+                     OKTALOGNO(00005) "cannot initialise the session cache %s", c->spec);
     }
     return rv;
 }
@@ -221,16 +235,16 @@ typedef struct {
     okta_changes_t *changes;
 } kept_caches_t;
 
-static void adopt_kept(const kept_caches_t *kept, server_rec *s)
+static void adopt_kept(okta_caches_t *c, const kept_caches_t *kept, server_rec *s)
 {
     int i;
 
-    for (i = 0; i < shard_count; i++) {
-        shards[i].instance = kept->shards[i].instance;
-        shards[i].mutex = kept->shards[i].mutex;
+    for (i = 0; i < c->shard_count; i++) {
+        c->shards[i].instance = kept->shards[i].instance;
+        c->shards[i].mutex = kept->shards[i].mutex;
     }
     ap_log_error(APLOG_MARK, APLOG_INFO, 0, s,
-                 OKTALOGNO(00039) "sessions in %s are kept across the restart", cache_spec);
+                 OKTALOGNO(00039) "sessions in %s are kept across the restart", c->spec);
 }
 
 /* shmcb registers a cleanup of its own code in the pool its instance lives
@@ -245,7 +259,8 @@ static void keep_provider_loaded(const ap_socache_provider_t *provider)
     }
 }
 
-static void keep(apr_pool_t *process, okta_changes_t *changes, server_rec *s)
+static void keep(const okta_caches_t *c, apr_pool_t *process, okta_changes_t *changes,
+                 server_rec *s)
 {
     kept_caches_t *kept = apr_pcalloc(process, sizeof(*kept)), *before = NULL;
 
@@ -254,11 +269,11 @@ static void keep(apr_pool_t *process, okta_changes_t *changes, server_rec *s)
         ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s,
                      OKTALOGNO(00040) "OktaSessionCache changed from %s to %s: sessions start "
                      "afresh (the old cache's memory is freed at the next full restart)",
-                     before->spec, cache_spec);
+                     before->spec, c->spec);
     }
-    keep_provider_loaded(shards[0].provider);
-    kept->spec = apr_pstrdup(process, cache_spec);
-    memcpy(kept->shards, shards, sizeof(shards));
+    keep_provider_loaded(c->shards[0].provider);
+    kept->spec = apr_pstrdup(process, c->spec);
+    memcpy(kept->shards, c->shards, sizeof(c->shards));
     kept->changes = changes;
     apr_pool_userdata_set(kept, KEPT_CACHES_KEY, apr_pool_cleanup_null, process);
 }
@@ -274,6 +289,7 @@ static int memo_failed(server_rec *s)
 int okta_caches_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
 {
     apr_pool_t *process = s->process->pool, *pool;
+    okta_caches_t *c = caches_of(s);
     kept_caches_t *kept = NULL;
     okta_changes_t *changes;
     const char *err;
@@ -282,31 +298,31 @@ int okta_caches_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
     if (!module_in_use(s)) {
         return OK;
     }
-    if (!cache_spec) {
-        cache_spec = "shmcb";
+    if (!c->spec) {
+        c->spec = "shmcb";
     }
-    shared = is_shared_type(apr_pstrmemdup(ptemp, cache_spec, strcspn(cache_spec, ":")));
-    own = !shared;
+    c->shared = is_shared_type(apr_pstrmemdup(ptemp, c->spec, strcspn(c->spec, ":")));
+    own = !c->shared;
     apr_pool_userdata_get((void **)&kept, KEPT_CACHES_KEY, process);
-    if (!own || (kept && strcmp(kept->spec, cache_spec) != 0)) {
+    if (!own || (kept && strcmp(kept->spec, c->spec) != 0)) {
         kept = NULL;
     }
     pool = own ? process : pconf;
-    if ((err = create_caches(kept ? ptemp : pool, ptemp, cache_spec)) != NULL) {
+    if ((err = create_caches(c, kept ? ptemp : pool, ptemp, c->spec)) != NULL) {
         ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, OKTALOGNO(00003) "%s", err);
         return HTTP_INTERNAL_SERVER_ERROR;
     }
-    lock_every_access = (shards[0].provider->flags & AP_SOCACHE_FLAG_NOTMPSAFE) != 0;
+    c->lock_every_access = (c->shards[0].provider->flags & AP_SOCACHE_FLAG_NOTMPSAFE) != 0;
     if (kept) {
-        adopt_kept(kept, s);
+        adopt_kept(c, kept, s);
         changes = kept->changes;
     }
     else {
         if (!own) {
             apr_pool_cleanup_register(pconf, s, destroy_instances, apr_pool_cleanup_null);
         }
-        for (i = 0; i < shard_count; i++) {
-            if (init_cache(&shards[i], i, pool, s) != APR_SUCCESS) {
+        for (i = 0; i < c->shard_count; i++) {
+            if (init_cache(c, i, pool, s) != APR_SUCCESS) {
                 return HTTP_INTERNAL_SERVER_ERROR;
             }
         }
@@ -314,20 +330,21 @@ int okta_caches_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
             return memo_failed(s);
         }
         if (own) {
-            keep(process, changes, s);
+            keep(c, process, changes, s);
         }
     }
-    return (memo = okta_memo_create(pconf, changes)) ? OK : memo_failed(s);
+    return (c->memo = okta_memo_create(pconf, changes)) ? OK : memo_failed(s);
 }
 
 void okta_caches_child_init(apr_pool_t *p, server_rec *s)
 {
+    okta_caches_t *c = caches_of(s);
     okta_cache_t *cache;
     apr_status_t rv;
     int i;
 
-    for (i = 0; i < shard_count; i++) {
-        cache = &shards[i];
+    for (i = 0; i < c->shard_count; i++) {
+        cache = &c->shards[i];
         if (cache->mutex
             && (rv = apr_global_mutex_child_init(&cache->mutex,
                                                  apr_global_mutex_lockfile(cache->mutex), p))
@@ -338,27 +355,27 @@ void okta_caches_child_init(apr_pool_t *p, server_rec *s)
     }
 }
 
-int okta_caches_ready(void)
+int okta_caches_ready(const server_rec *s)
 {
-    return memo != NULL;
+    return caches_of(s)->memo != NULL;
 }
 
-int okta_caches_lock_every_access(void)
+int okta_caches_lock_every_access(const server_rec *s)
 {
-    return lock_every_access;
+    return caches_of(s)->lock_every_access;
 }
 
-int okta_caches_shared(void)
+int okta_caches_shared(const server_rec *s)
 {
-    return shared;
+    return caches_of(s)->shared;
 }
 
-okta_memo_t *okta_caches_memo(void)
+okta_memo_t *okta_caches_memo(const server_rec *s)
 {
-    return memo;
+    return caches_of(s)->memo;
 }
 
-const char *okta_caches_spec(void)
+const char *okta_caches_spec(const server_rec *s)
 {
-    return cache_spec;
+    return caches_of(s)->spec;
 }

@@ -15,24 +15,27 @@ typedef struct {
     apr_global_mutex_t *mutex;
 } okta_cache_t;
 
+/* The caches of one configuration, in the module's state. */
+typedef struct okta_caches_t okta_caches_t;
+
 /** OktaSessionCache's handler. */
 const char *okta_caches_set_spec(cmd_parms *cmd, void *dummy, const char *spec);
 int okta_caches_pre_config(apr_pool_t *pconf);
 int okta_caches_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s);
 void okta_caches_child_init(apr_pool_t *p, server_rec *s);
 /** Whether the caches are set up (some server has an OktaIssuer). */
-int okta_caches_ready(void);
+int okta_caches_ready(const server_rec *s);
 /** The cache that keeps the record under `key`. */
-const okta_cache_t *okta_cache_for(const unsigned char key[OKTA_CACHE_KEY_LEN]);
+const okta_cache_t *okta_cache_for(const server_rec *s, const unsigned char key[OKTA_CACHE_KEY_LEN]);
 /** Whether every access must hold the cache's mutex (shmcb). */
-int okta_caches_lock_every_access(void);
+int okta_caches_lock_every_access(const server_rec *s);
 /** Whether other servers share the cache (memcache, redis): their writes
  * note no change in this server's memo, and locks must be taken in the
  * cache's server. */
-int okta_caches_shared(void);
+int okta_caches_shared(const server_rec *s);
 /** This process's memo of sessions (okta_memo.h); NULL before set-up. */
-okta_memo_t *okta_caches_memo(void);
+okta_memo_t *okta_caches_memo(const server_rec *s);
 /** OktaSessionCache as given, for log lines. */
-const char *okta_caches_spec(void);
+const char *okta_caches_spec(const server_rec *s);
 
 #endif

@@ -35,74 +35,67 @@ static const char *const REDIS_RELEASE =
     "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end "
     "return 0";
 
-typedef enum { LOCK_NONE, LOCK_MEMCACHE, LOCK_REDIS } lock_backend_t;
+/* The connections of this process to the cache's servers, in the
+ * module's state. */
+struct okta_cacheserver_t {
+    apr_memcache_t *memcache; /* one of these */
+    apr_redis_t *redis; /* (for its list of servers, to pick one by key) */
+};
 
-static lock_backend_t backend;
-static const char *servers_spec; /* host:port[,host:port] of a shared cache */
-static apr_memcache_t *memcache;
-static apr_redis_t *redis; /* its list of servers, to pick one by key */
-
-/* The cache's type and its servers, from OktaSessionCache. */
-static void configure(apr_pool_t *p)
+static okta_cacheserver_t *cacheserver_of(const server_rec *s)
 {
-    const char *spec = okta_caches_spec();
-    const char *colon = spec ? strchr(spec, ':') : NULL;
-    const char *type = spec ? apr_pstrmemdup(p, spec, colon ? (apr_size_t)(colon - spec) : strlen(spec)) : "";
-
-    backend = !okta_caches_shared() ? LOCK_NONE
-              : strcmp(type, "memcache") == 0 ? LOCK_MEMCACHE
-                                              : LOCK_REDIS;
-    servers_spec = colon ? colon + 1 : "";
+    return okta_module_state(s)->cacheserver;
 }
 
-static apr_status_t add_server(apr_pool_t *p, const char *host, apr_port_t port, int threads)
+static apr_status_t add_server(okta_cacheserver_t *cs, apr_pool_t *p, const char *host,
+                               apr_port_t port, int threads)
 {
     apr_status_t rv;
 
-    if (memcache) {
+    if (cs->memcache) {
         apr_memcache_server_t *ms;
         rv = apr_memcache_server_create(p, host, port ? port : 11211, 0, 1, threads,
                                         CONNECTION_TTL, &ms);
-        return rv == APR_SUCCESS ? apr_memcache_add_server(memcache, ms) : rv;
+        return rv == APR_SUCCESS ? apr_memcache_add_server(cs->memcache, ms) : rv;
     }
     else {
         apr_redis_server_t *rs;
         rv = apr_redis_server_create(p, host, port ? port : 6379, 0, 1, threads,
                                      CONNECTION_TTL, LOCK_IO_TIMEOUT, &rs);
-        return rv == APR_SUCCESS ? apr_redis_add_server(redis, rs) : rv;
+        return rv == APR_SUCCESS ? apr_redis_add_server(cs->redis, rs) : rv;
     }
 }
 
 /* Connections are per process: made in each child. */
 void okta_cacheserver_child_init(apr_pool_t *p, server_rec *s, int threads)
 {
+    const char *spec = okta_caches_spec(s), *servers, *c;
+    okta_cacheserver_t *cs;
     char *list, *item, *last;
     int count = 1;
-    const char *c;
 
-    memcache = NULL;
-    redis = NULL;
-    configure(p);
-    if (backend == LOCK_NONE) {
+    if (!spec || !okta_caches_shared(s)) {
         return;
     }
-    for (c = servers_spec; *c; c++) {
+    servers = strchr(spec, ':') ? strchr(spec, ':') + 1 : "";
+    cs = okta_module_state(s)->cacheserver = apr_pcalloc(p, sizeof(*cs));
+    for (c = servers; *c; c++) {
         count += *c == ',';
     }
-    if (backend == LOCK_MEMCACHE) {
-        apr_memcache_create(p, (apr_uint16_t)count, 0, &memcache);
+    if (strncmp(spec, "memcache:", 9) == 0) {
+        apr_memcache_create(p, (apr_uint16_t)count, 0, &cs->memcache);
     }
     else {
-        apr_redis_create(p, (apr_uint16_t)count, 0, &redis);
+        apr_redis_create(p, (apr_uint16_t)count, 0, &cs->redis);
     }
-    list = apr_pstrdup(p, servers_spec);
+    list = apr_pstrdup(p, servers);
     for (item = apr_strtok(list, ",", &last); item; item = apr_strtok(NULL, ",", &last)) {
         char *host, *scope;
         apr_port_t port;
         apr_status_t rv = apr_parse_addr_port(&host, &scope, &port, item, p);
 
         if (rv == APR_SUCCESS && host) {
-            rv = add_server(p, host, port, threads);
+            rv = add_server(cs, p, host, port, threads);
         }
         if (rv != APR_SUCCESS || !host) {
             ap_log_error(APLOG_MARK, APLOG_ERR, rv, s,
@@ -163,8 +156,9 @@ static apr_status_t read_reply(apr_socket_t *sock, char *buf, okta_resp_reply_t 
 /* EVAL `script` on the server that holds `key`, over a connection of its
  * own (locks are rare: a refresh, a session write).  The integer reply in
  * *result. */
-static apr_status_t redis_eval(request_rec *r, const char *script, const char *key,
-                               const char *arg1, const char *arg2, apr_int64_t *result)
+static apr_status_t redis_eval(request_rec *r, apr_redis_t *redis, const char *script,
+                               const char *key, const char *arg1, const char *arg2,
+                               apr_int64_t *result)
 {
     apr_redis_server_t *server = apr_redis_find_server_hash(redis, apr_redis_hash(redis, key,
                                                                                   strlen(key)));
@@ -217,24 +211,23 @@ apr_status_t okta_cacheserver_lock(request_rec *r, const char *kind, const char 
                                    const char *token, apr_interval_time_t ttl,
                                    apr_time_t *deadline)
 {
+    okta_cacheserver_t *cs = cacheserver_of(r->server);
     const char *key = lock_key(r, kind, id);
     apr_int64_t taken = 0;
     apr_status_t rv;
 
-    if (!key) {
-        return APR_EINVAL;
+    if (!key || !cs) {
+        return !key ? APR_EINVAL : APR_ENOTIMPL;
     }
-    if (backend == LOCK_MEMCACHE) {
+    if (cs->memcache) {
         /* memcache counts whole seconds */
         *deadline = apr_time_now() + apr_time_from_sec(whole_seconds(ttl));
-        rv = apr_memcache_add(memcache, key, (char *)token, strlen(token), whole_seconds(ttl), 0);
+        rv = apr_memcache_add(cs->memcache, key, (char *)token, strlen(token),
+                              whole_seconds(ttl), 0);
         return rv == APR_EEXIST || rv == APR_SUCCESS ? rv : APR_EGENERAL;
     }
-    if (backend != LOCK_REDIS) {
-        return APR_ENOTIMPL;
-    }
     *deadline = apr_time_now() + ttl;
-    rv = redis_eval(r, REDIS_ACQUIRE, key, token,
+    rv = redis_eval(r, cs->redis, REDIS_ACQUIRE, key, token,
                     apr_psprintf(r->pool, "%" APR_INT64_T_FMT, apr_time_as_msec(ttl)), &taken);
     return rv != APR_SUCCESS ? rv : taken == 1 ? APR_SUCCESS : APR_EEXIST;
 }
@@ -242,22 +235,23 @@ apr_status_t okta_cacheserver_lock(request_rec *r, const char *kind, const char 
 void okta_cacheserver_unlock(request_rec *r, const char *kind, const char *id,
                              const char *token, apr_time_t deadline)
 {
+    okta_cacheserver_t *cs = cacheserver_of(r->server);
     const char *key = lock_key(r, kind, id);
     apr_int64_t deleted;
     apr_size_t len;
     char *value;
 
-    if (!key) {
+    if (!key || !cs) {
         return;
     }
-    if (backend == LOCK_MEMCACHE) {
+    if (cs->memcache) {
         if (apr_time_now() < deadline - MEMCACHE_RELEASE_MARGIN
-            && apr_memcache_getp(memcache, r->pool, key, &value, &len, NULL) == APR_SUCCESS
+            && apr_memcache_getp(cs->memcache, r->pool, key, &value, &len, NULL) == APR_SUCCESS
             && len == strlen(token) && memcmp(value, token, len) == 0) {
-            apr_memcache_delete(memcache, key, 0);
+            apr_memcache_delete(cs->memcache, key, 0);
         }
     }
-    else if (backend == LOCK_REDIS) {
-        redis_eval(r, REDIS_RELEASE, key, token, NULL, &deleted);
+    else {
+        redis_eval(r, cs->redis, REDIS_RELEASE, key, token, NULL, &deleted);
     }
 }

@@ -5,6 +5,10 @@
 
 #include "mod_okta_caches.h"
 
+/* This process's connections to the cache's servers, in the module's
+ * state. */
+typedef struct okta_cacheserver_t okta_cacheserver_t;
+
 /** Connections to the servers OktaSessionCache names, per process. */
 void okta_cacheserver_child_init(apr_pool_t *p, server_rec *s, int threads);
 /** Takes the lock (kind, id) in the cache's server, holding `token`, for

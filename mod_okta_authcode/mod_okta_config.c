@@ -28,8 +28,12 @@ void *okta_create_server_conf(apr_pool_t *p, server_rec *s)
 {
     okta_server_conf_t *conf = apr_pcalloc(p, sizeof(*conf));
 
-    (void)s;
     /* pcalloc leaves every string unset (NULL) */
+    if (!s->is_virtual) {
+        /* virtual hosts get it in the merge */
+        conf->state = apr_pcalloc(p, sizeof(*conf->state));
+        conf->state->pool = p;
+    }
     conf->http_timeout = OKTA_UNSET;
     conf->clock_skew = OKTA_UNSET;
     conf->client_auth = OKTA_UNSET;
@@ -70,6 +74,7 @@ void *okta_merge_server_conf(apr_pool_t *p, void *basev, void *addv)
     MERGE_INT(refresh_leeway);
     MERGE_INT(refresh_grace);
     MERGE_INT(trust_forwarded_proto);
+    MERGE_PTR(state);
     return conf;
 }
 
@@ -98,6 +103,13 @@ void *okta_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
 okta_server_conf_t *okta_server_conf(const request_rec *r)
 {
     return ap_get_module_config(r->server->module_config, &okta_authcode_module);
+}
+
+okta_module_state_t *okta_module_state(const server_rec *s)
+{
+    okta_server_conf_t *sc = ap_get_module_config(s->module_config, &okta_authcode_module);
+
+    return sc->state;
 }
 
 okta_dir_conf_t *okta_dir_conf(const request_rec *r)

@@ -17,6 +17,14 @@ typedef enum {
 
 struct okta_provider_cache_t; /* mod_okta_provider.h */
 
+/* What the module keeps for the whole server, every virtual host: made with
+ * each configuration, in its pool, and each layer keeps its part there. */
+typedef struct okta_module_state_t {
+    apr_pool_t *pool; /* the configuration's */
+    struct okta_caches_t *caches; /* mod_okta_caches.c */
+    struct okta_cacheserver_t *cacheserver; /* mod_okta_cacheserver.c, per process */
+} okta_module_state_t;
+
 typedef struct okta_server_conf_t {
     const char *issuer;
     const char *client_id;
@@ -42,6 +50,7 @@ typedef struct okta_server_conf_t {
     int refresh_grace; /* the provider's reuse grace period for refresh tokens */
     int trust_forwarded_proto; /* behind a TLS-terminating proxy */
     struct okta_provider_cache_t *provider; /* created in child_init */
+    okta_module_state_t *state; /* the main server's, shared by all */
 } okta_server_conf_t;
 
 typedef struct okta_dir_conf_t {
@@ -57,6 +66,8 @@ void *okta_merge_dir_conf(apr_pool_t *p, void *base, void *add);
 /** Post-config checks: every server that uses the module is complete. */
 int okta_config_check(server_rec *s);
 okta_server_conf_t *okta_server_conf(const request_rec *r);
+/** The module's state for the server `s` belongs to. */
+okta_module_state_t *okta_module_state(const server_rec *s);
 okta_dir_conf_t *okta_dir_conf(const request_rec *r);
 
 /* Directive handlers.  The generic ones take the field's offset in

@@ -35,7 +35,7 @@ apr_status_t okta_lock_acquire(request_rec *r, const char *kind, const char *id,
     if (!(lock->token = okta_random_id(r->pool, TOKEN_BYTES))) {
         return APR_EGENERAL;
     }
-    if (okta_caches_shared()) {
+    if (okta_caches_shared(r->server)) {
         rv = okta_cacheserver_lock(r, kind, id, lock->token, ttl, &lock->deadline);
     }
     else {
@@ -56,7 +56,7 @@ apr_time_t okta_lock_deadline(const okta_lock_t *lock)
 
 void okta_lock_release(request_rec *r, okta_lock_t *lock)
 {
-    if (okta_caches_shared()) {
+    if (okta_caches_shared(r->server)) {
         okta_cacheserver_unlock(r, lock->kind, lock->id, lock->token, lock->deadline);
     }
     else {

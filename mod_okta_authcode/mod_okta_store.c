@@ -19,16 +19,16 @@
 /* The largest sealed entry: tokens of a few KB each plus claims. */
 #define STORE_MAX_ENTRY (32 * 1024)
 
-static void lock(const okta_cache_t *cache)
+static void lock(request_rec *r, const okta_cache_t *cache)
 {
-    if (okta_caches_lock_every_access()) {
+    if (okta_caches_lock_every_access(r->server)) {
         apr_global_mutex_lock(cache->mutex);
     }
 }
 
-static void unlock(const okta_cache_t *cache)
+static void unlock(request_rec *r, const okta_cache_t *cache)
 {
-    if (okta_caches_lock_every_access()) {
+    if (okta_caches_lock_every_access(r->server)) {
         apr_global_mutex_unlock(cache->mutex);
     }
 }
@@ -38,7 +38,7 @@ static apr_status_t entry_key(unsigned char key[OKTA_CACHE_KEY_LEN], request_rec
 {
     okta_server_conf_t *sc = okta_server_conf(r);
 
-    if (!okta_caches_ready()) {
+    if (!okta_caches_ready(r->server)) {
         return APR_EINIT;
     }
     return okta_cache_key(key, sc->keys, kind, id);
@@ -61,7 +61,7 @@ static apr_status_t seal_under_key(sealed_entry_t *e, request_rec *r, const char
                         e->key, sizeof(e->key), data, len)) != APR_SUCCESS) {
         return rv;
     }
-    e->cache = okta_cache_for(e->key);
+    e->cache = okta_cache_for(r->server, e->key);
     if (e->sealed_len > STORE_MAX_ENTRY) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       OKTALOGNO(00007) "%s record of %" APR_SIZE_T_FMT " bytes is larger than "
@@ -87,7 +87,7 @@ static apr_status_t store_sealed(request_rec *r, const sealed_entry_t *e, apr_ti
                                                 sizeof(e->key), expiry, e->sealed,
                                                 (unsigned int)e->sealed_len, r->pool);
 
-    okta_memo_note_change(okta_caches_memo(), e->key);
+    okta_memo_note_change(okta_caches_memo(r->server), e->key);
     return rv;
 }
 
@@ -97,7 +97,7 @@ static apr_status_t remove_entry(request_rec *r, const okta_cache_t *cache,
     apr_status_t rv = cache->provider->remove(cache->instance, r->server, key,
                                               OKTA_CACHE_KEY_LEN, r->pool);
 
-    okta_memo_note_change(okta_caches_memo(), key);
+    okta_memo_note_change(okta_caches_memo(r->server), key);
     return rv;
 }
 
@@ -130,7 +130,7 @@ static void log_read_failure(request_rec *r, apr_status_t rv)
      * cache failing, which the caller must not take for "signed out" */
     if (rv != APR_SUCCESS && rv != APR_NOTFOUND) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
-                      OKTALOGNO(00009) "cannot read the session cache %s", okta_caches_spec());
+                      OKTALOGNO(00009) "cannot read the session cache %s", okta_caches_spec(r->server));
     }
 }
 
@@ -167,13 +167,13 @@ apr_status_t okta_store_put(request_rec *r, const char *kind, const char *id,
     if ((rv = seal_entry(&e, r, kind, id, data, len)) != APR_SUCCESS) {
         return rv;
     }
-    lock(e.cache);
+    lock(r, e.cache);
     rv = store_sealed(r, &e, expiry);
-    unlock(e.cache);
+    unlock(r, e.cache);
     if (rv != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
                       OKTALOGNO(00008) "cannot store a %s record in the session cache %s", kind,
-                      okta_caches_spec());
+                      okta_caches_spec(r->server));
     }
     return rv;
 }
@@ -186,9 +186,9 @@ static apr_status_t read_sealed(request_rec *r, const okta_cache_t *cache,
     apr_status_t rv;
 
     *buf = apr_palloc(r->pool, STORE_MAX_ENTRY);
-    lock(cache);
+    lock(r, cache);
     rv = raw_get(r, cache, key, *buf, buflen);
-    unlock(cache);
+    unlock(r, cache);
     log_read_failure(r, rv);
     return rv;
 }
@@ -210,7 +210,7 @@ apr_status_t okta_store_get(request_rec *r, const char *kind, const char *id,
     apr_status_t rv;
 
     if ((rv = key_or_notfound(key, r, kind, id)) != APR_SUCCESS
-        || (rv = read_sealed(r, okta_cache_for(key), key, &buf, &buflen))
+        || (rv = read_sealed(r, okta_cache_for(r->server, key), key, &buf, &buflen))
                != APR_SUCCESS) {
         return rv;
     }
@@ -221,7 +221,7 @@ apr_status_t okta_store_get_remembered(request_rec *r, const char *kind, const c
                                        unsigned char **data, apr_size_t *len)
 {
     const okta_keys_t *keys = okta_server_conf(r)->keys;
-    okta_memo_t *memo = okta_caches_memo();
+    okta_memo_t *memo = okta_caches_memo(r->server);
     unsigned char key[OKTA_CACHE_KEY_LEN], *buf, *sealed;
     unsigned int buflen;
     apr_uint32_t changes;
@@ -231,7 +231,7 @@ apr_status_t okta_store_get_remembered(request_rec *r, const char *kind, const c
         return APR_EINIT;
     }
     /* other servers' writes to a shared cache note no change here */
-    if (!okta_caches_shared()
+    if (!okta_caches_shared(r->server)
         && okta_memo_recall_unchanged(memo, keys, kind, id, r->pool, data, len)) {
         return APR_SUCCESS;
     }
@@ -240,7 +240,7 @@ apr_status_t okta_store_get_remembered(request_rec *r, const char *kind, const c
         return rv;
     }
     changes = okta_memo_changes(memo, key); /* before the read: see okta_memo.h */
-    if ((rv = read_sealed(r, okta_cache_for(key), key, &buf, &buflen)) != APR_SUCCESS) {
+    if ((rv = read_sealed(r, okta_cache_for(r->server, key), key, &buf, &buflen)) != APR_SUCCESS) {
         return rv;
     }
     if (okta_memo_recall(memo, keys, kind, id, buf, buflen, changes, data, len)) {
@@ -284,7 +284,7 @@ static apr_status_t update_shared(request_rec *r, const char *kind, const char *
     if (rv != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
                       OKTALOGNO(00036) "cannot lock a %s record for writing in %s", kind,
-                      okta_caches_spec());
+                      okta_caches_spec(r->server));
         return rv == APR_EEXIST ? APR_TIMEUP : rv;
     }
     if ((rv = okta_store_get(r, kind, id, &data, &len)) == APR_SUCCESS
@@ -306,13 +306,13 @@ apr_status_t okta_store_update(request_rec *r, const char *kind, const char *id,
     sealed_entry_t e;
     apr_status_t rv;
 
-    if (okta_caches_shared()) {
+    if (okta_caches_shared(r->server)) {
         return update_shared(r, kind, id, update, baton);
     }
     if ((rv = entry_key(e.key, r, kind, id)) != APR_SUCCESS) {
         return rv;
     }
-    cache = okta_cache_for(e.key);
+    cache = okta_cache_for(r->server, e.key);
     buf = apr_palloc(r->pool, STORE_MAX_ENTRY);
     apr_global_mutex_lock(cache->mutex);
     rv = raw_get(r, cache, e.key, buf, &buflen);
@@ -344,10 +344,10 @@ apr_status_t okta_store_remove(request_rec *r, const char *kind, const char *id)
     if ((rv = entry_key(key, r, kind, id)) != APR_SUCCESS) {
         return rv;
     }
-    cache = okta_cache_for(key);
-    lock(cache);
+    cache = okta_cache_for(r->server, key);
+    lock(r, cache);
     rv = remove_entry(r, cache, key);
-    unlock(cache);
+    unlock(r, cache);
     return rv;
 }
 
@@ -363,7 +363,7 @@ apr_status_t okta_store_remove_if(request_rec *r, const char *kind, const char *
     if ((rv = entry_key(key, r, kind, id)) != APR_SUCCESS) {
         return rv;
     }
-    cache = okta_cache_for(key);
+    cache = okta_cache_for(r->server, key);
     buf = apr_palloc(r->pool, STORE_MAX_ENTRY);
     apr_global_mutex_lock(cache->mutex);
     if ((rv = raw_get(r, cache, key, buf, &buflen)) == APR_SUCCESS
