@@ -37,14 +37,6 @@ okta_jwt_result_t okta_provider_validate_id_token(request_rec *r,
                                                   const char *id_token, const char *nonce,
                                                   okta_jwt_t **jwt, const char **why);
 
-typedef struct okta_token_call_t {
-    okta_token_response_t tr; /* when answered: success, or tr.error */
-    long status; /* the HTTP status, when one came back */
-    int answered; /* a token response (JSON) came back */
-    int sent; /* the request went out (an unanswered one may have been used) */
-    int timed_out;
-} okta_token_call_t;
-
 /** POSTs `form` to the token endpoint with the client's authentication,
  * giving up at `deadline` (0: OktaHTTPTimeout only).  Returns
  * call->answered; a failure is logged. */

@@ -1,18 +1,6 @@
-/* Keeping a session's access token fresh with rotating refresh tokens.
- *
- * With Okta's "Rotate token after every use", every refresh spends the
- * session's refresh token, and presenting a spent one after the grace
- * period revokes the whole token family: the user is signed out
- * everywhere.  Many workers in many processes may find one session due at
- * the same moment, so the refresh is claimed with a lock (mod_okta_lock.c:
- * across servers too when the cache is shared) named after the refresh
- * token being spent.  The worker that takes it refreshes and leaves the
- * outcome under the same token for a while; the others use that outcome,
- * or their still-valid access token, and never send the token themselves.
- * The lock expires, so a worker that dies mid-refresh does not wedge the
- * session; its holder's work is bounded to the lock's lifetime, and the
- * next holder reads the session as stored, not as its request found it,
- * so it knows whether and when the token was sent. */
+/* Keeping a session's access token fresh: the decisions are the core's
+ * (okta_refresh.h); this file gives them the store, the lock, the provider
+ * and the clock of a request, and logs what they report. */
 #include <apr_strings.h>
 #include <http_protocol.h>
 
@@ -30,146 +18,147 @@
 /* After a refresh that could not be done now (provider down, overloaded,
  * failing), nobody tries again for this long. */
 #define BACKOFF apr_time_from_sec(5)
+/* The lock's holder stops working this long before its lock ends; those
+ * waiting for it give up this long after. */
+#define HOLDER_MARGIN apr_time_from_sec(1)
+#define GIVE_UP_MARGIN apr_time_from_sec(3)
 
 typedef struct {
     request_rec *r;
-    okta_server_conf_t *sc;
     okta_session_ref_t *ref;
-    const char *key; /* identifies the refresh token being spent */
     const okta_provider_meta_t *meta;
-    apr_time_t deadline; /* the holder's work ends before its lock does */
-    apr_int64_t now; /* when the request came, in seconds */
-    int still_valid; /* the current access token has not expired yet */
-    int back_off; /* the provider failed: nobody tries again for a while */
-} refresh_t;
+} refresh_ctx_t;
 
-/* While the provider cannot refresh, a still-valid access token is used
- * on, and an expired one means "try again shortly" (503), not the end of
- * the session: the refresh token may well work a moment later. */
-static okta_refresh_outcome_t not_now(refresh_t *rf)
+static apr_time_t now(void *ctx)
 {
-    rf->back_off = 1;
-    return rf->still_valid ? OKTA_REFRESH_FRESH : OKTA_REFRESH_UNAVAILABLE;
+    (void)ctx;
+    return apr_time_now();
 }
 
-static void start_back_off(refresh_t *rf)
+static void wait_a_while(void *ctx, apr_interval_time_t t)
+{
+    (void)ctx;
+    apr_sleep(t);
+}
+
+static int find_result(void *ctx, const char *key, okta_refresh_result_t *res)
+{
+    refresh_ctx_t *c = ctx;
+    unsigned char *data;
+    apr_size_t len;
+
+    return okta_store_get(c->r, RESULT_KIND, key, &data, &len) == APR_SUCCESS
+           && okta_refresh_result_decode(res, data, len) == APR_SUCCESS;
+}
+
+static void publish_result(void *ctx, const char *key, const okta_refresh_result_t *res,
+                           apr_time_t until)
+{
+    refresh_ctx_t *c = ctx;
+    unsigned char *data;
+    apr_size_t len;
+
+    if (okta_refresh_result_encode(&data, &len, c->r->pool, res) == APR_SUCCESS) {
+        okta_store_put(c->r, RESULT_KIND, key, data, len, until);
+    }
+}
+
+static int backing_off(void *ctx, const char *key)
+{
+    refresh_ctx_t *c = ctx;
+    unsigned char *data;
+    apr_size_t len;
+
+    return okta_store_get(c->r, BACKOFF_KIND, key, &data, &len) == APR_SUCCESS;
+}
+
+static void start_back_off(void *ctx, const char *key, apr_time_t until)
 {
     static const unsigned char mark = 1;
+    refresh_ctx_t *c = ctx;
 
-    okta_store_put(rf->r, BACKOFF_KIND, rf->key, &mark, sizeof(mark), apr_time_now() + BACKOFF);
+    okta_store_put(c->r, BACKOFF_KIND, key, &mark, sizeof(mark), until);
 }
 
-static int backing_off(refresh_t *rf)
+static apr_status_t lock(void *ctx, const char *key, apr_interval_time_t ttl, void **out,
+                         apr_time_t *deadline)
 {
-    unsigned char *data;
-    apr_size_t len;
+    refresh_ctx_t *c = ctx;
+    okta_lock_t *lock;
+    apr_status_t rv = okta_lock_acquire(c->r, LOCK_KIND, key, ttl, &lock);
 
-    return okta_store_get(rf->r, BACKOFF_KIND, rf->key, &data, &len) == APR_SUCCESS;
-}
-
-/* A "not now" rather than a "no": the provider is overloaded or failing
- * (HTTP 429 or 5xx; RFC 6749's temporarily_unavailable and server_error).
- * It did not spend the refresh token. */
-static int is_transient(const okta_token_call_t *call)
-{
-    return call->status == 429 || call->status >= 500
-           || (call->tr.error
-               && (strcmp(call->tr.error, "temporarily_unavailable") == 0
-                   || strcmp(call->tr.error, "server_error") == 0));
-}
-
-/* Cache entries are named after a digest of the token, never the token. */
-static const char *token_key(apr_pool_t *p, const char *refresh_token)
-{
-    unsigned char digest[32];
-
-    okta_sha256(digest, refresh_token, strlen(refresh_token));
-    return okta_b64url_encode(p, digest, sizeof(digest));
-}
-
-/* How long a refresher may hold the lock: two token requests and a JWKS
- * fetch (for a refreshed ID token signed with a new key), each bounded by
- * OktaHTTPTimeout, and some slack. */
-static apr_time_t lock_lifetime(const okta_server_conf_t *sc)
-{
-    return apr_time_from_sec(3 * sc->http_timeout + 2);
-}
-
-#define HOLDER_MARGIN apr_time_from_sec(1)
-
-static void apply_result(okta_session_t *s, const okta_refresh_result_t *res)
-{
-    s->access_token = res->access_token;
-    s->access_expires = res->access_expires;
-    s->refresh_token = res->refresh_token;
-    if (*res->id_token) {
-        s->id_token = res->id_token;
+    if (rv == APR_SUCCESS) {
+        *out = lock;
+        *deadline = okta_lock_deadline(lock);
     }
-    s->refresh_sent_at = 0;
+    return rv;
 }
 
-/* The outcome another worker left for this refresh token, if any. */
-static int find_result(refresh_t *rf, okta_refresh_outcome_t *outcome)
+static void unlock(void *ctx, void *lock)
 {
-    okta_refresh_result_t res;
-    unsigned char *data;
-    apr_size_t len;
-
-    if (okta_store_get(rf->r, RESULT_KIND, rf->key, &data, &len) != APR_SUCCESS
-        || okta_refresh_result_decode(&res, data, len) != APR_SUCCESS) {
-        return 0;
-    }
-    if (res.refused) {
-        *outcome = OKTA_REFRESH_ENDED;
-    }
-    else {
-        apply_result(&rf->ref->session, &res);
-        *outcome = OKTA_REFRESH_FRESH;
-    }
-    return 1;
+    okta_lock_release(((refresh_ctx_t *)ctx)->r, lock);
 }
 
-/* Leaves the outcome for the workers that lost the race, for as long as a
- * request holding the old session might still come. */
-static void publish_result(refresh_t *rf, const okta_refresh_result_t *res)
+static apr_status_t reload(void *ctx, okta_session_t *s)
 {
-    unsigned char *data;
-    apr_size_t len;
+    refresh_ctx_t *c = ctx;
 
-    if (okta_refresh_result_encode(&data, &len, rf->r->pool, res) == APR_SUCCESS) {
-        okta_store_put(rf->r, RESULT_KIND, rf->key, data, len,
-                       apr_time_now() + apr_time_from_sec(rf->sc->refresh_grace + 60));
-    }
+    (void)s; /* the ref's own session */
+    return okta_session_reload(c->r, c->ref);
 }
 
-static okta_refresh_outcome_t end_session(refresh_t *rf, const char *why)
+static apr_status_t store_tokens(void *ctx, const okta_session_t *s)
 {
-    okta_refresh_result_t refused = { 1, 0, NULL, NULL, NULL };
+    refresh_ctx_t *c = ctx;
 
-    publish_result(rf, &refused);
-    okta_session_end(rf->r, rf->ref, why);
-    return OKTA_REFRESH_ENDED;
+    (void)s;
+    return okta_session_store_tokens(c->r, c->ref);
+}
+
+static void end_session(void *ctx, const char *why)
+{
+    refresh_ctx_t *c = ctx;
+
+    okta_session_end(c->r, c->ref, why);
+}
+
+static int provider_ready(void *ctx)
+{
+    refresh_ctx_t *c = ctx;
+    int status;
+
+    return (c->meta = okta_provider_meta(c->r, &status)) != NULL;
+}
+
+static void token_call(void *ctx, const char *refresh_token, apr_time_t deadline,
+                       okta_token_call_t *call)
+{
+    refresh_ctx_t *c = ctx;
+    const char *form = "";
+
+    okta_form_add(c->r->pool, &form, "grant_type", "refresh_token");
+    okta_form_add(c->r->pool, &form, "refresh_token", refresh_token);
+    okta_provider_token_call(c->r, c->meta, form, deadline, call);
 }
 
 /* A refreshed ID token must be valid and about the same user (OpenID
  * Connect Core 12.2). */
-static int refreshed_id_token_ok(refresh_t *rf, const okta_provider_meta_t *meta,
-                                 const char *id_token)
+static int id_token_ok(void *ctx, const char *old_id_token, const char *new_id_token)
 {
+    refresh_ctx_t *c = ctx;
     okta_jwt_t *old_jwt, *new_jwt;
     const char *why = NULL, *old_sub, *new_sub;
 
-    if (okta_provider_validate_id_token(rf->r, meta, id_token, NULL, &new_jwt, &why)
+    if (okta_provider_validate_id_token(c->r, c->meta, new_id_token, NULL, &new_jwt, &why)
         != OKTA_JWT_OK) {
         return 0;
     }
-    old_sub = okta_jwt_parse(&old_jwt, rf->r->pool, rf->ref->session.id_token, &why)
-                      == OKTA_JWT_OK
-                  ? okta_jwt_claim_string(old_jwt, rf->r->pool, "sub")
+    old_sub = okta_jwt_parse(&old_jwt, c->r->pool, old_id_token, &why) == OKTA_JWT_OK
+                  ? okta_jwt_claim_string(old_jwt, c->r->pool, "sub")
                   : NULL;
-    new_sub = okta_jwt_claim_string(new_jwt, rf->r->pool, "sub");
+    new_sub = okta_jwt_claim_string(new_jwt, c->r->pool, "sub");
     if (!old_sub || !new_sub || strcmp(old_sub, new_sub) != 0) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, rf->r,
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, c->r,
                       OKTALOGNO(00031) "refreshed ID token is about another user (sub \"%s\", "
                       "was \"%s\")", new_sub ? new_sub : "(none)", old_sub ? old_sub : "(none)");
         return 0;
@@ -177,209 +166,60 @@ static int refreshed_id_token_ok(refresh_t *rf, const okta_provider_meta_t *meta
     return 1;
 }
 
-static okta_refresh_outcome_t refreshed(refresh_t *rf, const okta_token_response_t *tr)
+static void note(void *ctx, okta_refresh_event_t event, const okta_token_call_t *call)
 {
-    okta_session_t *s = &rf->ref->session;
-    okta_refresh_result_t res;
+    refresh_ctx_t *c = ctx;
+    const char *user = c->ref->session.user;
 
-    res.refused = 0;
-    res.access_token = tr->access_token;
-    res.access_expires = tr->expires_in ? rf->now + tr->expires_in : 0;
-    /* without rotation the provider returns no new refresh token */
-    res.refresh_token = tr->refresh_token ? tr->refresh_token : s->refresh_token;
-    res.id_token = tr->id_token ? tr->id_token : "";
-    apply_result(s, &res);
-    if (okta_session_store_tokens(rf->r, rf->ref) != APR_SUCCESS) {
-        /* the new refresh token would be lost: the session cannot go on */
-        return end_session(rf, "the refreshed session could not be stored");
-    }
-    publish_result(rf, &res);
-    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, rf->r,
-                  OKTALOGNO(00032) "refreshed the tokens of %s; the access token now expires "
-                  "in %" APR_INT64_T_FMT " s", s->user, tr->expires_in);
-    return OKTA_REFRESH_FRESH;
-}
-
-/* Records in the session when the refresh token is first sent, before it
- * is: if this worker dies, the next one knows how long ago the token may
- * have been spent.  0 restores "never sent". */
-static apr_status_t record_sending(refresh_t *rf, apr_int64_t sent_at)
-{
-    rf->ref->session.refresh_sent_at = sent_at;
-    return okta_session_store_tokens(rf->r, rf->ref);
-}
-
-/* Sends the refresh token, and once more only if no answer came back while
- * still inside the provider's reuse grace period.  Returns 0 when it could
- * not even record the sending. */
-static int send_refresh(refresh_t *rf, const okta_provider_meta_t *meta, okta_token_call_t *call)
-{
-    okta_session_t *s = &rf->ref->session;
-    apr_int64_t sent_before = s->refresh_sent_at;
-    const char *form = "";
-    int attempt;
-
-    if (!sent_before && record_sending(rf, apr_time_sec(apr_time_now())) != APR_SUCCESS) {
-        return 0;
-    }
-    okta_form_add(rf->r->pool, &form, "grant_type", "refresh_token");
-    okta_form_add(rf->r->pool, &form, "refresh_token", s->refresh_token);
-    for (attempt = 0; attempt < 2; attempt++) {
-        if (okta_provider_token_call(rf->r, meta, form, rf->deadline, call) || call->status
-            || !call->sent
-            || apr_time_sec(apr_time_now()) - s->refresh_sent_at >= rf->sc->refresh_grace
-            || apr_time_now() >= rf->deadline) {
-            break;
-        }
-    }
-    if (!sent_before && (!call->sent || is_transient(call))) {
-        /* it never left, or was turned away unprocessed: the token is as
-         * good as before */
-        record_sending(rf, 0);
-    }
-    return 1;
-}
-
-/* Called by the worker that holds the lock. */
-static okta_refresh_outcome_t refresh_now(refresh_t *rf)
-{
-    okta_session_t *s = &rf->ref->session;
-    const okta_provider_meta_t *meta = rf->meta;
-    okta_token_call_t call;
-
-    /* now, not when the request came: it may have waited for the lock */
-    if (s->refresh_sent_at
-        && apr_time_sec(apr_time_now()) - s->refresh_sent_at >= rf->sc->refresh_grace) {
-        return end_session(rf, "the refresh token may have been spent by a refresh whose answer "
-                               "was lost, and OktaRefreshGrace is over");
-    }
-    if (!send_refresh(rf, meta, &call)) {
-        return rf->still_valid ? OKTA_REFRESH_FRESH : OKTA_REFRESH_UNAVAILABLE;
-    }
-    if (is_transient(&call)) {
-        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, rf->r,
-                      OKTALOGNO(00043) "the provider could not refresh the tokens of %s now "
-                      "(HTTP %ld%s%s): trying again in %d s; in Okta, HTTP 429 means a rate "
-                      "limit of the authorization server", s->user, call.status,
-                      call.tr.error ? ", " : "", call.tr.error ? call.tr.error : "",
-                      (int)apr_time_sec(BACKOFF));
-        return not_now(rf);
-    }
-    if (!call.answered) {
-        /* no answer, or not one we can read: logged where it failed */
-        return not_now(rf);
-    }
-    if (call.tr.error) {
-        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, rf->r,
+    switch (event) {
+    case OKTA_REFRESH_REFRESHED:
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, c->r,
+                      OKTALOGNO(00032) "refreshed the tokens of %s; the access token now "
+                      "expires in %" APR_INT64_T_FMT " s", user, call->tr.expires_in);
+        break;
+    case OKTA_REFRESH_REFUSED:
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, c->r,
                       OKTALOGNO(00033) "the provider refused to refresh the tokens of %s: %s "
                       "(%s); in Okta check the refresh token lifetime and the rotation grace "
-                      "period (OktaRefreshGrace must not exceed it)", s->user, call.tr.error,
-                      call.tr.error_description ? call.tr.error_description : "");
-        return end_session(rf, "refresh refused");
+                      "period (OktaRefreshGrace must not exceed it)", user, call->tr.error,
+                      call->tr.error_description ? call->tr.error_description : "");
+        break;
+    case OKTA_REFRESH_NOT_NOW:
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, c->r,
+                      OKTALOGNO(00043) "the provider could not refresh the tokens of %s now "
+                      "(HTTP %ld%s%s): trying again in %d s; in Okta, HTTP 429 means a rate "
+                      "limit of the authorization server", user, call->status,
+                      call->tr.error ? ", " : "", call->tr.error ? call->tr.error : "",
+                      (int)apr_time_sec(BACKOFF));
+        break;
+    case OKTA_REFRESH_LOCK_FAILED:
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, c->r,
+                      OKTALOGNO(00037) "cannot take the refresh lock of the session of %s "
+                      "in the session cache", user);
+        break;
+    case OKTA_REFRESH_GAVE_UP:
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, c->r,
+                      OKTALOGNO(00034) "gave up waiting for another worker to refresh "
+                      "the session of %s", user);
+        break;
     }
-    if (call.tr.id_token && !refreshed_id_token_ok(rf, meta, call.tr.id_token)) {
-        return end_session(rf, "the refreshed ID token was refused");
-    }
-    return refreshed(rf, &call.tr);
-}
-
-/* The lock holder's part.  The previous holder may have refreshed (it
- * publishes its outcome before it lets go of the lock), or have sent the
- * token and died, or outlived its lock: the session is read again as it is
- * stored now, so that this request neither sends the token a second time
- * nor forgets that it was sent. */
-static okta_refresh_outcome_t refresh_holding_lock(refresh_t *rf, okta_lock_t *lock)
-{
-    const char *refresh_token = rf->ref->session.refresh_token;
-    okta_refresh_outcome_t outcome;
-    apr_status_t rv;
-
-    rf->deadline = okta_lock_deadline(lock) - HOLDER_MARGIN;
-    if (find_result(rf, &outcome)) {
-        /* done by the previous holder */
-    }
-    else if ((rv = okta_session_reload(rf->r, rf->ref)) != APR_SUCCESS) {
-        /* signed out meanwhile, or the cache fails */
-        outcome = rv == APR_NOTFOUND ? OKTA_REFRESH_ENDED : OKTA_REFRESH_UNAVAILABLE;
-    }
-    else if (strcmp(rf->ref->session.refresh_token, refresh_token) != 0) {
-        outcome = OKTA_REFRESH_FRESH; /* refreshed meanwhile, outcome gone */
-    }
-    else {
-        outcome = refresh_now(rf);
-        if (rf->back_off) {
-            start_back_off(rf);
-        }
-    }
-    okta_lock_release(rf->r, lock);
-    return outcome;
 }
 
 okta_refresh_outcome_t okta_refresh_if_due(request_rec *r, okta_session_ref_t *ref)
 {
     okta_server_conf_t *sc = okta_server_conf(r);
-    okta_session_t *s = &ref->session;
-    okta_refresh_outcome_t outcome;
-    okta_lock_t *lock;
-    apr_time_t give_up;
-    refresh_t rf;
-    apr_status_t rv;
-    int status;
+    refresh_ctx_t ctx = { r, ref, NULL };
+    okta_refresh_env_t env = {
+        &ctx, r->pool, sc->refresh_leeway, sc->refresh_grace,
+        /* two token requests and a JWKS fetch (for a refreshed ID token
+         * signed with a new key), each OktaHTTPTimeout at most, and slack */
+        apr_time_from_sec(3 * sc->http_timeout + 2), HOLDER_MARGIN, GIVE_UP_MARGIN, BACKOFF,
+        WAIT_STEP,
+        /* as long as a request holding the old session might still come */
+        apr_time_from_sec(sc->refresh_grace + 60),
+        now, wait_a_while, find_result, publish_result, backing_off, start_back_off, lock,
+        unlock, reload, store_tokens, end_session, provider_ready, token_call, id_token_ok, note
+    };
 
-    rf.now = apr_time_sec(r->request_time);
-    if (!s->access_expires || s->access_expires - rf.now > sc->refresh_leeway) {
-        return OKTA_REFRESH_FRESH; /* the hot path: nothing to do */
-    }
-    if (!*s->refresh_token) {
-        /* no offline_access: the session lasts as long as its access token,
-         * and there is no refresh whose outcome others would wait for */
-        if (rf.now < s->access_expires) {
-            return OKTA_REFRESH_FRESH;
-        }
-        okta_session_end(r, ref, "the access token expired and there is no refresh token "
-                                 "(scope offline_access)");
-        return OKTA_REFRESH_ENDED;
-    }
-    rf.r = r;
-    rf.sc = sc;
-    rf.ref = ref;
-    rf.still_valid = rf.now < s->access_expires;
-    rf.back_off = 0;
-    rf.key = token_key(r->pool, s->refresh_token);
-    /* before the lock: discovery is not part of the holder's bounded work */
-    if (!(rf.meta = okta_provider_meta(r, &status))) {
-        return rf.still_valid ? OKTA_REFRESH_FRESH : OKTA_REFRESH_UNAVAILABLE;
-    }
-    /* a lock that is held ends by itself within its lifetime */
-    give_up = apr_time_now() + lock_lifetime(sc) + apr_time_from_sec(3);
-    for (;;) {
-        if (find_result(&rf, &outcome)) {
-            return outcome;
-        }
-        if (backing_off(&rf)) {
-            /* the last attempt failed: no new one until the back-off ends */
-            return rf.still_valid ? OKTA_REFRESH_FRESH : OKTA_REFRESH_UNAVAILABLE;
-        }
-        rv = okta_lock_acquire(r, LOCK_KIND, rf.key, lock_lifetime(sc), &lock);
-        if (rv == APR_SUCCESS) {
-            return refresh_holding_lock(&rf, lock);
-        }
-        if (rv != APR_EEXIST) {
-            ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
-                          OKTALOGNO(00037) "cannot take the refresh lock of the session of %s "
-                          "in the session cache", s->user);
-            return rf.still_valid ? OKTA_REFRESH_FRESH : OKTA_REFRESH_UNAVAILABLE;
-        }
-        /* another worker is refreshing this session */
-        if (rf.still_valid) {
-            return OKTA_REFRESH_FRESH;
-        }
-        if (apr_time_now() > give_up) {
-            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                          OKTALOGNO(00034) "gave up waiting for another worker to refresh "
-                          "the session of %s", s->user);
-            return OKTA_REFRESH_UNAVAILABLE;
-        }
-        apr_sleep(WAIT_STEP);
-    }
+    return okta_refresh_run(&env, &ref->session, apr_time_sec(r->request_time));
 }

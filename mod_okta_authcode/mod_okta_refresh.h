@@ -1,14 +1,11 @@
-/* Keeping a session's access token fresh with rotating refresh tokens. */
+/* Keeping a session's access token fresh with rotating refresh tokens
+ * (okta_refresh.h decides; this layer gives it a request's store, lock,
+ * provider and clock). */
 #ifndef MOD_OKTA_REFRESH_H
 #define MOD_OKTA_REFRESH_H
 
 #include "mod_okta_session.h"
-
-typedef enum {
-    OKTA_REFRESH_FRESH, /* the access token is valid (maybe just refreshed) */
-    OKTA_REFRESH_ENDED, /* the session is over: sign in again */
-    OKTA_REFRESH_UNAVAILABLE /* cannot tell now (cache or provider trouble) */
-} okta_refresh_outcome_t;
+#include "okta_refresh.h"
 
 /** Refreshes the session's tokens when the access token expires within
  * OktaRefreshLeeway, spending each refresh token exactly once however many

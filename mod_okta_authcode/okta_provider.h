@@ -40,6 +40,15 @@ typedef struct okta_token_response_t {
     const char *error_description;
 } okta_token_response_t;
 
+/* What a request to the token endpoint brought back. */
+typedef struct okta_token_call_t {
+    okta_token_response_t tr; /* when answered: success, or tr.error */
+    long status; /* the HTTP status, when one came back */
+    int answered; /* a token response (JSON) came back */
+    int sent; /* the request went out (an unanswered one may have been used) */
+    int timed_out;
+} okta_token_call_t;
+
 /** Parses a token endpoint answer, success or error.  APR_EINVAL (with
  * *why) when it is neither: not JSON, no access_token nor error, or a
  * token that is not visible ASCII without spaces (RFC 6749 A.12). */

@@ -26,6 +26,7 @@ int main(void)
     suite_add_tcase(suite, http_tcase());
     suite_add_tcase(suite, pending_tcase());
     suite_add_tcase(suite, resp_tcase());
+    suite_add_tcase(suite, refresh_tcase());
 
     runner = srunner_create(suite);
     srunner_run_all(runner, CK_NORMAL);

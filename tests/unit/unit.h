@@ -17,6 +17,7 @@ TCase *provider_tcase(void);
 TCase *http_tcase(void);
 TCase *pending_tcase(void);
 TCase *resp_tcase(void);
+TCase *refresh_tcase(void);
 
 /* A fresh pool for each test (checked fixture). */
 extern apr_pool_t *test_pool;
