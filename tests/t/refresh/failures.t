@@ -59,6 +59,20 @@ sub signed_in {
 # after this one has begun.
 sub let_tokens_expire { wait_until(int(time) + 1.05) }
 
+# A session whose access token has expired, asked for once the fake is
+# in `$mode`: (the answer, the log lines it caused).
+sub expired_then {
+    my ($mode, $path) = @_;
+    fake_mode_at($fake_base, 'normal');
+    my $browser = new_browser();
+    signed_in($browser, "$base$path", 1);
+    let_tokens_expire();
+    fake_mode_at($fake_base, $mode);
+    my $from = error_log_mark();
+    my $answer = $browser->get("$base$path", Accept => 'text/html');
+    return ($answer, error_log_since($from));
+}
+
 # Takes the fake off the network or puts it back (it keeps its tokens), and
 # waits until it is so.
 sub provider_online {
@@ -152,15 +166,8 @@ is app_env($res)->{REMOTE_USER}, 'mallory-sub', 'as the same user';
 for my $case (['refresh_invalid_client', 'invalid_client'],
               ['refresh_unauthorized_client', 'unauthorized_client']) {
     my ($mode, $error) = @$case;
-    fake_mode_at($fake_base, 'normal');
-    my $browser = new_browser();
-    signed_in($browser, "$base/app/$mode", 1);
-    let_tokens_expire();
-    fake_mode_at($fake_base, $mode);
-    $mark = error_log_mark();
-    $res = $browser->get("$base/app/$mode", Accept => 'text/html');
+    ($res, $log) = expired_then($mode, "/app/$mode");
     is $res->code, 302, "$error: sent to sign in again";
-    $log = error_log_since($mark);
     like $log, qr/OKTA00033: the provider refused to refresh the tokens of mallory-sub: $error/,
         "$error: OKTA00033";
     like $log, qr/OKTA00026: session of mallory-sub has ended \(refresh refused\)/,
@@ -174,16 +181,9 @@ for my $case (['refresh_other_sub',
                qr/OKTA00031: refreshed ID token is about another user \(sub "eve-sub", was "mallory-sub"\)/],
               ['bad_signature', qr/OKTA00015: ID token signature refused: signature does not verify/]) {
     my ($mode, $why) = @$case;
-    fake_mode_at($fake_base, 'normal');
-    my $browser = new_browser();
-    signed_in($browser, "$base/app/$mode", 1);
-    let_tokens_expire();
-    fake_mode_at($fake_base, $mode);
-    $mark = error_log_mark();
-    $res = $browser->get("$base/app/$mode", Accept => 'text/html');
+    ($res, $log) = expired_then($mode, "/app/$mode");
     is $res->code, 302, "$mode at refresh: not served; sent to sign in";
     is scalar(refreshes()), 1, "$mode at refresh: the provider refreshed";
-    $log = error_log_since($mark);
     like $log, $why, "$mode at refresh: the log says why";
     like $log, qr/OKTA00026: session of mallory-sub has ended \(the refreshed ID token was refused\)/,
         "$mode at refresh: the session ended (OKTA00026)";
