@@ -28,36 +28,19 @@
 #define ACCESS_TOKEN_ENV "OKTA_ACCESS_TOKEN"
 #define ACCESS_TOKEN_HEADER "X-Okta-Access-Token"
 
-typedef struct {
-    apr_pool_t *pool;
-    int (*matches)(const char *name);
-    apr_array_header_t *names; /* allocated only when there is one */
-} matching_names_t;
-
-static int collect_matching(void *baton, const char *key, const char *value)
-{
-    matching_names_t *found = baton;
-
-    (void)value;
-    if (found->matches(key)) {
-        if (!found->names) {
-            found->names = apr_array_make(found->pool, 2, sizeof(const char *));
-        }
-        APR_ARRAY_PUSH(found->names, const char *) = key;
-    }
-    return 1;
-}
-
 /* Removes every entry whose name `matches`, in one pass over the table
  * (usually finding none). */
-static void remove_matching(apr_pool_t *p, apr_table_t *t, int (*matches)(const char *name))
+static void remove_matching(apr_table_t *t, int (*matches)(const char *name))
 {
-    matching_names_t found = { p, matches, NULL };
+    const apr_array_header_t *entries = apr_table_elts(t);
+    const apr_table_entry_t *e = (const apr_table_entry_t *)entries->elts;
     int i;
 
-    apr_table_do(collect_matching, &found, t, NULL);
-    for (i = 0; found.names && i < found.names->nelts; i++) {
-        apr_table_unset(t, APR_ARRAY_IDX(found.names, i, const char *));
+    for (i = entries->nelts - 1; i >= 0; i--) {
+        /* apr_table_unset leaves the entries before this one where they are */
+        if (e[i].key && matches(e[i].key)) {
+            apr_table_unset(t, e[i].key);
+        }
     }
 }
 
@@ -89,26 +72,32 @@ static int is_module_header(const char *name)
 static int strip_client_module_headers(request_rec *r)
 {
     if (okta_server_conf(r)->issuer) {
-        remove_matching(r->pool, r->headers_in, is_module_header);
+        remove_matching(r->headers_in, is_module_header);
     }
     return DECLINED;
 }
 
 #define KEEP_PRIVATE_FILTER "OKTA_KEEP_PRIVATE"
+/* Registered once with the hooks, so that a request adds it without
+ * looking it up by name. */
+static ap_filter_rec_t *keep_private_filter;
 
 /* What the application answers a signed-in user is that user's: a shared
  * cache (a proxy, or mod_cache, which serves before authentication) must
  * not store it, unless the application chose a caching policy itself; and
- * then one user's copy must not be served for another's cookie. */
+ * then, as a shared cache may store it, one user's copy must not be served
+ * for another's cookie. */
 static apr_status_t keep_private(ap_filter_t *f, apr_bucket_brigade *bb)
 {
     request_rec *r = f->r;
 
-    if (!apr_table_get(r->headers_out, "Cache-Control")
-        && !apr_table_get(r->err_headers_out, "Cache-Control")) {
+    if (apr_table_get(r->headers_out, "Cache-Control")
+        || apr_table_get(r->err_headers_out, "Cache-Control")) {
+        apr_table_mergen(r->headers_out, "Vary", "Cookie");
+    }
+    else {
         apr_table_setn(r->headers_out, "Cache-Control", "private");
     }
-    apr_table_mergen(r->headers_out, "Vary", "Cookie");
     ap_remove_output_filter(f);
     return ap_pass_brigade(f->next, bb);
 }
@@ -118,7 +107,7 @@ static int authenticated(request_rec *r, const char *user)
     r->user = (char *)user;
     r->ap_auth_type = OKTA_AUTH_TYPE;
     if (!r->main) {
-        ap_add_output_filter(KEEP_PRIVATE_FILTER, NULL, r, r->connection);
+        ap_add_output_filter_handle(keep_private_filter, NULL, r, r->connection);
     }
     return OK;
 }
@@ -132,7 +121,7 @@ static void hand_session_to_application(request_rec *r, const okta_session_t *s)
     int i;
 
     if (dc->claim_env != 0) {
-        remove_matching(r->pool, r->subprocess_env, is_okta_variable);
+        remove_matching(r->subprocess_env, is_okta_variable);
         for (i = 0; i < s->nclaims; i++) {
             apr_table_addn(r->subprocess_env, s->claims[i].env_name, s->claims[i].value);
         }
@@ -387,7 +376,8 @@ static void register_hooks(apr_pool_t *p)
 {
     (void)p;
     /* before mod_cache's CACHE_SAVE (AP_FTYPE_CONTENT_SET + 1) */
-    ap_register_output_filter(KEEP_PRIVATE_FILTER, keep_private, NULL, AP_FTYPE_CONTENT_SET);
+    keep_private_filter = ap_register_output_filter(KEEP_PRIVATE_FILTER, keep_private, NULL,
+                                                    AP_FTYPE_CONTENT_SET);
     ap_hook_pre_config(pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(child_init, NULL, NULL, APR_HOOK_MIDDLE);
