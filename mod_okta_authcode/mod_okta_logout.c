@@ -79,18 +79,11 @@ static int confirm_page(request_rec *r, const okta_session_ref_t *ref)
 {
     const char *token = ref ? logout_token(r, ref) : NULL;
 
-    apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
     if (!token) {
         return okta_send_page(r, "Sign out", "You are not signed in.");
     }
-    ap_set_content_type(r, "text/html; charset=utf-8");
-    ap_rprintf(r, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Sign out</title>"
-                  "</head>\n<body><h1>Sign out</h1>\n<p>Do you want to sign out?</p>\n"
-                  "<form method=\"post\" action=\"%s\">"
-                  "<input type=\"hidden\" name=\"token\" value=\"%s\">"
-                  "<button type=\"submit\">Sign out</button></form>\n</body></html>\n",
-               ap_escape_html(r->pool, okta_server_conf(r)->logout_path), token);
-    return OK;
+    return okta_send_button_page(r, "Sign out", "Do you want to sign out?",
+                                 okta_server_conf(r)->logout_path, token, "Sign out");
 }
 
 /* Where the browser goes once signed out: the provider's end_session

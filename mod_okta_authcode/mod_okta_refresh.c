@@ -205,7 +205,9 @@ static void note(void *ctx, okta_refresh_event_t event, const okta_token_call_t 
     }
 }
 
-okta_refresh_outcome_t okta_refresh_if_due(request_rec *r, okta_session_ref_t *ref)
+/* The table is filled only when there is something to decide: a valid
+ * session's request (the hot path) stops at the first test. */
+static okta_refresh_outcome_t refresh(request_rec *r, okta_session_ref_t *ref)
 {
     okta_server_conf_t *sc = okta_server_conf(r);
     refresh_ctx_t ctx = { r, ref, NULL };
@@ -222,4 +224,13 @@ okta_refresh_outcome_t okta_refresh_if_due(request_rec *r, okta_session_ref_t *r
     };
 
     return okta_refresh_run(&env, &ref->session, apr_time_sec(r->request_time));
+}
+
+okta_refresh_outcome_t okta_refresh_if_due(request_rec *r, okta_session_ref_t *ref)
+{
+    if (!okta_refresh_is_due(&ref->session, apr_time_sec(r->request_time),
+                             okta_server_conf(r)->refresh_leeway)) {
+        return OKTA_REFRESH_FRESH;
+    }
+    return refresh(r, ref);
 }

@@ -7,15 +7,17 @@
 
 #include "mod_okta_response.h"
 
-static int page(request_rec *r, int status, const char *title, const char *text, int send)
+/* `more` is HTML of the module's own, after the text ("" for none). */
+static int page(request_rec *r, int status, const char *title, const char *text,
+                const char *more, int send)
 {
     const char *html = apr_psprintf(r->pool,
                                     "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
                                     "<title>%s</title></head>\n<body><h1>%s</h1>\n<p>%s</p>\n"
-                                    "</body></html>\n",
+                                    "%s</body></html>\n",
                                     ap_escape_html(r->pool, title),
                                     ap_escape_html(r->pool, title),
-                                    ap_escape_html(r->pool, text));
+                                    ap_escape_html(r->pool, text), more);
 
     apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
     if (send) {
@@ -55,12 +57,25 @@ const char *okta_public_url(request_rec *r, const char *path)
 
 int okta_error_page(request_rec *r, int status, const char *title, const char *detail)
 {
-    return page(r, status, title, detail, 0);
+    return page(r, status, title, detail, "", 0);
 }
 
 int okta_send_page(request_rec *r, const char *title, const char *text)
 {
-    return page(r, HTTP_OK, title, text, 1);
+    return page(r, HTTP_OK, title, text, "", 1);
+}
+
+int okta_send_button_page(request_rec *r, const char *title, const char *text,
+                          const char *action, const char *token, const char *button)
+{
+    return page(r, HTTP_OK, title, text,
+                apr_psprintf(r->pool,
+                             "<form method=\"post\" action=\"%s\">"
+                             "<input type=\"hidden\" name=\"token\" value=\"%s\">"
+                             "<button type=\"submit\">%s</button></form>\n",
+                             ap_escape_html(r->pool, action), ap_escape_html(r->pool, token),
+                             ap_escape_html(r->pool, button)),
+                1);
 }
 
 const char *okta_cookie(request_rec *r, const char *name, const char *value, int max_age)

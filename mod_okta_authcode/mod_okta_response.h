@@ -17,6 +17,10 @@ const char *okta_public_url(request_rec *r, const char *path);
 int okta_error_page(request_rec *r, int status, const char *title, const char *detail);
 /** Sends a short HTML page with status 200 from a handler; returns OK. */
 int okta_send_page(request_rec *r, const char *title, const char *text);
+/** okta_send_page with a button that POSTs `token` (as field "token") to
+ * `action`: a confirmation that another site cannot forge. */
+int okta_send_button_page(request_rec *r, const char *title, const char *text,
+                          const char *action, const char *token, const char *button);
 /** A Set-Cookie value with the module's attributes (HttpOnly, SameSite=Lax,
  * Secure on https, Path=/); max_age < 0 for a session cookie. */
 const char *okta_cookie(request_rec *r, const char *name, const char *value, int max_age);

@@ -259,13 +259,18 @@ static okta_refresh_outcome_t claim(refresh_t *rf)
     }
 }
 
+int okta_refresh_is_due(const okta_session_t *s, apr_int64_t request_sec, apr_int64_t leeway)
+{
+    return s->access_expires && s->access_expires - request_sec <= leeway;
+}
+
 okta_refresh_outcome_t okta_refresh_run(const okta_refresh_env_t *env, okta_session_t *s,
                                         apr_int64_t request_sec)
 {
     refresh_t rf;
 
-    if (!s->access_expires || s->access_expires - request_sec > env->leeway) {
-        return OKTA_REFRESH_FRESH; /* the hot path: nothing to do */
+    if (!okta_refresh_is_due(s, request_sec, env->leeway)) {
+        return OKTA_REFRESH_FRESH;
     }
     rf.env = env;
     rf.s = s;

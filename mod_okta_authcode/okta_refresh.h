@@ -80,9 +80,14 @@ typedef struct okta_refresh_env_t {
     void (*note)(void *ctx, okta_refresh_event_t event, const okta_token_call_t *call);
 } okta_refresh_env_t;
 
-/** Refreshes the session's tokens when its access token expires within
- * env->leeway of `request_sec` (when the request came), spending each
- * refresh token exactly once however many workers serve the session. */
+/** Whether the access token expires within `leeway` seconds of
+ * `request_sec` (when the request came): only then is there anything to
+ * decide.  The hot path asks this alone. */
+int okta_refresh_is_due(const okta_session_t *s, apr_int64_t request_sec, apr_int64_t leeway);
+
+/** Refreshes the session's tokens when they are due (okta_refresh_is_due
+ * with env->leeway), spending each refresh token exactly once however many
+ * workers serve the session. */
 okta_refresh_outcome_t okta_refresh_run(const okta_refresh_env_t *env, okta_session_t *s,
                                         apr_int64_t request_sec);
 

@@ -22,6 +22,7 @@ typedef struct {
     apr_time_t back_off_until;
     okta_session_t stored;
     int session_gone;
+    int reload_fails;
     int store_fails;
     int stores;
     int ended;
@@ -110,6 +111,9 @@ static apr_status_t w_reload(void *ctx, okta_session_t *s)
 
     if (w->session_gone) {
         return APR_NOTFOUND;
+    }
+    if (w->reload_fails) {
+        return APR_EGENERAL;
     }
     s->access_token = w->stored.access_token;
     s->access_expires = w->stored.access_expires;
@@ -243,6 +247,12 @@ START_TEST(refresh_not_due)
 {
     okta_session_t s = session(3600);
     world_t w;
+
+    ck_assert(!okta_refresh_is_due(&s, NOW_SEC, 60));
+    ck_assert(okta_refresh_is_due(&s, NOW_SEC + 3540, 60));
+    s.access_expires = 0; /* the provider said nothing: never due */
+    ck_assert(!okta_refresh_is_due(&s, NOW_SEC + 99999, 60));
+    s = session(3600);
 
     world_with(&w, &s);
     ck_assert_int_eq(run(&w, &s), OKTA_REFRESH_FRESH);
@@ -519,6 +529,13 @@ START_TEST(refresh_stored_session_changed)
     w.session_gone = 1;
     ck_assert_int_eq(run(&w, &s), OKTA_REFRESH_ENDED);
     ck_assert_int_eq(w.calls, 0);
+    ck_assert_int_eq(w.unlocks, 1);
+    /* the cache fails: cannot tell, and nothing is sent */
+    s = session(-1);
+    world_with(&w, &s);
+    w.reload_fails = 1;
+    ck_assert_int_eq(run(&w, &s), OKTA_REFRESH_UNAVAILABLE);
+    ck_assert_int_eq(w.calls + w.ended, 0);
     ck_assert_int_eq(w.unlocks, 1);
 }
 END_TEST
