@@ -109,9 +109,10 @@ static apr_status_t perform(okta_http_response_t *resp, apr_pool_t *p,
 }
 
 apr_status_t okta_http_get(okta_http_response_t *resp, apr_pool_t *p,
-                           const okta_http_options_t *opts, const char *url, const char **why)
+                           const okta_http_options_t *opts, const char *url,
+                           const char *authorization, const char **why)
 {
-    return perform(resp, p, opts, url, NULL, NULL, why);
+    return perform(resp, p, opts, url, NULL, authorization, why);
 }
 
 apr_status_t okta_http_post_form(okta_http_response_t *resp, apr_pool_t *p,

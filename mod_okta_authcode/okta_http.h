@@ -24,12 +24,14 @@ apr_status_t okta_http_global_init(void);
 
 /** GET `url`.  A transport failure (DNS, connect, TLS, timeout, oversized
  * answer) is an error status with *why, and resp->sent tells whether the
- * request had gone out; any HTTP status is APR_SUCCESS. */
+ * request had gone out; any HTTP status is APR_SUCCESS.  `authorization`
+ * is a full header value (e.g. "Bearer ...") or NULL. */
 apr_status_t okta_http_get(okta_http_response_t *resp, apr_pool_t *p,
-                           const okta_http_options_t *opts, const char *url, const char **why);
+                           const okta_http_options_t *opts, const char *url,
+                           const char *authorization, const char **why);
 
-/** POST an application/x-www-form-urlencoded body.  `authorization` is a
- * full header value (e.g. "Basic ...") or NULL. */
+/** POST an application/x-www-form-urlencoded body, with `authorization` as
+ * for okta_http_get. */
 apr_status_t okta_http_post_form(okta_http_response_t *resp, apr_pool_t *p,
                                  const okta_http_options_t *opts, const char *url,
                                  const char *form, const char *authorization, const char **why);

@@ -38,7 +38,7 @@ okta_meta_result_t okta_provider_meta_parse(okta_provider_meta_t *meta, apr_pool
                                             const char *expected_issuer, const char **why)
 {
     json_t *doc = okta_json_parse_object(p, json, len);
-    const char *endpoints[4];
+    const char *endpoints[5];
     int i;
 
     if (!doc) {
@@ -50,6 +50,7 @@ okta_meta_result_t okta_provider_meta_parse(okta_provider_meta_t *meta, apr_pool
     meta->token_endpoint = member(doc, "token_endpoint");
     meta->jwks_uri = member(doc, "jwks_uri");
     meta->end_session_endpoint = member(doc, "end_session_endpoint");
+    meta->userinfo_endpoint = member(doc, "userinfo_endpoint");
     if (!meta->issuer || !meta->authorization_endpoint || !meta->token_endpoint
         || !meta->jwks_uri) {
         *why = "discovery document lacks issuer, authorization_endpoint, token_endpoint or "
@@ -65,7 +66,8 @@ okta_meta_result_t okta_provider_meta_parse(okta_provider_meta_t *meta, apr_pool
     endpoints[1] = meta->token_endpoint;
     endpoints[2] = meta->jwks_uri;
     endpoints[3] = meta->end_session_endpoint;
-    for (i = 0; i < 4; i++) {
+    endpoints[4] = meta->userinfo_endpoint;
+    for (i = 0; i < 5; i++) {
         if (endpoints[i] && !okta_url_is_secure_or_loopback(endpoints[i])) {
             *why = apr_psprintf(p, "provider endpoint %s is neither https nor loopback",
                                 endpoints[i]);
@@ -120,4 +122,28 @@ apr_status_t okta_token_response_parse(okta_token_response_t *tr, apr_pool_t *p,
         return APR_EINVAL;
     }
     return APR_SUCCESS;
+}
+
+okta_userinfo_result_t okta_userinfo_parse(json_t **claims, apr_pool_t *p, const char *json,
+                                           apr_size_t len, const char *sub, const char **why)
+{
+    json_t *doc = okta_json_parse_object(p, json, len);
+    const char *answered_sub;
+
+    if (!doc) {
+        *why = "the answer is not a JSON object";
+        return OKTA_USERINFO_MALFORMED;
+    }
+    if (!(answered_sub = member(doc, "sub"))) {
+        *why = "the answer has no sub";
+        return OKTA_USERINFO_MALFORMED;
+    }
+    /* 5.3.4: a mismatch may be a substituted answer, and must not be used */
+    if (strcmp(answered_sub, sub) != 0) {
+        *why = apr_psprintf(p, "the answer is about another user (sub \"%s\", not \"%s\")",
+                            answered_sub, sub);
+        return OKTA_USERINFO_OTHER_USER;
+    }
+    *claims = doc;
+    return OKTA_USERINFO_OK;
 }

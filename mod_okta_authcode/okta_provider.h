@@ -1,9 +1,11 @@
 /* The provider's documents: discovery metadata (OpenID Connect Discovery
- * 1.0) and token endpoint responses (RFC 6749 5.1/5.2). */
+ * 1.0), token endpoint responses (RFC 6749 5.1/5.2) and userinfo answers
+ * (OpenID Connect Core 5.3). */
 #ifndef OKTA_PROVIDER_H
 #define OKTA_PROVIDER_H
 
 #include <apr_pools.h>
+#include <jansson.h>
 
 typedef struct okta_provider_meta_t {
     const char *issuer;
@@ -11,6 +13,7 @@ typedef struct okta_provider_meta_t {
     const char *token_endpoint;
     const char *jwks_uri;
     const char *end_session_endpoint; /* NULL when the provider has none */
+    const char *userinfo_endpoint; /* NULL when the provider has none */
 } okta_provider_meta_t;
 
 typedef enum {
@@ -54,5 +57,17 @@ typedef struct okta_token_call_t {
  * token that is not visible ASCII without spaces (RFC 6749 A.12). */
 apr_status_t okta_token_response_parse(okta_token_response_t *tr, apr_pool_t *p,
                                        const char *json, apr_size_t len, const char **why);
+
+typedef enum {
+    OKTA_USERINFO_OK = 0,
+    OKTA_USERINFO_MALFORMED, /* not a JSON object, or no sub */
+    OKTA_USERINFO_OTHER_USER, /* its sub is not the ID token's (5.3.4) */
+    OKTA_USERINFO_UNANSWERED /* no answer, or an HTTP error (the caller's) */
+} okta_userinfo_result_t;
+
+/** Parses a userinfo answer: a JSON object (released with the pool) whose
+ * "sub" is `sub`; *why says what is wrong with any other. */
+okta_userinfo_result_t okta_userinfo_parse(json_t **claims, apr_pool_t *p, const char *json,
+                                           apr_size_t len, const char *sub, const char **why);
 
 #endif

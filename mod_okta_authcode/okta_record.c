@@ -1,22 +1,22 @@
-#include <stdio.h>
 #include <string.h>
-#include <apr_lib.h>
 #include <apr_strings.h>
-#include <jansson.h>
 
 #include "okta_record.h"
 
 #define RECORD_VERSION 1
 #define MAX_INTS 16
-#define MAX_STRINGS 1024
+#define MAX_STRINGS 8192
 
 static const char session_magic[4] = { 'O', 'K', 'S', 'E' };
 static const char login_magic[4] = { 'O', 'K', 'L', 'G' };
 static const char refresh_magic[4] = { 'O', 'K', 'R', 'F' };
 
-/* Session record field order; claims follow as triples. */
-enum { S_CREATED, S_LAST_SEEN, S_ACCESS_EXPIRES, S_REFRESH_SENT_AT, S_NINTS };
-enum { S_ISSUER, S_CLIENT_ID, S_USER, S_ID_TOKEN, S_ACCESS_TOKEN, S_REFRESH_TOKEN, S_NSTRS };
+/* Session record field order; claim triples and fact pairs follow. */
+enum { S_CREATED, S_LAST_SEEN, S_ACCESS_EXPIRES, S_REFRESH_SENT_AT, S_NCLAIMS, S_NINTS };
+enum {
+    S_ISSUER, S_CLIENT_ID, S_USER, S_ID_TOKEN, S_ACCESS_TOKEN, S_REFRESH_TOKEN, S_CLAIMS_JSON,
+    S_NSTRS
+};
 enum { L_CREATED, L_SILENT, L_NINTS };
 enum { L_STATE, L_NONCE, L_VERIFIER, L_RETURN_TO, L_NSTRS };
 enum { R_REFUSED, R_ACCESS_EXPIRES, R_NINTS };
@@ -126,6 +126,7 @@ apr_status_t okta_session_encode(unsigned char **out, apr_size_t *len, apr_pool_
                                  const okta_session_t *s)
 {
     record_t rec;
+    const char **strs;
     int i;
 
     rec.nints = S_NINTS;
@@ -133,7 +134,11 @@ apr_status_t okta_session_encode(unsigned char **out, apr_size_t *len, apr_pool_
     rec.ints[S_LAST_SEEN] = s->last_seen;
     rec.ints[S_ACCESS_EXPIRES] = s->access_expires;
     rec.ints[S_REFRESH_SENT_AT] = s->refresh_sent_at;
-    rec.nstrs = S_NSTRS + 3 * s->nclaims;
+    rec.ints[S_NCLAIMS] = s->nclaims;
+    rec.nstrs = S_NSTRS + 3 * s->nclaims + 2 * s->nfacts;
+    if (rec.nstrs > MAX_STRINGS) {
+        return APR_ENOSPC;
+    }
     rec.strs = apr_palloc(p, sizeof(char *) * rec.nstrs);
     rec.strs[S_ISSUER] = s->issuer;
     rec.strs[S_CLIENT_ID] = s->client_id;
@@ -141,13 +146,16 @@ apr_status_t okta_session_encode(unsigned char **out, apr_size_t *len, apr_pool_
     rec.strs[S_ID_TOKEN] = s->id_token;
     rec.strs[S_ACCESS_TOKEN] = s->access_token;
     rec.strs[S_REFRESH_TOKEN] = s->refresh_token ? s->refresh_token : "";
-    for (i = 0; i < s->nclaims; i++) {
-        rec.strs[S_NSTRS + 3 * i] = s->claims[i].env_name;
-        rec.strs[S_NSTRS + 3 * i + 1] = s->claims[i].header_name;
-        rec.strs[S_NSTRS + 3 * i + 2] = s->claims[i].value;
+    rec.strs[S_CLAIMS_JSON] = s->claims_json ? s->claims_json : "{}";
+    strs = rec.strs + S_NSTRS;
+    for (i = 0; i < s->nclaims; i++, strs += 3) {
+        strs[0] = s->claims[i].env_name;
+        strs[1] = s->claims[i].header_name;
+        strs[2] = s->claims[i].value;
     }
-    if (rec.nstrs > MAX_STRINGS) {
-        return APR_ENOSPC;
+    for (i = 0; i < s->nfacts; i++, strs += 2) {
+        strs[0] = s->facts[i].path;
+        strs[1] = s->facts[i].value;
     }
     return record_encode(out, len, p, session_magic, &rec);
 }
@@ -157,11 +165,13 @@ apr_status_t okta_session_decode(okta_session_t *s, apr_pool_t *p, unsigned char
 {
     record_t rec;
     const char *fixed[S_NSTRS];
-    apr_status_t rv;
+    const char **strs;
+    apr_int64_t rest;
     int i;
 
-    rv = record_decode(&rec, p, session_magic, buf, len, fixed, S_NSTRS);
-    if (rv != APR_SUCCESS || rec.nints != S_NINTS || (rec.nstrs - S_NSTRS) % 3 != 0) {
+    if (record_decode(&rec, p, session_magic, buf, len, fixed, S_NSTRS) != APR_SUCCESS
+        || rec.nints != S_NINTS || rec.ints[S_NCLAIMS] < 0 || rec.ints[S_NCLAIMS] > MAX_STRINGS
+        || (rest = rec.nstrs - S_NSTRS - 3 * rec.ints[S_NCLAIMS]) < 0 || rest % 2 != 0) {
         return APR_EINVAL;
     }
     s->created = rec.ints[S_CREATED];
@@ -174,12 +184,20 @@ apr_status_t okta_session_decode(okta_session_t *s, apr_pool_t *p, unsigned char
     s->id_token = rec.strs[S_ID_TOKEN];
     s->access_token = rec.strs[S_ACCESS_TOKEN];
     s->refresh_token = rec.strs[S_REFRESH_TOKEN];
-    s->nclaims = (rec.nstrs - S_NSTRS) / 3;
+    s->claims_json = rec.strs[S_CLAIMS_JSON];
+    s->nclaims = (int)rec.ints[S_NCLAIMS];
     s->claims = s->nclaims ? apr_palloc(p, sizeof(okta_claim_t) * s->nclaims) : NULL;
-    for (i = 0; i < s->nclaims; i++) {
-        s->claims[i].env_name = rec.strs[S_NSTRS + 3 * i];
-        s->claims[i].header_name = rec.strs[S_NSTRS + 3 * i + 1];
-        s->claims[i].value = rec.strs[S_NSTRS + 3 * i + 2];
+    s->nfacts = (int)(rest / 2);
+    s->facts = s->nfacts ? apr_palloc(p, sizeof(okta_fact_t) * s->nfacts) : NULL;
+    strs = rec.strs + S_NSTRS;
+    for (i = 0; i < s->nclaims; i++, strs += 3) {
+        s->claims[i].env_name = strs[0];
+        s->claims[i].header_name = strs[1];
+        s->claims[i].value = strs[2];
+    }
+    for (i = 0; i < s->nfacts; i++, strs += 2) {
+        s->facts[i].path = strs[0];
+        s->facts[i].value = strs[1];
     }
     return APR_SUCCESS;
 }
@@ -252,135 +270,5 @@ apr_status_t okta_refresh_result_decode(okta_refresh_result_t *res, unsigned cha
     res->access_token = strs[R_ACCESS_TOKEN];
     res->refresh_token = strs[R_REFRESH_TOKEN];
     res->id_token = strs[R_ID_TOKEN];
-    return APR_SUCCESS;
-}
-
-/* Claim names become environment variable names (with '_') and header
- * names (with '-': proxies such as nginx drop headers with '_'). */
-static const char *sanitize_claim_name(apr_pool_t *p, const char *prefix, const char *name,
-                                       char replacement)
-{
-    char *out = apr_pstrcat(p, prefix, name, NULL), *c;
-
-    for (c = out + strlen(prefix); *c; c++) {
-        if (!apr_isalnum(*c)) {
-            *c = replacement;
-        }
-    }
-    return out;
-}
-
-static int has_control_character(const char *s, size_t len)
-{
-    size_t i;
-
-    for (i = 0; i < len; i++) {
-        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
-/* An array item, with '%' and ',' escaped so that the join reads back. */
-static const char *escaped_item(apr_pool_t *p, const char *item)
-{
-    size_t extra = 0;
-    const char *c;
-    char *out, *o;
-
-    for (c = item; *c; c++) {
-        extra += *c == '%' || *c == ',';
-    }
-    if (!extra) {
-        return item;
-    }
-    o = out = apr_palloc(p, strlen(item) + 2 * extra + 1);
-    for (c = item; *c; c++) {
-        if (*c == '%' || *c == ',') {
-            o += sprintf(o, "%%%02X", (unsigned char)*c);
-        }
-        else {
-            *o++ = *c;
-        }
-    }
-    *o = '\0';
-    return out;
-}
-
-/* An array of strings joined with ','; NULL when an item is not a string
- * (the array is then given as JSON). */
-static const char *joined_items(apr_pool_t *p, const json_t *array)
-{
-    const char *joined = "";
-    const json_t *item;
-    size_t i;
-
-    json_array_foreach(array, i, item) {
-        if (!json_is_string(item)) {
-            return NULL;
-        }
-        joined = apr_pstrcat(p, joined, i ? "," : "", escaped_item(p, json_string_value(item)),
-                             NULL);
-    }
-    return joined;
-}
-
-static const char *claim_text(apr_pool_t *p, const json_t *v)
-{
-    const char *text;
-    char *dump;
-
-    if (json_is_string(v)) {
-        return apr_pstrmemdup(p, json_string_value(v), json_string_length(v));
-    }
-    if (json_is_array(v) && (text = joined_items(p, v))) {
-        return text;
-    }
-    dump = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-    if (!dump) {
-        return "";
-    }
-    text = apr_pstrdup(p, dump);
-    free(dump);
-    return text;
-}
-
-/* The claim's value as handed on; NULL when it must be withheld.  (A NUL
- * inside a string ends it early: it is text up to there, and harmless.) */
-static const char *claim_value_text(apr_pool_t *p, const json_t *v)
-{
-    const char *text = claim_text(p, v);
-
-    /* JSON escapes control characters but DEL */
-    return has_control_character(text, strlen(text)) ? NULL : text;
-}
-
-apr_status_t okta_claims_flatten(okta_claim_t **claims, int *nclaims, apr_pool_t *p,
-                                 const struct json_t *payload, const char **withheld)
-{
-    const char *key, *listed = NULL;
-    const json_t *value;
-    okta_claim_t *out;
-    int n = 0;
-
-    if (!json_is_object(payload)) {
-        return APR_EINVAL;
-    }
-    out = apr_palloc(p, sizeof(okta_claim_t) * (json_object_size(payload) + 1));
-    json_object_foreach((json_t *)payload, key, value) {
-        if (!(out[n].value = claim_value_text(p, value))) {
-            listed = listed ? apr_pstrcat(p, listed, ", ", key, NULL) : key;
-            continue;
-        }
-        out[n].env_name = sanitize_claim_name(p, "OKTA_CLAIM_", key, '_');
-        out[n].header_name = sanitize_claim_name(p, "X-Okta-Claim-", key, '-');
-        n++;
-    }
-    *claims = out;
-    *nclaims = n;
-    if (withheld) {
-        *withheld = listed ? apr_pstrdup(p, listed) : NULL;
-    }
     return APR_SUCCESS;
 }

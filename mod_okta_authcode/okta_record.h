@@ -14,8 +14,9 @@
  *   +-------+---------+---------------------+-------------------------------+
  *
  * Each string is stored with a trailing NUL so decoded fields can be used
- * as C strings in place.  A session's strings are its fixed fields followed
- * by claim triples (environment name, header name, value). */
+ * as C strings in place.  A session's strings are its fixed fields, then
+ * its claims as triples (environment name, header name, value), then its
+ * facts as pairs (path, value); the number of triples is one of its ints. */
 #ifndef OKTA_RECORD_H
 #define OKTA_RECORD_H
 
@@ -26,6 +27,14 @@ typedef struct okta_claim_t {
     const char *header_name; /* X-Okta-Claim-<name> */
     const char *value;
 } okta_claim_t;
+
+/* One value of the claims at a path ("groups", "address.country"), for
+ * the Require okta-group / okta-claim checks (okta_claims.h). */
+typedef struct okta_fact_t {
+    const char *path;
+    const char *value; /* a string as it is; a number, boolean or null as
+                          its JSON text */
+} okta_fact_t;
 
 typedef struct okta_session_t {
     apr_int64_t created; /* login time, seconds since the epoch */
@@ -39,8 +48,11 @@ typedef struct okta_session_t {
     const char *id_token;
     const char *access_token;
     const char *refresh_token; /* "" when none was issued */
-    int nclaims;
+    const char *claims_json; /* the claims as one JSON object (OktaInfoURI) */
+    int nclaims; /* the claims as applications are handed them */
     okta_claim_t *claims;
+    int nfacts; /* the claims as authorization checks them */
+    okta_fact_t *facts;
 } okta_session_t;
 
 typedef struct okta_login_t {
@@ -75,19 +87,5 @@ apr_status_t okta_refresh_result_decode(okta_refresh_result_t *res, unsigned cha
 apr_status_t okta_login_encode(unsigned char **out, apr_size_t *len, apr_pool_t *p,
                                const okta_login_t *l);
 apr_status_t okta_login_decode(okta_login_t *l, unsigned char *buf, apr_size_t len);
-
-/** Builds the claim list handed to applications from the ID token's
- * payload (a jansson object): strings as they are, numbers and booleans
- * as text, arrays of strings joined with ',' (in each item '%' and ','
- * are written %25 and %2C, so splitting on ',' and URL-decoding each part
- * gives the items back), anything else as compact JSON.  A string or an
- * item with a control character (CR, LF, TAB, ...) could split a request
- * header or forge another: such a claim is withheld, and its name listed
- * in *withheld (", "-separated; NULL when none; `withheld` may be NULL).
- * In names, characters other than [A-Za-z0-9] become '_' for the
- * environment and '-' for headers. */
-struct json_t;
-apr_status_t okta_claims_flatten(okta_claim_t **claims, int *nclaims, apr_pool_t *p,
-                                 const struct json_t *payload, const char **withheld);
 
 #endif

@@ -104,6 +104,7 @@ static okta_refresh_outcome_t refreshed(refresh_t *rf, const okta_token_response
     res.refresh_token = tr->refresh_token ? tr->refresh_token : s->refresh_token;
     res.id_token = tr->id_token ? tr->id_token : "";
     apply_result(s, &res);
+    rf->env->refresh_claims(rf->env->ctx, s, rf->deadline);
     if (rf->env->store_tokens(rf->env->ctx, s) != APR_SUCCESS) {
         /* the new refresh token would be lost: the session cannot go on */
         return end_session(rf, "the refreshed session could not be stored");

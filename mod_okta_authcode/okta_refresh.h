@@ -77,6 +77,10 @@ typedef struct okta_refresh_env_t {
     void (*token_call)(void *ctx, const char *refresh_token, apr_time_t deadline,
                        okta_token_call_t *call);
     int (*id_token_ok)(void *ctx, const char *old_id_token, const char *new_id_token);
+    /* Rebuilds the claims of a session whose tokens were just refreshed
+     * (the userinfo endpoint may say new things), by `deadline`; when it
+     * cannot, the old claims stay. */
+    void (*refresh_claims)(void *ctx, okta_session_t *s, apr_time_t deadline);
     void (*note)(void *ctx, okta_refresh_event_t event, const okta_token_call_t *call);
 } okta_refresh_env_t;
 

@@ -6,7 +6,7 @@
 
 #include "fuzz_common.h"
 #include "okta_provider.h"
-#include "okta_record.h"
+#include "okta_claims.h"
 
 #define EXPECT_ISSUER "https://idp.example.com/oauth2/default"
 
@@ -83,10 +83,11 @@ static void check_name(const char *name, const char *prefix, char replacement)
 
 static void fuzz_claims(apr_pool_t *p, const uint8_t *data, size_t size)
 {
-    json_t *payload = json_loadb((const char *)data, size, 0, NULL);
+    json_t *payload = json_loadb((const char *)data, size, JSON_ALLOW_NUL, NULL);
     okta_claim_t *claims = NULL;
+    okta_fact_t *facts = NULL;
     const char *withheld = NULL, *c;
-    int nclaims = -1, i, nwithheld;
+    int nclaims = -1, nfacts = -1, i, nwithheld;
 
     if (json_is_object(payload)) {
         FUZZ_INVARIANT(okta_claims_flatten(&claims, &nclaims, p, payload, &withheld)
@@ -106,6 +107,12 @@ static void fuzz_claims(apr_pool_t *p, const uint8_t *data, size_t size)
             for (c = claims[i].value; *c; c++) {
                 FUZZ_INVARIANT((unsigned char)*c >= 0x20 && *c != 0x7f);
             }
+        }
+        okta_claims_facts(&facts, &nfacts, p, payload);
+        FUZZ_INVARIANT(nfacts >= 0);
+        for (i = 0; i < nfacts; i++) {
+            fuzz_touch(facts[i].path);
+            fuzz_touch(facts[i].value);
         }
     }
     else if (payload) {

@@ -9,7 +9,7 @@
 #include <apr_strings.h>
 
 #include "fuzz_common.h"
-#include "okta_record.h"
+#include "okta_claims.h"
 
 static const char *corpus;
 
@@ -61,7 +61,7 @@ static void sessions(apr_pool_t *p)
 
     s.refresh_token = "rt-6f1c2d";
     s.refresh_sent_at = 1700003500;
-    if (!claims || okta_claims_flatten(&s.claims, &s.nclaims, p, claims, NULL) != APR_SUCCESS
+    if (!claims || okta_claims_set(&s, p, claims, NULL) != APR_SUCCESS
         || okta_session_encode(&out, &len, p, &s) != APR_SUCCESS) {
         exit(1);
     }

@@ -35,6 +35,12 @@ static int reencode_session(apr_pool_t *p, const unsigned char *in, apr_size_t l
             fuzz_touch(s.claims[i].header_name);
             fuzz_touch(s.claims[i].value);
         }
+        fuzz_touch(s.claims_json);
+        FUZZ_INVARIANT(s.nfacts >= 0);
+        for (i = 0; i < s.nfacts; i++) {
+            fuzz_touch(s.facts[i].path);
+            fuzz_touch(s.facts[i].value);
+        }
         FUZZ_INVARIANT(okta_session_encode(out, out_len, p, &s) == APR_SUCCESS);
     }
     free(buf);

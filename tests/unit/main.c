@@ -21,6 +21,7 @@ int main(void)
     suite_add_tcase(suite, crypto_tcase());
     suite_add_tcase(suite, memo_tcase());
     suite_add_tcase(suite, record_tcase());
+    suite_add_tcase(suite, claims_tcase());
     suite_add_tcase(suite, jwt_tcase());
     suite_add_tcase(suite, provider_tcase());
     suite_add_tcase(suite, http_tcase());

@@ -57,7 +57,7 @@ START_TEST(test_refused_nothing_sent)
     const char *why = NULL;
 
     scribble(&resp);
-    ck_assert_int_ne(okta_http_get(&resp, test_pool, &opts, "http://127.0.0.1:9/x", &why),
+    ck_assert_int_ne(okta_http_get(&resp, test_pool, &opts, "http://127.0.0.1:9/x", NULL, &why),
                      APR_SUCCESS);
     ck_assert_int_eq(resp.sent, 0);
     ck_assert_ptr_nonnull(why);

@@ -38,6 +38,8 @@ typedef struct {
     int calls;
     const char *presented[3];
     int id_token_refused;
+    int claims_refreshed;
+    const char *claims_seen_token; /* the access token refresh_claims saw */
     int events[OKTA_REFRESH_GAVE_UP + 1];
 } world_t;
 
@@ -162,6 +164,16 @@ static int w_id_token_ok(void *ctx, const char *old_id, const char *new_id)
     return !((world_t *)ctx)->id_token_refused;
 }
 
+static void w_refresh_claims(void *ctx, okta_session_t *s, apr_time_t deadline)
+{
+    world_t *w = ctx;
+
+    ck_assert(deadline > w->clock);
+    w->claims_refreshed++;
+    w->claims_seen_token = s->access_token;
+    s->claims_json = "{\"groups\":[\"new\"]}";
+}
+
 static void w_note(void *ctx, okta_refresh_event_t event, const okta_token_call_t *call)
 {
     (void)call;
@@ -174,7 +186,7 @@ static okta_refresh_env_t env_of(world_t *w)
         w, test_pool, 60, GRACE, LIFETIME, SEC(1), SEC(3), SEC(5), apr_time_from_msec(20),
         SEC(GRACE + 60), w_now, w_sleep, w_find_result, w_publish_result, w_backing_off,
         w_start_back_off, w_lock, w_unlock, w_reload, w_store_tokens, w_end_session,
-        w_provider_ready, w_token_call, w_id_token_ok, w_note
+        w_provider_ready, w_token_call, w_id_token_ok, w_refresh_claims, w_note
     };
 
     return env;
@@ -297,6 +309,10 @@ START_TEST(refresh_done)
     ck_assert_str_eq(w.result.refresh_token, "rt-1");
     ck_assert_int_eq(w.events[OKTA_REFRESH_REFRESHED], 1);
     ck_assert_int_eq(w.unlocks, 1);
+    /* the claims are rebuilt with the new access token, and stored */
+    ck_assert_int_eq(w.claims_refreshed, 1);
+    ck_assert_str_eq(w.claims_seen_token, "at-1");
+    ck_assert_str_eq(w.stored.claims_json, "{\"groups\":[\"new\"]}");
 }
 END_TEST
 
@@ -431,6 +447,7 @@ START_TEST(refresh_refused)
         ck_assert(w.have_result && w.result.refused);
         ck_assert_int_eq(w.ended, 1);
     }
+    ck_assert_int_eq(w.claims_refreshed, 0);
 }
 END_TEST
 

@@ -12,6 +12,7 @@ TCase *util_tcase(void);
 TCase *crypto_tcase(void);
 TCase *memo_tcase(void);
 TCase *record_tcase(void);
+TCase *claims_tcase(void);
 TCase *jwt_tcase(void);
 TCase *provider_tcase(void);
 TCase *http_tcase(void);

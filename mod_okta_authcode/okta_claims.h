@@ -1,0 +1,52 @@
+/* A session's claims: the ID token's, with the userinfo endpoint's over
+ * them (Okta serves custom claims, groups included, from userinfo by
+ * default).  Kept in three forms, all decided at sign-in and refresh so
+ * that no request parses JSON: the JSON object itself (for OktaInfoURI),
+ * flattened text for applications (OKTA_CLAIM_*, X-Okta-Claim-*), and
+ * facts, one per value and path, for Require okta-group / okta-claim. */
+#ifndef OKTA_CLAIMS_H
+#define OKTA_CLAIMS_H
+
+#include <apr_pools.h>
+#include <jansson.h>
+
+#include "okta_record.h"
+
+/** The session's claims: `id_token`'s payload, with `userinfo`'s claims
+ * (NULL: none) replacing or adding to them, except the ID token's
+ * registered claims (iss, sub, aud, exp, iat, nonce, azp, auth_time,
+ * at_hash, acr, amr, sid), which userinfo never changes.  The object is
+ * released with the pool. */
+json_t *okta_claims_merge(apr_pool_t *p, const json_t *id_token, const json_t *userinfo);
+
+/** Builds the claim list handed to applications from the claims (a JSON
+ * object): strings as they are, numbers and booleans as text, arrays of
+ * strings joined with ',' (in each item '%' and ',' are written %25 and
+ * %2C, so splitting on ',' and URL-decoding each part gives the items
+ * back), anything else as compact JSON.  A string or an item with a
+ * control character (CR, LF, TAB, ...) could split a request header or
+ * forge another: such a claim is withheld, and its name listed in
+ * *withheld (", "-separated; NULL when none; `withheld` may be NULL).  In
+ * names, characters other than [A-Za-z0-9] become '_' for the environment
+ * and '-' for headers. */
+apr_status_t okta_claims_flatten(okta_claim_t **claims, int *nclaims, apr_pool_t *p,
+                                 const json_t *payload, const char **withheld);
+
+/** The facts of the claims: for every string, number, boolean or null,
+ * its path (member names joined with '.') and its text; an array gives
+ * one fact per element, at the array's own path.  A string or a name with
+ * a NUL in it gives none (it would read as a shorter one), nor anything
+ * nested deeper than OKTA_FACTS_MAX_DEPTH. */
+#define OKTA_FACTS_MAX_DEPTH 16
+void okta_claims_facts(okta_fact_t **facts, int *nfacts, apr_pool_t *p, const json_t *claims);
+
+/** Fills the session's three forms of the claims. */
+apr_status_t okta_claims_set(okta_session_t *s, apr_pool_t *p, const json_t *claims,
+                             const char **withheld);
+
+/** 1 when a fact at `path` has one of the `nvalues` values (compared
+ * exactly).  *present tells whether any fact is at `path` at all. */
+int okta_facts_match(const okta_fact_t *facts, int nfacts, const char *path,
+                     const char *const *values, int nvalues, int *present);
+
+#endif

@@ -1,0 +1,350 @@
+/* okta_claims: merging the ID token's claims with userinfo's, and the
+ * three forms a session keeps them in. */
+#include <string.h>
+
+#include <apr_strings.h>
+
+#include "okta_claims.h"
+#include "unit.h"
+
+static const okta_claim_t *find_claim(const okta_claim_t *claims, int n, const char *env)
+{
+    int i;
+
+    for (i = 0; i < n; i++) {
+        if (strcmp(claims[i].env_name, env) == 0) {
+            return &claims[i];
+        }
+    }
+    ck_abort_msg("claim %s not produced", env);
+    return NULL;
+}
+
+static void assert_claim(const okta_claim_t *claims, int n, const char *name,
+                         const char *value)
+{
+    const okta_claim_t *c = find_claim(claims, n, apr_pstrcat(test_pool, "OKTA_CLAIM_",
+                                                              name, NULL));
+
+    char *header = apr_pstrcat(test_pool, "X-Okta-Claim-", name, NULL), *dash;
+
+    /* headers carry '-' where the environment name has '_' */
+    for (dash = header + strlen("X-Okta-Claim-"); *dash; dash++) {
+        if (*dash == '_') {
+            *dash = '-';
+        }
+    }
+    ck_assert_str_eq(c->header_name, header);
+    ck_assert_str_eq(c->value, value);
+}
+
+START_TEST(claims_flatten_value_types)
+{
+    json_t *payload = json_pack("{s:s, s:I, s:b, s:b, s:[s,s,s], s:{s:s}, s:[i,s], s:n}",
+                                "email", "ada@example.com",
+                                "auth_time", (json_int_t)1700000000,
+                                "email_verified", 1,
+                                "locked", 0,
+                                "groups", "admins", "staff", "ops",
+                                "address", "country", "FR",
+                                "mixed", 1, "a",
+                                "nothing");
+    okta_claim_t *claims = NULL;
+    int n = -1;
+
+    ck_assert_ptr_nonnull(payload);
+    ck_assert_int_eq(okta_claims_flatten(&claims, &n, test_pool, payload, NULL), APR_SUCCESS);
+    ck_assert_int_eq(n, 8);
+    assert_claim(claims, n, "email", "ada@example.com");
+    assert_claim(claims, n, "auth_time", "1700000000");
+    assert_claim(claims, n, "email_verified", "true");
+    assert_claim(claims, n, "locked", "false");
+    assert_claim(claims, n, "groups", "admins,staff,ops");
+    assert_claim(claims, n, "address", "{\"country\":\"FR\"}");
+    assert_claim(claims, n, "mixed", "[1,\"a\"]");
+    assert_claim(claims, n, "nothing", "null");
+    json_decref(payload);
+}
+END_TEST
+
+/* A control character (CR, LF, ...) in a header value would split it or
+ * inject another header towards a backend: such a claim is withheld. */
+START_TEST(claims_flatten_withholds_control_characters)
+{
+    json_t *payload = json_pack("{s:s, s:s, s:[s,s], s:s, s:{s:s}}",
+                                "title", "boss\r\nX-Okta-Claim-Role: admin",
+                                "email", "ada@example.com",
+                                "groups", "staff", "ops\nadmins",
+                                "tab", "a\tb",
+                                "address", "street", "1 Main St\nApt 2");
+    const char *withheld = NULL;
+    okta_claim_t *claims = NULL;
+    int n = -1, i;
+
+    ck_assert_int_eq(okta_claims_flatten(&claims, &n, test_pool, payload, &withheld),
+                     APR_SUCCESS);
+    ck_assert_int_eq(n, 2);
+    assert_claim(claims, n, "email", "ada@example.com");
+    /* JSON escapes them: the nested object is safe as it is */
+    assert_claim(claims, n, "address", "{\"street\":\"1 Main St\\nApt 2\"}");
+    for (i = 0; i < n; i++) {
+        ck_assert_ptr_null(strpbrk(claims[i].value, "\r\n\t"));
+    }
+    ck_assert_str_eq(withheld, "title, groups, tab");
+    json_decref(payload);
+}
+END_TEST
+
+/* Items are joined with ','; one containing ',' must not read as two. */
+START_TEST(claims_flatten_joins_items_unambiguously)
+{
+    json_t *payload = json_pack("{s:[s,s,s], s:s}", "groups", "Sales, EMEA", "100%", "ops",
+                                "motto", "a, b");
+    const char *withheld = "unset";
+    okta_claim_t *claims = NULL;
+    int n = -1;
+
+    ck_assert_int_eq(okta_claims_flatten(&claims, &n, test_pool, payload, &withheld),
+                     APR_SUCCESS);
+    assert_claim(claims, n, "groups", "Sales%2C EMEA,100%25,ops");
+    assert_claim(claims, n, "motto", "a, b");
+    ck_assert_ptr_null(withheld);
+    json_decref(payload);
+}
+END_TEST
+
+START_TEST(claims_flatten_sanitises_names)
+{
+    json_t *payload = json_pack("{s:s, s:s, s:s}", "given-name", "Ada", "app.role", "admin",
+                                "https://x.example/tenant", "t1");
+    okta_claim_t *claims = NULL;
+    int n = -1;
+
+    ck_assert_int_eq(okta_claims_flatten(&claims, &n, test_pool, payload, NULL), APR_SUCCESS);
+    ck_assert_int_eq(n, 3);
+    assert_claim(claims, n, "given_name", "Ada");
+    assert_claim(claims, n, "app_role", "admin");
+    assert_claim(claims, n, "https___x_example_tenant", "t1");
+    json_decref(payload);
+}
+END_TEST
+
+START_TEST(claims_flatten_empty_object)
+{
+    json_t *payload = json_pack("{s:{}}", "extra");
+    okta_claim_t *claims = NULL;
+    int n = -1;
+
+    ck_assert_int_eq(okta_claims_flatten(&claims, &n, test_pool, payload, NULL), APR_SUCCESS);
+    ck_assert_int_eq(n, 1);
+    assert_claim(claims, n, "extra", "{}");
+    json_decref(payload);
+}
+END_TEST
+
+/* ---- merging ------------------------------------------------------------ */
+
+START_TEST(claims_merge_userinfo_wins_but_not_over_registered_claims)
+{
+    json_t *id = json_pack("{s:s, s:s, s:s, s:I, s:s, s:s}", "iss", "https://id.example.com",
+                           "sub", "00u1", "aud", "client", "exp", (json_int_t)1700000300,
+                           "nonce", "n-1", "email", "old@example.com");
+    json_t *ui = json_pack("{s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:[s,s], s:s}", "iss", "evil",
+                           "sub", "00u1", "aud", "other", "exp", (json_int_t)1, "nonce", "x",
+                           "acr", "forged", "email", "new@example.com", "groups", "Everyone",
+                           "Data Stewards", "sid", "forged-sid");
+    json_t *merged = okta_claims_merge(test_pool, id, ui);
+
+    ck_assert_ptr_nonnull(merged);
+    ck_assert_str_eq(json_string_value(json_object_get(merged, "iss")), "https://id.example.com");
+    ck_assert_str_eq(json_string_value(json_object_get(merged, "aud")), "client");
+    ck_assert(json_integer_value(json_object_get(merged, "exp")) == 1700000300);
+    ck_assert_str_eq(json_string_value(json_object_get(merged, "nonce")), "n-1");
+    /* registered claims the ID token lacks are not taken from userinfo */
+    ck_assert_ptr_null(json_object_get(merged, "acr"));
+    ck_assert_ptr_null(json_object_get(merged, "sid"));
+    ck_assert_str_eq(json_string_value(json_object_get(merged, "email")), "new@example.com");
+    ck_assert_int_eq(json_array_size(json_object_get(merged, "groups")), 2);
+    /* the ID token's payload itself is left as it was */
+    ck_assert_str_eq(json_string_value(json_object_get(id, "email")), "old@example.com");
+    ck_assert_ptr_null(json_object_get(id, "groups"));
+    json_decref(id);
+    json_decref(ui);
+}
+END_TEST
+
+START_TEST(claims_merge_without_userinfo)
+{
+    json_t *id = json_pack("{s:s, s:s}", "sub", "00u1", "email", "ada@example.com");
+    json_t *merged = okta_claims_merge(test_pool, id, NULL);
+
+    ck_assert(json_equal(merged, id));
+    json_decref(id);
+}
+END_TEST
+
+/* ---- facts -------------------------------------------------------------- */
+
+static int has_fact(const okta_fact_t *facts, int n, const char *path, const char *value)
+{
+    int i;
+
+    for (i = 0; i < n; i++) {
+        if (strcmp(facts[i].path, path) == 0 && strcmp(facts[i].value, value) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+START_TEST(claims_facts_of_every_kind_of_value)
+{
+    json_t *claims = json_loads("{\"groups\":[\"Everyone\",\"Data Stewards\"],"
+                                "\"team\":\"ops\",\"email_verified\":true,\"locked\":false,"
+                                "\"employee_number\":42,\"ratio\":1.5,\"manager\":null,"
+                                "\"address\":{\"country\":\"NO\",\"geo\":{\"zone\":\"eu\"}},"
+                                "\"roles\":[{\"name\":\"admin\"},{\"name\":\"dev\"}],"
+                                "\"matrix\":[[\"a\"],[\"b\"]],\"empty\":[]}", 0, NULL);
+    okta_fact_t *facts;
+    int n;
+
+    ck_assert_ptr_nonnull(claims);
+    okta_claims_facts(&facts, &n, test_pool, claims);
+    ck_assert(has_fact(facts, n, "groups", "Everyone"));
+    ck_assert(has_fact(facts, n, "groups", "Data Stewards"));
+    ck_assert(has_fact(facts, n, "team", "ops"));
+    ck_assert(has_fact(facts, n, "email_verified", "true"));
+    ck_assert(has_fact(facts, n, "locked", "false"));
+    ck_assert(has_fact(facts, n, "employee_number", "42"));
+    ck_assert(has_fact(facts, n, "ratio", "1.5"));
+    ck_assert(has_fact(facts, n, "manager", "null"));
+    ck_assert(has_fact(facts, n, "address.country", "NO"));
+    ck_assert(has_fact(facts, n, "address.geo.zone", "eu"));
+    ck_assert(has_fact(facts, n, "roles.name", "admin"));
+    ck_assert(has_fact(facts, n, "roles.name", "dev"));
+    ck_assert(has_fact(facts, n, "matrix", "a"));
+    ck_assert(has_fact(facts, n, "matrix", "b"));
+    ck_assert_int_eq(n, 14);
+    json_decref(claims);
+}
+END_TEST
+
+/* "Admins\u0000x" is not the group Admins, and a name with a NUL is not
+ * the shorter name either. */
+START_TEST(claims_facts_skip_strings_and_names_with_nul)
+{
+    json_t *claims = json_object(), *groups = json_array();
+    okta_fact_t *facts;
+    int n;
+
+    json_array_append_new(groups, json_stringn("Admins\0x", 8));
+    json_array_append_new(groups, json_string("Staff"));
+    json_object_set_new(claims, "groups", groups);
+    json_object_setn_new(claims, "role\0x", 6, json_string("admin"));
+    json_object_set_new(claims, "department", json_stringn("Fin\0ance", 8));
+    okta_claims_facts(&facts, &n, test_pool, claims);
+    ck_assert_int_eq(n, 1);
+    ck_assert(has_fact(facts, n, "groups", "Staff"));
+    json_decref(claims);
+}
+END_TEST
+
+START_TEST(claims_facts_stop_at_depth)
+{
+    char text[2 * 40 + 64];
+    json_t *claims;
+    okta_fact_t *facts;
+    int n, depth;
+
+    /* {"a":{"a":...{"a":"deep"}...}} nested 40 deep, and a shallow claim */
+    strcpy(text, "{\"shallow\":\"yes\",\"a\":");
+    for (depth = 0; depth < 40; depth++) {
+        strcat(text, "[");
+    }
+    strcat(text, "\"deep\"");
+    for (depth = 0; depth < 40; depth++) {
+        strcat(text, "]");
+    }
+    strcat(text, "}");
+    claims = json_loads(text, 0, NULL);
+    ck_assert_ptr_nonnull(claims);
+    okta_claims_facts(&facts, &n, test_pool, claims);
+    ck_assert_int_eq(n, 1);
+    ck_assert(has_fact(facts, n, "shallow", "yes"));
+    json_decref(claims);
+}
+END_TEST
+
+START_TEST(facts_match_any_value_exactly)
+{
+    static const okta_fact_t facts[] = {
+        { "groups", "Everyone" }, { "groups", "Data Stewards" }, { "address.country", "NO" }
+    };
+    const char *stewards[] = { "Admins", "Data Stewards" };
+    const char *lower[] = { "data stewards" };
+    const char *prefix[] = { "Data" };
+    const char *norway[] = { "NO" };
+    int present = -1;
+
+    ck_assert(okta_facts_match(facts, 3, "groups", stewards, 2, &present));
+    ck_assert_int_eq(present, 1);
+    ck_assert(!okta_facts_match(facts, 3, "groups", lower, 1, &present));
+    ck_assert_int_eq(present, 1);
+    ck_assert(!okta_facts_match(facts, 3, "groups", prefix, 1, &present));
+    ck_assert(okta_facts_match(facts, 3, "address.country", norway, 1, &present));
+    ck_assert(!okta_facts_match(facts, 3, "address", norway, 1, &present));
+    ck_assert_int_eq(present, 0);
+    ck_assert(!okta_facts_match(facts, 3, "roles", stewards, 2, &present));
+    ck_assert_int_eq(present, 0);
+}
+END_TEST
+
+/* ---- a session's three forms -------------------------------------------- */
+
+START_TEST(claims_set_survives_session_round_trip)
+{
+    json_t *claims = json_loads("{\"sub\":\"00u1\",\"groups\":[\"a\",\"b\"],"
+                                "\"address\":{\"country\":\"NO\"}}", 0, NULL);
+    okta_session_t in, out;
+    apr_size_t len;
+    unsigned char *buf;
+    int present;
+    const char *b[] = { "b" };
+
+    memset(&in, 0, sizeof(in));
+    in.issuer = in.client_id = in.user = in.id_token = in.access_token = "x";
+    in.refresh_token = "";
+    ck_assert_int_eq(okta_claims_set(&in, test_pool, claims, NULL), APR_SUCCESS);
+    ck_assert_int_eq(okta_session_encode(&buf, &len, test_pool, &in), APR_SUCCESS);
+    ck_assert_int_eq(okta_session_decode(&out, test_pool, buf, len), APR_SUCCESS);
+    ck_assert_str_eq(out.claims_json,
+                     "{\"sub\":\"00u1\",\"groups\":[\"a\",\"b\"],\"address\":{\"country\":\"NO\"}}");
+    ck_assert_int_eq(out.nclaims, 3);
+    assert_claim(out.claims, out.nclaims, "sub", "00u1");
+    assert_claim(out.claims, out.nclaims, "groups", "a,b");
+    assert_claim(out.claims, out.nclaims, "address", "{\"country\":\"NO\"}");
+    ck_assert_int_eq(out.nfacts, 4);
+    ck_assert(okta_facts_match(out.facts, out.nfacts, "groups", b, 1, &present));
+    json_decref(claims);
+}
+END_TEST
+
+TCase *claims_tcase(void)
+{
+    TCase *tc = tcase_create("claims");
+
+    tcase_add_checked_fixture(tc, test_pool_setup, test_pool_teardown);
+    tcase_add_test(tc, claims_merge_userinfo_wins_but_not_over_registered_claims);
+    tcase_add_test(tc, claims_merge_without_userinfo);
+    tcase_add_test(tc, claims_flatten_value_types);
+    tcase_add_test(tc, claims_flatten_withholds_control_characters);
+    tcase_add_test(tc, claims_flatten_joins_items_unambiguously);
+    tcase_add_test(tc, claims_flatten_sanitises_names);
+    tcase_add_test(tc, claims_flatten_empty_object);
+    tcase_add_test(tc, claims_facts_of_every_kind_of_value);
+    tcase_add_test(tc, claims_facts_skip_strings_and_names_with_nul);
+    tcase_add_test(tc, claims_facts_stop_at_depth);
+    tcase_add_test(tc, facts_match_any_value_exactly);
+    tcase_add_test(tc, claims_set_survives_session_round_trip);
+    return tc;
+}
