@@ -1,8 +1,9 @@
 /* mod_okta_authcode: OpenID Connect sign-in (Okta or any provider) for
  * Apache httpd.  This file wires the module into httpd: `AuthType Okta` in
- * the check_authn phase, what the application is handed, the callback and
- * logout URLs answered before any other module sees them, the module
- * record and the directive table.  The layers below: mod_okta_private.h. */
+ * the check_authn phase, what the application is handed, the callback,
+ * logout and info URLs answered before any other module sees them, the
+ * module record and the directive table.  The layers below:
+ * mod_okta_private.h. */
 #include <apr_lib.h>
 #include <apr_strings.h>
 #include <http_core.h>
@@ -11,9 +12,11 @@
 #include <util_filter.h>
 #include <ap_mpm.h>
 
+#include "mod_okta_authz.h"
 #include "mod_okta_caches.h"
 #include "mod_okta_config.h"
 #include "mod_okta_cacheserver.h"
+#include "mod_okta_info.h"
 #include "mod_okta_login.h"
 #include "mod_okta_logout.h"
 #include "mod_okta_provider.h"
@@ -166,7 +169,7 @@ static int unauth_action(request_rec *r)
 }
 
 /* Marks a request whose Require lines grant it without a user. */
-static const char anonymous_granted = 1;
+#define ANONYMOUS_GRANTED_NOTE "okta-anonymous-granted"
 
 /* httpd authenticates only where the Require lines need a user, unless a
  * module forces it.  With OktaUnauthAction pass, authentication runs
@@ -178,7 +181,7 @@ static int force_authn(request_rec *r)
     if (!is_okta_auth_type(r) || unauth_action(r) != OKTA_UNAUTH_PASS) {
         return DECLINED;
     }
-    ap_set_module_config(r->request_config, &okta_authcode_module, (void *)&anonymous_granted);
+    apr_table_setn(r->notes, ANONYMOUS_GRANTED_NOTE, "1");
     return OK;
 }
 
@@ -187,7 +190,7 @@ static int no_session(request_rec *r, int had_session)
     int action = unauth_action(r);
 
     if (action == OKTA_UNAUTH_PASS) {
-        if (ap_get_module_config(r->request_config, &okta_authcode_module)) {
+        if (apr_table_get(r->notes, ANONYMOUS_GRANTED_NOTE)) {
             /* httpd needs a user once authentication has run: "" is
              * nobody, and authorization has granted the request already */
             return authenticated(r, "");
@@ -235,6 +238,7 @@ static int check_authn(request_rec *r)
     if (rv == APR_SUCCESS) {
         switch (okta_refresh_if_due(r, ref)) {
         case OKTA_REFRESH_FRESH:
+            okta_session_attach(r, ref);
             hand_session_to_application(r, &ref->session);
             return authenticated(r, ref->session.user);
         case OKTA_REFRESH_ENDED:
@@ -248,7 +252,7 @@ static int check_authn(request_rec *r)
                            "later.");
 }
 
-/* The callback and logout URLs are the module's own, wherever they are:
+/* The callback, logout and info URLs are the module's own, wherever they are:
  * answered before translation and authentication, like mod_cache does. */
 static int quick_handler(request_rec *r, int lookup)
 {
@@ -267,6 +271,9 @@ static int quick_handler(request_rec *r, int lookup)
     if (sc->logout_path && strcmp(path, sc->logout_path) == 0) {
         return okta_logout(r);
     }
+    if (sc->info_path && strcmp(path, sc->info_path) == 0) {
+        return okta_info(r);
+    }
     return DECLINED;
 }
 
@@ -279,6 +286,12 @@ static int quick_handler(request_rec *r, int lookup)
 #define SERVER_DURATION(name, field, help)                                                     \
     AP_INIT_TAKE1(name, okta_set_server_duration, (void *)APR_OFFSETOF(okta_server_conf_t, field), \
                   RSRC_CONF, help)
+#define SERVER_PATH(name, field, help)                                                     \
+    AP_INIT_TAKE1(name, okta_set_server_path, (void *)APR_OFFSETOF(okta_server_conf_t, field), \
+                  RSRC_CONF, help)
+#define SERVER_FLAG(name, field, help)                                                     \
+    AP_INIT_FLAG(name, okta_set_server_flag, (void *)APR_OFFSETOF(okta_server_conf_t, field), \
+                 RSRC_CONF, help)
 #define DIR_FLAG(name, field, help)                                                             \
     AP_INIT_FLAG(name, ap_set_flag_slot, (void *)APR_OFFSETOF(okta_dir_conf_t, field), OR_AUTHCFG, \
                  help)
@@ -304,8 +317,7 @@ static const command_rec okta_cmds[] = {
                   "Session cache: shmcb, shmcb:/path(bytes), memcache:host:port, redis:host:port"),
     SERVER_STRING("OktaRemoteUserClaim", remote_user_claim,
                   "ID token claim that becomes REMOTE_USER (default sub)"),
-    AP_INIT_TAKE1("OktaLogoutURI", okta_set_logout_uri, NULL, RSRC_CONF,
-                  "Local path that signs the user out"),
+    SERVER_PATH("OktaLogoutURI", logout_path, "Local path that signs the user out"),
     SERVER_STRING("OktaPostLogoutRedirectURI", post_logout_redirect_uri,
                   "Where the provider sends the browser after sign-out"),
     SERVER_STRING("OktaCAFile", ca_file, "CA bundle for TLS to the provider"),
@@ -325,9 +337,17 @@ static const command_rec okta_cmds[] = {
                    "Refresh the access token this many seconds before it expires (default 60)"),
     SERVER_SECONDS("OktaRefreshGrace", refresh_grace,
                    "The provider's grace period for reusing a refresh token (default 30)"),
-    AP_INIT_FLAG("OktaTrustForwardedProto", okta_set_server_flag,
-                 (void *)APR_OFFSETOF(okta_server_conf_t, trust_forwarded_proto), RSRC_CONF,
-                 "Take the scheme from X-Forwarded-Proto (only behind a proxy that sets it)"),
+    SERVER_FLAG("OktaTrustForwardedProto", trust_forwarded_proto,
+                "Take the scheme from X-Forwarded-Proto (only behind a proxy that sets it)"),
+    SERVER_FLAG("OktaUserInfo", userinfo,
+                "Read the provider's userinfo endpoint for claims at sign-in and after each "
+                "refresh (default On)"),
+    SERVER_STRING("OktaGroupsClaim", groups_claim,
+                  "Claim that Require okta-group looks in (default groups)"),
+    SERVER_PATH("OktaInfoURI", info_path,
+                "Local path answering the signed-in user's claims and session times as JSON"),
+    SERVER_FLAG("OktaInfoAccessToken", info_access_token,
+                "OktaInfoURI also hands out the access token (default Off)"),
     AP_INIT_TAKE1("OktaUnauthAction", okta_set_unauth_action, NULL, OR_AUTHCFG,
                   "Without a session: auth (sign in; 401 for non-navigations), 401, or pass"),
     DIR_FLAG("OktaClaimsEnv", claim_env,
@@ -385,6 +405,7 @@ static void register_hooks(apr_pool_t *p)
     ap_hook_quick_handler(quick_handler, NULL, NULL, APR_HOOK_FIRST);
     ap_hook_check_authn(check_authn, NULL, NULL, APR_HOOK_MIDDLE, AP_AUTH_INTERNAL_PER_CONF);
     ap_hook_force_authn(force_authn, NULL, NULL, APR_HOOK_MIDDLE);
+    okta_authz_register_hooks(p);
 }
 
 module AP_MODULE_DECLARE_DATA okta_authcode_module = {

@@ -11,6 +11,7 @@
 #define DEFAULT_SCOPE "openid profile email offline_access"
 #define DEFAULT_REDIRECT_PATH "/callback"
 #define DEFAULT_REMOTE_USER_CLAIM "sub"
+#define DEFAULT_GROUPS_CLAIM "groups"
 #define DEFAULT_HTTP_TIMEOUT 10
 #define DEFAULT_CLOCK_SKEW 60
 #define DEFAULT_SESSION_INACTIVITY 3600
@@ -43,6 +44,8 @@ void *okta_create_server_conf(apr_pool_t *p, server_rec *s)
     conf->refresh_leeway = OKTA_UNSET;
     conf->refresh_grace = OKTA_UNSET;
     conf->trust_forwarded_proto = OKTA_UNSET;
+    conf->userinfo = OKTA_UNSET;
+    conf->info_access_token = OKTA_UNSET;
     return conf;
 }
 
@@ -74,6 +77,10 @@ void *okta_merge_server_conf(apr_pool_t *p, void *basev, void *addv)
     MERGE_INT(refresh_leeway);
     MERGE_INT(refresh_grace);
     MERGE_INT(trust_forwarded_proto);
+    MERGE_INT(userinfo);
+    MERGE_PTR(groups_claim);
+    MERGE_PTR(info_path);
+    MERGE_INT(info_access_token);
     MERGE_PTR(state);
     return conf;
 }
@@ -141,6 +148,11 @@ static void apply_defaults(okta_server_conf_t *sc)
     sc->refresh_leeway = INT_OR(sc->refresh_leeway, DEFAULT_REFRESH_LEEWAY);
     sc->refresh_grace = INT_OR(sc->refresh_grace, DEFAULT_REFRESH_GRACE);
     sc->trust_forwarded_proto = INT_OR(sc->trust_forwarded_proto, 0);
+    sc->userinfo = INT_OR(sc->userinfo, 1);
+    if (!sc->groups_claim) {
+        sc->groups_claim = DEFAULT_GROUPS_CLAIM;
+    }
+    sc->info_access_token = INT_OR(sc->info_access_token, 0);
 }
 
 int okta_config_check(server_rec *s)
@@ -268,10 +280,11 @@ static const char *set_local_path(cmd_parms *cmd, const char *arg, const char **
     return NULL;
 }
 
-const char *okta_set_logout_uri(cmd_parms *cmd, void *dummy, const char *arg)
+const char *okta_set_server_path(cmd_parms *cmd, void *dummy, const char *arg)
 {
     (void)dummy;
-    return set_local_path(cmd, arg, &cmd_server_conf(cmd)->logout_path);
+    return set_local_path(cmd, arg,
+                          (const char **)((char *)cmd_server_conf(cmd) + (apr_size_t)cmd->info));
 }
 
 /* A secret given as "file:/path" (first line of the file) or "env:NAME"

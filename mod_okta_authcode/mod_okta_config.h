@@ -49,6 +49,10 @@ typedef struct okta_server_conf_t {
     int refresh_leeway; /* refresh this many seconds before expiry */
     int refresh_grace; /* the provider's reuse grace period for refresh tokens */
     int trust_forwarded_proto; /* behind a TLS-terminating proxy */
+    int userinfo; /* read the userinfo endpoint at sign-in and refresh */
+    const char *groups_claim; /* where Require okta-group looks */
+    const char *info_path; /* OktaInfoURI; NULL: none */
+    int info_access_token; /* OktaInfoURI hands out the access token */
     struct okta_provider_cache_t *provider; /* created in child_init */
     okta_module_state_t *state; /* the main server's, shared by all */
 } okta_server_conf_t;
@@ -75,7 +79,9 @@ okta_dir_conf_t *okta_dir_conf(const request_rec *r);
 const char *okta_set_issuer(cmd_parms *cmd, void *dummy, const char *arg);
 const char *okta_set_redirect_uri(cmd_parms *cmd, void *dummy, const char *arg);
 const char *okta_set_silent_redirect_uri(cmd_parms *cmd, void *dummy, const char *arg);
-const char *okta_set_logout_uri(cmd_parms *cmd, void *dummy, const char *arg);
+/** A local path the module answers (OktaLogoutURI, OktaInfoURI): the
+ * field's offset in okta_server_conf_t as cmd->info. */
+const char *okta_set_server_path(cmd_parms *cmd, void *dummy, const char *arg);
 const char *okta_set_client_secret(cmd_parms *cmd, void *dummy, const char *arg);
 const char *okta_set_passphrase(cmd_parms *cmd, void *dummy, const char *arg);
 const char *okta_set_client_auth(cmd_parms *cmd, void *dummy, const char *arg);

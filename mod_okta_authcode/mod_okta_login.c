@@ -17,6 +17,7 @@
 #include "mod_okta_response.h"
 #include "mod_okta_session.h"
 #include "mod_okta_store.h"
+#include "okta_claims.h"
 #include "okta_pending.h"
 #include "okta_util.h"
 
@@ -224,8 +225,36 @@ static int completed_before(request_rec *r, const char *state)
     return okta_store_get(r, COMPLETED_KIND, state, &data, &len) == APR_SUCCESS;
 }
 
+/* The ID token's claims and userinfo's (OpenID Connect Core 5.3), or the
+ * error page: a sign-in whose claims cannot be had would let the user in
+ * without the groups the access rules look for. */
+static int sign_in_claims(request_rec *r, const okta_provider_meta_t *meta,
+                          const okta_token_response_t *tr, const okta_jwt_t *jwt,
+                          json_t **claims)
+{
+    const char *why = NULL;
+
+    switch (okta_provider_claims(r, meta, jwt->payload, tr->access_token, 0, claims, &why)) {
+    case OKTA_USERINFO_OK:
+        return OK;
+    case OKTA_USERINFO_OTHER_USER:
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      OKTALOGNO(00048) "sign-in refused: the userinfo endpoint's answer must "
+                      "not be used: %s", why);
+        break;
+    default:
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      OKTALOGNO(00047) "sign-in refused: cannot read the claims from the "
+                      "userinfo endpoint %s: %s (OktaUserInfo Off signs in with the ID "
+                      "token's claims alone)", meta->userinfo_endpoint, why);
+    }
+    return okta_error_page(r, HTTP_BAD_GATEWAY, "Sign-in failed",
+                           apr_pstrcat(r->pool, "The sign-in provider's userinfo endpoint "
+                                       "failed: ", why, ".", NULL));
+}
+
 static int create_session(request_rec *r, const okta_token_response_t *tr,
-                          const okta_jwt_t *jwt, const okta_login_t *login)
+                          const okta_jwt_t *jwt, const json_t *claims, const okta_login_t *login)
 {
     okta_server_conf_t *sc = okta_server_conf(r);
     apr_int64_t now = apr_time_sec(apr_time_now());
@@ -250,8 +279,7 @@ static int create_session(request_rec *r, const okta_token_response_t *tr,
     session.id_token = tr->id_token;
     session.access_token = tr->access_token;
     session.refresh_token = tr->refresh_token;
-    if (okta_claims_flatten(&session.claims, &session.nclaims, r->pool, jwt->payload, &withheld)
-            != APR_SUCCESS
+    if (okta_claims_set(&session, r->pool, claims, &withheld) != APR_SUCCESS
         || !(id = okta_random_id(r->pool, SESSION_ID_BYTES))
         || okta_session_save(r, id, &session) != APR_SUCCESS) {
         return okta_error_page(r, HTTP_SERVICE_UNAVAILABLE, "Sign-in unavailable",
@@ -314,6 +342,7 @@ int okta_login_callback(request_rec *r, int silent)
     okta_token_call_t call;
     okta_login_t login;
     okta_jwt_t *jwt;
+    json_t *claims;
     apr_table_t *params;
     const char *state, *code, *error, *form = "";
     int status;
@@ -359,8 +388,9 @@ int okta_login_callback(request_rec *r, int silent)
     okta_form_add(r->pool, &form, "redirect_uri", redirect_uri(r, silent));
     okta_form_add(r->pool, &form, "code_verifier", login.code_verifier);
     if ((status = exchange_code(r, meta, form, &call)) != OK
-        || (status = validate_id_token(r, meta, call.tr.id_token, &login, &jwt)) != OK) {
+        || (status = validate_id_token(r, meta, call.tr.id_token, &login, &jwt)) != OK
+        || (status = sign_in_claims(r, meta, &call.tr, jwt, &claims)) != OK) {
         return status;
     }
-    return create_session(r, &call.tr, jwt, &login);
+    return create_session(r, &call.tr, jwt, claims, &login);
 }

@@ -1,11 +1,12 @@
 /* Talking to the provider: discovery and JWKS (fetched on first need and
- * kept per process), and token endpoint requests. */
+ * kept per process), token endpoint and userinfo requests. */
 #include <apr_base64.h>
 #include <apr_strings.h>
 #include <http_protocol.h>
 
 #include "mod_okta_provider.h"
 #include "mod_okta_response.h"
+#include "okta_claims.h"
 #include "okta_http.h"
 #include "okta_util.h"
 
@@ -59,7 +60,7 @@ static const char *fetch_document(request_rec *r, const char *url, const char *w
     okta_http_options_t opts = http_options(sc, 0);
     okta_http_response_t resp;
     const char *why = NULL;
-    apr_status_t rv = okta_http_get(&resp, r->pool, &opts, url, &why);
+    apr_status_t rv = okta_http_get(&resp, r->pool, &opts, url, NULL, &why);
 
     if (rv != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
@@ -298,4 +299,53 @@ int okta_provider_token_call(request_rec *r, const okta_provider_meta_t *meta,
     }
     call->answered = 1;
     return 1;
+}
+
+static okta_userinfo_result_t read_userinfo(request_rec *r, const okta_provider_meta_t *meta,
+                                            const char *access_token, const char *sub,
+                                            apr_time_t deadline, json_t **claims,
+                                            const char **why)
+{
+    okta_http_options_t opts = http_options(okta_server_conf(r), deadline);
+    okta_http_response_t resp;
+    apr_status_t rv;
+
+    rv = okta_http_get(&resp, r->pool, &opts, meta->userinfo_endpoint,
+                       apr_pstrcat(r->pool, "Bearer ", access_token, NULL), why);
+    if (rv != APR_SUCCESS) {
+        *why = apr_pstrcat(r->pool, rv == APR_TIMEUP ? "it did not answer in time: " : "", *why,
+                           NULL);
+        return OKTA_USERINFO_UNANSWERED;
+    }
+    if (resp.status != 200) {
+        *why = apr_psprintf(r->pool, "it answered HTTP %ld%s", resp.status,
+                            resp.status == 401 || resp.status == 403
+                                ? " (in Okta, the access token must come from the same "
+                                  "authorization server as the userinfo endpoint, with the "
+                                  "openid scope)"
+                                : "");
+        return OKTA_USERINFO_UNANSWERED;
+    }
+    return okta_userinfo_parse(claims, r->pool, resp.body, resp.len, sub, why);
+}
+
+okta_userinfo_result_t okta_provider_claims(request_rec *r, const okta_provider_meta_t *meta,
+                                            const json_t *id_token_payload,
+                                            const char *access_token, apr_time_t deadline,
+                                            json_t **claims, const char **why)
+{
+    const char *sub = json_string_value(json_object_get(id_token_payload, "sub"));
+    json_t *userinfo = NULL;
+    okta_userinfo_result_t result;
+
+    if (okta_server_conf(r)->userinfo && meta->userinfo_endpoint && sub
+        && (result = read_userinfo(r, meta, access_token, sub, deadline, &userinfo, why))
+               != OKTA_USERINFO_OK) {
+        return result;
+    }
+    if (!(*claims = okta_claims_merge(r->pool, id_token_payload, userinfo))) {
+        *why = "out of memory";
+        return OKTA_USERINFO_MALFORMED;
+    }
+    return OKTA_USERINFO_OK;
 }

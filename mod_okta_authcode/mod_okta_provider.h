@@ -43,4 +43,14 @@ okta_jwt_result_t okta_provider_validate_id_token(request_rec *r,
 int okta_provider_token_call(request_rec *r, const okta_provider_meta_t *meta,
                              const char *form, apr_time_t deadline, okta_token_call_t *call);
 
+/** The session's claims (okta_claims_merge): the ID token's payload, and
+ * the userinfo endpoint's answer to the access token when OktaUserInfo is
+ * on and the provider has the endpoint, read by `deadline` (0:
+ * OktaHTTPTimeout only).  What went wrong is in *why, not logged here:
+ * sign-in and refresh judge it differently. */
+okta_userinfo_result_t okta_provider_claims(request_rec *r, const okta_provider_meta_t *meta,
+                                            const json_t *id_token_payload,
+                                            const char *access_token, apr_time_t deadline,
+                                            json_t **claims, const char **why);
+
 #endif

@@ -9,6 +9,7 @@
 #include "mod_okta_refresh.h"
 #include "mod_okta_session.h"
 #include "mod_okta_store.h"
+#include "okta_claims.h"
 #include "okta_util.h"
 
 #define LOCK_KIND "refresh-lock"
@@ -27,6 +28,7 @@ typedef struct {
     request_rec *r;
     okta_session_ref_t *ref;
     const okta_provider_meta_t *meta;
+    int claims_rebuilt; /* stored with the tokens */
 } refresh_ctx_t;
 
 static apr_time_t now(void *ctx)
@@ -112,7 +114,7 @@ static apr_status_t store_tokens(void *ctx, const okta_session_t *s)
     refresh_ctx_t *c = ctx;
 
     (void)s;
-    return okta_session_store_tokens(c->r, c->ref);
+    return okta_session_store_tokens(c->r, c->ref, c->claims_rebuilt);
 }
 
 static void end_session(void *ctx, const char *why)
@@ -166,6 +168,28 @@ static int id_token_ok(void *ctx, const char *old_id_token, const char *new_id_t
     return 1;
 }
 
+/* Group changes at the provider take effect within an access token's
+ * lifetime; a userinfo endpoint that fails now keeps the old claims
+ * rather than end a session whose tokens are fine. */
+static void refresh_claims(void *ctx, okta_session_t *s, apr_time_t deadline)
+{
+    refresh_ctx_t *c = ctx;
+    okta_jwt_t *jwt;
+    json_t *claims;
+    const char *why = NULL;
+
+    if (okta_jwt_parse(&jwt, c->r->pool, s->id_token, &why) != OKTA_JWT_OK
+        || okta_provider_claims(c->r, c->meta, jwt->payload, s->access_token, deadline, &claims,
+                                &why) != OKTA_USERINFO_OK
+        || okta_claims_set(s, c->r->pool, claims, NULL) != APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, c->r,
+                      OKTALOGNO(00049) "the claims of %s stay as they were: after the refresh "
+                      "they could not be read again: %s", s->user, why ? why : "out of memory");
+        return;
+    }
+    c->claims_rebuilt = 1;
+}
+
 static void note(void *ctx, okta_refresh_event_t event, const okta_token_call_t *call)
 {
     refresh_ctx_t *c = ctx;
@@ -210,17 +234,19 @@ static void note(void *ctx, okta_refresh_event_t event, const okta_token_call_t 
 static okta_refresh_outcome_t refresh(request_rec *r, okta_session_ref_t *ref)
 {
     okta_server_conf_t *sc = okta_server_conf(r);
-    refresh_ctx_t ctx = { r, ref, NULL };
+    refresh_ctx_t ctx = { r, ref, NULL, 0 };
     okta_refresh_env_t env = {
         &ctx, r->pool, sc->refresh_leeway, sc->refresh_grace,
-        /* two token requests and a JWKS fetch (for a refreshed ID token
-         * signed with a new key), each OktaHTTPTimeout at most, and slack */
-        apr_time_from_sec(3 * sc->http_timeout + 2), HOLDER_MARGIN, GIVE_UP_MARGIN, BACKOFF,
+        /* two token requests, a JWKS fetch (for a refreshed ID token
+         * signed with a new key) and a userinfo request, each
+         * OktaHTTPTimeout at most, and slack */
+        apr_time_from_sec(4 * sc->http_timeout + 2), HOLDER_MARGIN, GIVE_UP_MARGIN, BACKOFF,
         WAIT_STEP,
         /* as long as a request holding the old session might still come */
         apr_time_from_sec(sc->refresh_grace + 60),
         now, wait_a_while, find_result, publish_result, backing_off, start_back_off, lock,
-        unlock, reload, store_tokens, end_session, provider_ready, token_call, id_token_ok, note
+        unlock, reload, store_tokens, end_session, provider_ready, token_call, id_token_ok,
+        refresh_claims, note
     };
 
     return okta_refresh_run(&env, &ref->session, apr_time_sec(r->request_time));

@@ -26,7 +26,9 @@ static int page(request_rec *r, int status, const char *title, const char *text,
         return OK;
     }
     /* A custom response is how any phase, not only a handler, can answer
-     * with its own body. */
+     * with its own body; without httpd's charset=iso-8859-1 for error
+     * responses, the page's own utf-8 holds. */
+    apr_table_setn(r->subprocess_env, "suppress-error-charset", "1");
     ap_custom_response(r, status, html);
     return status;
 }

@@ -49,6 +49,23 @@ static const char *session_id_from_cookie(request_rec *r)
     return apr_pstrmemdup(r->pool, value, len);
 }
 
+void okta_session_attach(request_rec *r, okta_session_ref_t *ref)
+{
+    ap_set_module_config(r->request_config, &okta_authcode_module, ref);
+}
+
+const okta_session_ref_t *okta_session_of_request(const request_rec *r)
+{
+    for (; r; r = r->main) {
+        const okta_session_ref_t *ref = ap_get_module_config(r->request_config,
+                                                             &okta_authcode_module);
+        if (ref) {
+            return ref;
+        }
+    }
+    return NULL;
+}
+
 /* When the session ends if nothing else happens. */
 static apr_int64_t session_end(const okta_server_conf_t *sc, const okta_session_t *s)
 {
@@ -56,6 +73,11 @@ static apr_int64_t session_end(const okta_server_conf_t *sc, const okta_session_
     apr_int64_t by_idleness = s->last_seen + sc->session_inactivity;
 
     return by_age < by_idleness ? by_age : by_idleness;
+}
+
+apr_int64_t okta_session_ends_at(request_rec *r, const okta_session_t *s)
+{
+    return session_end(okta_server_conf(r), s);
 }
 
 /* How long the cache keeps a record: a little past whichever limit comes
@@ -85,6 +107,7 @@ apr_status_t okta_session_save(request_rec *r, const char *id, const okta_sessio
 typedef struct {
     apr_int64_t last_seen; /* 0: unchanged */
     const okta_session_t *tokens; /* NULL: unchanged */
+    int claims_too; /* with the tokens, their claims */
 } session_change_t;
 
 static apr_status_t apply_change(request_rec *r, unsigned char *data, apr_size_t len,
@@ -106,6 +129,13 @@ static apr_status_t apply_change(request_rec *r, unsigned char *data, apr_size_t
         s.refresh_token = change->tokens->refresh_token;
         s.refresh_sent_at = change->tokens->refresh_sent_at;
         s.id_token = change->tokens->id_token;
+    }
+    if (change->tokens && change->claims_too) {
+        s.claims_json = change->tokens->claims_json;
+        s.nclaims = change->tokens->nclaims;
+        s.claims = change->tokens->claims;
+        s.nfacts = change->tokens->nfacts;
+        s.facts = change->tokens->facts;
     }
     *expiry = cache_expiry(okta_server_conf(r), &s);
     return okta_session_encode(out, outlen, r->pool, &s);
@@ -132,9 +162,10 @@ apr_status_t okta_session_reload(request_rec *r, okta_session_ref_t *ref)
     return APR_SUCCESS;
 }
 
-apr_status_t okta_session_store_tokens(request_rec *r, const okta_session_ref_t *ref)
+apr_status_t okta_session_store_tokens(request_rec *r, const okta_session_ref_t *ref,
+                                       int claims_too)
 {
-    session_change_t change = { 0, &ref->session };
+    session_change_t change = { 0, &ref->session, claims_too };
 
     return okta_store_update(r, SESSION_KIND, ref->id, apply_change, &change);
 }
@@ -178,7 +209,7 @@ apr_status_t okta_session_load(request_rec *r, okta_session_ref_t **out)
         return APR_NOTFOUND;
     }
     if (now - ref->session.last_seen >= touch_interval(sc)) {
-        session_change_t change = { now, NULL };
+        session_change_t change = { now, NULL, 0 };
         ref->session.last_seen = now;
         /* The memo may have answered for a record that a full cache has
          * since dropped: it is found out here, at the latest. */

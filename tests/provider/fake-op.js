@@ -5,7 +5,10 @@
 // returns an ID token that is broken in the way the current "mode" says
 // (bad signature, wrong issuer, alg none, ...). Several tenants live side by
 // side under path prefixes: /good, /mismatch (discovery names another issuer),
-// /down (everything answers 500) and /hang (nothing is ever answered).
+// /down (everything answers 500), /hang (nothing is ever answered) and
+// /nouserinfo (discovery names no userinfo endpoint).  Its userinfo endpoint
+// serves the claims a test sets (POST /_test/userinfo), or fails as the mode
+// says.
 //
 // Run: node fake-op.js   (see README.md)
 
@@ -53,7 +56,7 @@ const HOST = '127.0.0.1';
 const BASE = `${TLS_CERT ? 'https' : 'http'}://${HOST}:${PORT}`;
 const CLIENT_ID = 'fake-client';
 const CLIENT_SECRET = 'fake-secret';
-const TENANTS = new Set(['good', 'mismatch', 'down', 'hang']);
+const TENANTS = new Set(['good', 'mismatch', 'down', 'hang', 'nouserinfo']);
 const CODE_TTL_MS = 5 * 60 * 1000;
 
 // Refresh requests answered with an error before anything is processed
@@ -67,6 +70,17 @@ const REFRESH_FAILURES = {
   refresh_invalid_client: [401, { error: 'invalid_client', error_description: 'client authentication failed' }],
   refresh_unauthorized_client: [400, { error: 'unauthorized_client', error_description: 'the refresh_token grant is not allowed for this client' }],
 };
+
+// Userinfo requests answered with an error whatever token came with them:
+// [status, body, content type, extra headers].
+const USERINFO_FAILURES = {
+  userinfo_500: [500, 'fake-op: internal server error\n', 'text/plain; charset=utf-8', {}],
+  userinfo_not_json: [200, '<html>oops</html>', 'text/html', {}],
+  userinfo_401: [401, '', 'text/plain', { 'WWW-Authenticate': 'Bearer error="invalid_token"' }],
+};
+
+// the modes that hold requests open (a change to another mode drops them)
+const HANGING_MODES = new Set(['token_hang', 'refresh_hang', 'userinfo_hang']);
 
 const MODES = new Set([
   'normal',
@@ -100,6 +114,10 @@ const MODES = new Set([
   'refresh_hang',
   'refresh_spend_hang',
   ...Object.keys(REFRESH_FAILURES),
+  ...Object.keys(USERINFO_FAILURES),
+  'userinfo_sub_mismatch',
+  'userinfo_huge',
+  'userinfo_hang',
 ]);
 
 let mode = 'normal';
@@ -107,6 +125,8 @@ let mode = 'normal';
 let accessTokenTtl = ACCESS_TOKEN_TTL;
 // refresh_lose_answer drops the answer of the first refresh only
 let loseNextRefreshAnswer = false;
+// claims merged over the userinfo answer (POST /_test/userinfo)
+let userinfoClaims = {};
 
 function setMode(name) {
   mode = name;
@@ -282,7 +302,7 @@ const codes = new Map(); // code -> grant
 // family is shared by every token descended from one code exchange
 const refreshTokens = new Map();
 const accessTokens = new Map(); // access token -> grant
-const hanging = new Set(); // responses held open by token_hang and refresh_hang
+const hanging = new Set(); // responses held open by token_hang, refresh_hang, userinfo_hang, ...
 
 const randomToken = () => crypto.randomBytes(24).toString('base64url');
 
@@ -360,7 +380,8 @@ function discovery(tenant) {
     issuer: tenant === 'mismatch' ? `${BASE}/elsewhere` : issuer,
     authorization_endpoint: `${issuer}/authorize`,
     token_endpoint: `${issuer}/token`,
-    userinfo_endpoint: `${issuer}/userinfo`,
+    // the nouserinfo tenant advertises no userinfo endpoint (it still answers one)
+    ...(tenant === 'nouserinfo' ? {} : { userinfo_endpoint: `${issuer}/userinfo` }),
     jwks_uri: `${issuer}/jwks`,
     end_session_endpoint: `${issuer}/logout`,
     response_types_supported: ['code'],
@@ -439,10 +460,6 @@ function mintTokens(grant, family) {
     id_token: mode === 'no_id_token' ? undefined : idTokenFor(grant, mode),
     refresh_token: refreshToken,
   };
-}
-
-function issueTokens(res, grant, family) {
-  sendJson(res, 200, mintTokens(grant, family));
 }
 
 function holdOpen(res, entry) {
@@ -591,23 +608,50 @@ function token(tenant, req, res, form, entry) {
       return;
     }
   }
-  issueTokens(res, grant);
+  const answer = mintTokens(grant);
+  entry.new_access_token = answer.access_token;
+  entry.new_refresh_token = answer.refresh_token;
+  sendJson(res, 200, answer);
 }
 
-function userinfo(tenant, req, res) {
-  const m = /^bearer\s+(\S+)$/i.exec(req.headers.authorization || '');
+// The userinfo endpoint: the default claims, with those of POST
+// /_test/userinfo merged over them, for an access token this tenant issued;
+// or broken as the mode says.  `entry` records the token presented.
+function userinfo(tenant, req, res, entry) {
+  const m = /^bearer\s+(\S+)\s*$/i.exec(req.headers.authorization || '');
   const grant = m ? accessTokens.get(m[1]) : undefined;
-  if (!grant || grant.tenant !== tenant) {
+  entry.bearer_token = m ? m[1] : undefined;
+  entry.bearer_issued = Boolean(grant && grant.tenant === tenant);
+
+  if (mode === 'userinfo_hang') {
+    holdOpen(res, entry);
+    console.log(`fake-op: userinfo ${tenant} mode=${mode}: holding the request open`);
+    return;
+  }
+  const failure = USERINFO_FAILURES[mode];
+  if (failure) {
+    const [status, body, type, headers] = failure;
+    send(res, status, body, type, headers);
+    return;
+  }
+  if (!entry.bearer_issued) {
     send(res, 401, '', 'text/plain', { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
     return;
   }
-  sendJson(res, 200, {
+  const answer = {
     sub: 'mallory-sub',
     email: 'mallory@example.com',
     email_verified: true,
     name: 'Mallory Fake',
     preferred_username: 'mallory',
-  });
+    ...structuredClone(userinfoClaims),
+  };
+  if (mode === 'userinfo_sub_mismatch') answer.sub = 'someone-else';
+  if (mode === 'userinfo_huge') {
+    // a valid answer of about 300 KB, over the module's 256 KiB limit
+    answer.padding = 'x'.repeat(300 * 1024);
+  }
+  sendJson(res, 200, answer);
 }
 
 // ---------------------------------------------------------------- test endpoints
@@ -617,7 +661,27 @@ function releaseHanging() {
   hanging.clear();
 }
 
-function testEndpoint(url, req, res) {
+async function testEndpoint(url, req, res) {
+  if (url.pathname === '/_test/userinfo' && req.method === 'POST') {
+    let claims;
+    try {
+      ({ claims } = JSON.parse(await readBody(req)));
+    } catch {
+      claims = undefined;
+    }
+    if (!claims || typeof claims !== 'object' || Array.isArray(claims)) {
+      sendJson(res, 400, { error: 'expected a JSON body {"claims": {...}}' });
+      return;
+    }
+    userinfoClaims = claims;
+    console.log(`fake-op: userinfo claims ${JSON.stringify(userinfoClaims)}`);
+    sendJson(res, 200, { claims: userinfoClaims });
+    return;
+  }
+  if (url.pathname === '/_test/userinfo' && req.method === 'GET') {
+    sendJson(res, 200, { claims: userinfoClaims });
+    return;
+  }
   if (url.pathname === '/_test/requests' && req.method === 'GET') {
     sendJson(res, 200, requests);
     return;
@@ -626,6 +690,7 @@ function testEndpoint(url, req, res) {
     requests.length = 0;
     setMode('normal');
     accessTokenTtl = ACCESS_TOKEN_TTL;
+    userinfoClaims = {};
     releaseHanging();
     sendJson(res, 200, { reset: true, mode });
     return;
@@ -651,7 +716,7 @@ function testEndpoint(url, req, res) {
       return;
     }
     setMode(name);
-    if (mode !== 'token_hang' && mode !== 'refresh_hang') releaseHanging();
+    if (!HANGING_MODES.has(mode)) releaseHanging();
     console.log(`fake-op: mode ${mode}`);
     sendJson(res, 200, { mode });
     return;
@@ -665,7 +730,7 @@ async function handle(req, res) {
   const url = new URL(req.url, BASE);
 
   if (url.pathname.startsWith('/_test/')) {
-    testEndpoint(url, req, res);
+    await testEndpoint(url, req, res);
     return;
   }
 
@@ -731,7 +796,13 @@ async function handle(req, res) {
       }
       break;
     case '/userinfo':
-      if (isGet || req.method === 'POST') { userinfo(tenant, req, res); return; }
+      if (isGet || req.method === 'POST') {
+        res.on('finish', () => {
+          console.log(`fake-op: userinfo ${tenant} ${req.method} bearer=${entry.bearer_issued ? 'issued' : (entry.bearer_token ? 'unknown' : '-')} mode=${entry.mode} status=${res.statusCode}`);
+        });
+        userinfo(tenant, req, res, entry);
+        return;
+      }
       break;
     case '/logout':
       if (isGet || req.method === 'POST') { send(res, 200, 'signed out\n'); return; }

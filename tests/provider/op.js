@@ -2,9 +2,11 @@
 //
 // Built on the npm package `oidc-provider` (9.x). It registers two confidential
 // clients whose redirect URIs cover a range of local Apache ports, knows two
-// test users, renders its own tiny login page (consent is granted without
-// asking), issues rotating refresh tokens for offline_access, and records every
-// token endpoint request for the tests to inspect at GET /_test/requests.
+// test users (whose groups and custom claims, as at Okta by default, come from
+// the userinfo endpoint only), renders its own tiny login page (consent is
+// granted without asking), issues rotating refresh tokens for offline_access,
+// and records every token endpoint request for the tests to inspect at GET
+// /_test/requests (and every userinfo request at GET /_test/userinfo_requests).
 //
 // Run: node op.js   (see README.md for the environment variables)
 
@@ -87,6 +89,15 @@ const USERS = new Map([
       family_name: 'Example',
       preferred_username: 'alice',
     },
+    // Okta's default for custom claims (groups included): "Include in token
+    // type: Userinfo / id_token request", i.e. served by the userinfo
+    // endpoint only, never in the ID token of the code flow.
+    userinfoClaims: {
+      groups: ['Everyone', 'Data Stewards'],
+      department: 'Finance',
+      address: { country: 'NO', locality: 'Oslo' },
+      employee_number: 42,
+    },
   }],
   ['bob', {
     password: 'bob-password',
@@ -99,6 +110,11 @@ const USERS = new Map([
       family_name: 'Example',
       preferred_username: 'bob',
     },
+    userinfoClaims: {
+      groups: ['Everyone'],
+      department: 'Sales',
+      address: { country: 'SE' },
+    },
   }],
 ]);
 
@@ -107,8 +123,10 @@ async function findAccount(_ctx, sub) {
   if (!user) return undefined;
   return {
     accountId: sub,
-    // oidc-provider filters these by the granted scopes / claims itself
-    async claims() {
+    // oidc-provider filters these by the granted scopes / claims itself.
+    // `use` is 'id_token' or 'userinfo': the custom claims only for userinfo.
+    async claims(use) {
+      if (use === 'userinfo') return { ...user.claims, ...structuredClone(user.userinfoClaims) };
       return { ...user.claims };
     },
   };
@@ -283,7 +301,10 @@ const provider = new Provider(ISSUER, {
     iss: null,
     openid: ['sub'],
     email: ['email', 'email_verified'],
-    profile: ['name', 'given_name', 'family_name', 'preferred_username'],
+    // Okta hands custom claims out under any scope: here under profile, which
+    // the module's default scope asks for (userinfo only, see findAccount).
+    profile: ['name', 'given_name', 'family_name', 'preferred_username',
+      'groups', 'department', 'address', 'employee_number'],
   },
   // Put the scope claims (email, name, ...) in the ID token too, as Okta does
   // for the code flow; oidc-provider's default keeps them for userinfo only.
@@ -510,9 +531,46 @@ async function recordToken(ctx, next) {
   }
 }
 
+// ---------------------------------------------------------------- userinfo endpoint recording
+
+// Kept apart from the token requests (GET /_test/userinfo_requests), so that
+// the tests counting token requests see what they always saw.
+const userinfoRequests = [];
+const USERINFO_PATH = provider.pathFor('userinfo');
+
+async function recordUserinfo(ctx, next) {
+  try {
+    await next();
+  } finally {
+    const auth = ctx.get('authorization');
+    const bearer = /^bearer\s+(\S+)\s*$/i.exec(auth);
+    const scheme = /^(\S+)\s/.exec(auth);
+    const responseBody = ctx.body && typeof ctx.body === 'object' && !Buffer.isBuffer(ctx.body) ? ctx.body : {};
+    const entry = {
+      time: new Date().toISOString(),
+      path: ctx.path,
+      method: ctx.method,
+      auth_scheme: scheme ? scheme[1].toLowerCase() : undefined,
+      access_token: bearer ? bearer[1] : undefined,
+      status: ctx.status,
+      sub: ctx.status < 400 ? responseBody.sub : undefined,
+      claims: ctx.status < 400 ? Object.keys(responseBody) : undefined,
+      error: ctx.status >= 400 ? responseBody.error : undefined,
+      www_authenticate: ctx.response.get('WWW-Authenticate') || undefined,
+    };
+    userinfoRequests.push(entry);
+    console.log(`op: userinfo ${entry.method} ${entry.path} auth=${entry.auth_scheme ?? '-'} status=${entry.status}${entry.sub ? ` sub=${entry.sub}` : ''}${entry.error ? ` error=${entry.error}` : ''}`);
+  }
+}
+
 // Runs before oidc-provider's own router (Koa middleware array of the Provider).
 async function front(ctx, next) {
   const { path } = ctx;
+
+  if (path === USERINFO_PATH) {
+    await recordUserinfo(ctx, next);
+    return;
+  }
 
   if (path === TOKEN_PATH) {
     if (holding) {
@@ -532,8 +590,13 @@ async function front(ctx, next) {
     sendJson(ctx, 200, tokenRequests);
     return;
   }
+  if (path === '/_test/userinfo_requests' && ctx.method === 'GET') {
+    sendJson(ctx, 200, userinfoRequests);
+    return;
+  }
   if (path === '/_test/reset' && ctx.method === 'POST') {
     tokenRequests.length = 0;
+    userinfoRequests.length = 0;
     accessTokenTtl = ACCESS_TOKEN_TTL;
     release();
     sendJson(ctx, 200, { reset: true });

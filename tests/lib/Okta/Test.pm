@@ -23,7 +23,9 @@ our @EXPORT_OK = qw(new_browser server_url sign_in follow_to_callback app_env
                     op_requests_at op_reset_at sign_in_fake wait_until second_start
                     server_pids_of_connections start_short_provider kept_connection
                     kept_get set_token_ttl poll_until wait_token_expired op_hold_at
-                    op_release_at op_held_at issued_by_code_at kept_read);
+                    op_release_at op_held_at issued_by_code_at kept_read
+                    fake_userinfo fake_userinfo_at op_userinfo_requests
+                    op_userinfo_requests_at log_lines);
 
 my $op = $ENV{OKTA_OP_ISSUER};
 my $fake = $ENV{OKTA_FAKE_BASE};
@@ -313,6 +315,39 @@ sub issued_by_code_at {
     my ($last) = reverse grep { ($_->{grant_type} // '') eq 'authorization_code' }
                               @{ op_requests_at($issuer) };
     return $last ? $last->{new_access_token} // '' : '';
+}
+
+# ---- helpers for the access control tests (t/authz) ----
+
+# The claims the fake provider's userinfo endpoint adds over its default
+# answer from now on (its /_test/reset drops them): a hash reference (sent
+# with sorted keys) or JSON text of an object, sent as it is, so that a test
+# chooses the order of the keys.
+sub fake_userinfo_at {
+    my ($base, $claims) = @_;
+    my $json = ref $claims ? JSON::PP->new->canonical->encode({ claims => $claims })
+                           : qq({"claims": $claims});
+    my $res = LWP::UserAgent->new->post("$base/_test/userinfo", 'Content-Type' => 'application/json',
+                                        Content => $json);
+    die "fake_userinfo_at $base: " . $res->status_line unless $res->is_success;
+    return $res;
+}
+sub fake_userinfo { fake_userinfo_at($fake, $_[0]) }
+
+# The requests op.js's userinfo endpoint received (its /_test/reset clears
+# them): time, path, method, auth_scheme, access_token (the Bearer token
+# presented), status, sub, claims (the names answered), error.
+sub op_userinfo_requests_at {
+    my ($issuer) = @_;
+    return decode_json(LWP::UserAgent->new->get("$issuer/_test/userinfo_requests")->decoded_content);
+}
+sub op_userinfo_requests { op_userinfo_requests_at($op) }
+
+# The error_log lines (from error_log_since) that carry a tag, e.g.
+# OKTA00045, so that a test looks at one line: its level, its words.
+sub log_lines {
+    my ($text, $tag) = @_;
+    return grep { /\Q$tag\E:/ } split /\n/, $text;
 }
 
 # Sleeps until the epoch time `$t` (fractional).

@@ -37,6 +37,13 @@ my @cases = (
     [ 'OktaSessionCache shmcb:/run/okta(4096)',
       qr{OktaSessionCache shmcb:/run/okta\.0\(4096\): .*size has to be >= 8192},
       'shmcb size too small refused, with shmcb\'s reason' ],
+    [ 'OktaInfoURI okta/info', qr/OktaInfoURI: 'okta\/info' must be a path starting with/,
+      'relative info path refused' ],
+    [ '<Location /x>\nAuthType Okta\nRequire okta-group\n</Location>',
+      qr/Require okta-group needs at least one group name/, 'okta-group without a group refused' ],
+    [ '<Location /x>\nAuthType Okta\nRequire okta-claim department\n</Location>',
+      qr/Require okta-claim needs a claim name .* and at least one value/,
+      'okta-claim without a value refused' ],
     [ 'OktaHTTPTimeout soon', qr/OktaHTTPTimeout: 'soon' is not a number of seconds/, 'non-numeric timeout refused' ],
     # 0 would mean no limit at all (libcurl), or ending every session or
     # sign-in at once

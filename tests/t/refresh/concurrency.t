@@ -100,8 +100,8 @@ is_deeply \%users, { alice => $parallel }, 'all as alice';
 is scalar(keys %tokens), 1, 'all got the same access token';
 my ($new_token) = keys %tokens;
 ok length($new_token) && $new_token ne $old_token, 'and it is the new one, not the expired one';
-# A request that waited out the refresher's lock (3 x OktaHTTPTimeout + 2
-# = 92 s on okta_refresh) would take longer than the reading above allows.
+# A request that waited out the refresher's lock (4 x OktaHTTPTimeout + 2
+# = 122 s on okta_refresh) would take longer than the reading above allows.
 cmp_ok $took, '<', 30, 'served without waiting for a lock to expire';
 
 my @token_requests = @{ op_requests_at($issuer) };

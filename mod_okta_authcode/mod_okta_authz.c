@@ -1,0 +1,209 @@
+/* Who may enter: `Require okta-group` and `Require okta-claim`, parsed at
+ * configuration time and checked against the facts of the session's
+ * claims (no JSON per request), and the 403 page.
+ *
+ * httpd answers a signed-in user whom the Require lines refuse with 401,
+ * asking for other credentials, unless AuthzSendForbiddenOnFailure is set.
+ * For a user who signed in at the provider another sign-in would only
+ * loop.  So, where mod_auth_basic's note_auth_failure adds its
+ * WWW-Authenticate header, ours prepares a page that says what was
+ * required, and the error response goes out as 403. */
+#include <apr_strings.h>
+#include <http_core.h>
+#include <http_protocol.h>
+#include <http_request.h>
+#include <mod_auth.h>
+
+#include "mod_okta_authz.h"
+#include "mod_okta_response.h"
+#include "mod_okta_session.h"
+#include "okta_claims.h"
+
+/* What the rules that refused the request required: for the page, and
+ * (as the Require lines) for the log. */
+#define REQUIRED_NOTE "okta-authz-required"
+#define RULES_NOTE "okta-authz-rules"
+/* The 401 of a refused signed-in user is to go out as 403. */
+#define FORBIDDEN_NOTE "okta-authz-forbidden"
+
+typedef struct {
+    const char *claim; /* NULL: the groups claim (OktaGroupsClaim, per server) */
+    const char **values;
+    int nvalues;
+    const char *required; /* "membership in the group \"Admins\"" */
+    const char *rule; /* "Require okta-group \"Admins\"" */
+} rule_t;
+
+/* "A", "B" for the page; "A" "B" (as a Require line reads) for the log. */
+static const char *quoted_list(apr_pool_t *p, const char **values, int n,
+                               const char *separator)
+{
+    const char *list = "";
+    int i;
+
+    for (i = 0; i < n; i++) {
+        list = apr_pstrcat(p, list, i ? separator : "", "\"", values[i], "\"", NULL);
+    }
+    return list;
+}
+
+/* The words of a Require line (quoted ones may hold spaces), into the
+ * configuration's pool. */
+static apr_array_header_t *words_of(cmd_parms *cmd, const char *line)
+{
+    apr_array_header_t *words = apr_array_make(cmd->pool, 4, sizeof(const char *));
+    const char *word;
+
+    while (*(word = ap_getword_conf(cmd->pool, &line))) {
+        APR_ARRAY_PUSH(words, const char *) = word;
+    }
+    return words;
+}
+
+static const char *parse_group(cmd_parms *cmd, const char *line, const void **parsed)
+{
+    apr_array_header_t *words = words_of(cmd, line);
+    rule_t *rule = apr_pcalloc(cmd->pool, sizeof(*rule));
+
+    if (words->nelts < 1) {
+        return "Require okta-group needs at least one group name";
+    }
+    rule->values = (const char **)words->elts;
+    rule->nvalues = words->nelts;
+    rule->required = apr_pstrcat(cmd->pool, "membership in ",
+                                 rule->nvalues > 1 ? "one of the groups " : "the group ",
+                                 quoted_list(cmd->pool, rule->values, rule->nvalues, ", "),
+                                 NULL);
+    rule->rule = apr_pstrcat(cmd->pool, "Require okta-group ",
+                             quoted_list(cmd->pool, rule->values, rule->nvalues, " "), NULL);
+    *parsed = rule;
+    return NULL;
+}
+
+static const char *parse_claim(cmd_parms *cmd, const char *line, const void **parsed)
+{
+    apr_array_header_t *words = words_of(cmd, line);
+    rule_t *rule = apr_pcalloc(cmd->pool, sizeof(*rule));
+
+    if (words->nelts < 2) {
+        return "Require okta-claim needs a claim name (a dotted path for nested claims) and "
+               "at least one value";
+    }
+    rule->claim = APR_ARRAY_IDX(words, 0, const char *);
+    rule->values = (const char **)words->elts + 1;
+    rule->nvalues = words->nelts - 1;
+    rule->required = apr_psprintf(cmd->pool, "the claim \"%s\" to be %s%s", rule->claim,
+                                  rule->nvalues > 1 ? "one of " : "",
+                                  quoted_list(cmd->pool, rule->values, rule->nvalues, ", "));
+    rule->rule = apr_psprintf(cmd->pool, "Require okta-claim \"%s\" %s", rule->claim,
+                              quoted_list(cmd->pool, rule->values, rule->nvalues, " "));
+    *parsed = rule;
+    return NULL;
+}
+
+/* Each refusing rule once, though httpd may ask twice. */
+static void note_refusal(request_rec *r, const rule_t *rule)
+{
+    const char *required = apr_table_get(r->notes, REQUIRED_NOTE);
+
+    if (!required) {
+        apr_table_setn(r->notes, REQUIRED_NOTE, rule->required);
+        apr_table_setn(r->notes, RULES_NOTE, rule->rule);
+    }
+    else if (!ap_strstr_c(required, rule->required)) {
+        apr_table_setn(r->notes, REQUIRED_NOTE,
+                       apr_pstrcat(r->pool, required, "; ", rule->required, NULL));
+        apr_table_setn(r->notes, RULES_NOTE,
+                       apr_pstrcat(r->pool, apr_table_get(r->notes, RULES_NOTE), "; ",
+                                   rule->rule, NULL));
+    }
+}
+
+/* Okta leaves groups out of tokens and userinfo until a claim is made for
+ * them: say where. */
+static void warn_no_groups_claim(request_rec *r, const char *claim)
+{
+    ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
+                  OKTALOGNO(00046) "Require okta-group: the session of %s has no \"%s\" claim (or "
+                  "an empty one). In Okta, add a groups claim: on a custom authorization server "
+                  "in Security > API > Authorization Servers > Claims (value type Groups, a "
+                  "filter such as Matches regex .*; include it in the ID token Always, or leave "
+                  "it to userinfo with OktaUserInfo On); on the org authorization server, the "
+                  "app's Groups claim filter. If the claim has another name, set "
+                  "OktaGroupsClaim.", r->user, claim);
+}
+
+static authz_status check_rule(request_rec *r, const rule_t *rule)
+{
+    const okta_session_ref_t *ref;
+    const char *claim = rule->claim ? rule->claim : okta_server_conf(r)->groups_claim;
+    int present;
+
+    if (!r->user) {
+        return AUTHZ_DENIED_NO_USER; /* sign in first */
+    }
+    if (!(ref = okta_session_of_request(r))) {
+        return AUTHZ_DENIED; /* another AuthType's user, or nobody (OktaUnauthAction pass) */
+    }
+    if (okta_facts_match(ref->session.facts, ref->session.nfacts, claim, rule->values,
+                         rule->nvalues, &present)) {
+        return AUTHZ_GRANTED;
+    }
+    if (!present && !rule->claim) {
+        warn_no_groups_claim(r, claim);
+    }
+    note_refusal(r, rule);
+    return AUTHZ_DENIED;
+}
+
+static authz_status check_authorization(request_rec *r, const char *line, const void *parsed)
+{
+    (void)line;
+    return check_rule(r, parsed);
+}
+
+/* A signed-in user refused by the Require lines (ours or any others). */
+static int note_auth_failure(request_rec *r, const char *auth_type)
+{
+    const char *required = apr_table_get(r->notes, REQUIRED_NOTE);
+
+    if (strcasecmp(auth_type, OKTA_AUTH_TYPE) != 0) {
+        return DECLINED;
+    }
+    if (!r->user || !*r->user) {
+        return OK; /* nobody signed in: the 401 stands */
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
+                  OKTALOGNO(00045) "%s is refused %s: %s", r->user, r->uri,
+                  required ? apr_pstrcat(r->pool, "not allowed by ",
+                                         apr_table_get(r->notes, RULES_NOTE), NULL)
+                           : "the Require lines do not let this user in");
+    apr_table_setn(r->notes, FORBIDDEN_NOTE, "1");
+    okta_error_page(r, HTTP_UNAUTHORIZED, "Access denied",
+                    required ? apr_pstrcat(r->pool, "You are signed in, but this page "
+                                           "requires ", required, ".", NULL)
+                             : "You are signed in, but this page is not open to you.");
+    return OK;
+}
+
+/* The error response is being sent: the page is ready, the status is
+ * still httpd's 401. */
+static void forbidden_instead(request_rec *r)
+{
+    if (r->status == HTTP_UNAUTHORIZED && apr_table_get(r->notes, FORBIDDEN_NOTE)) {
+        r->status = HTTP_FORBIDDEN;
+    }
+}
+
+void okta_authz_register_hooks(apr_pool_t *p)
+{
+    static const authz_provider group_provider = { check_authorization, parse_group };
+    static const authz_provider claim_provider = { check_authorization, parse_claim };
+
+    ap_register_auth_provider(p, AUTHZ_PROVIDER_GROUP, "okta-group", AUTHZ_PROVIDER_VERSION,
+                              &group_provider, AP_AUTH_INTERNAL_PER_CONF);
+    ap_register_auth_provider(p, AUTHZ_PROVIDER_GROUP, "okta-claim", AUTHZ_PROVIDER_VERSION,
+                              &claim_provider, AP_AUTH_INTERNAL_PER_CONF);
+    ap_hook_note_auth_failure(note_auth_failure, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_insert_error_filter(forbidden_instead, NULL, NULL, APR_HOOK_MIDDLE);
+}
