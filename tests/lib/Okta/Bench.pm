@@ -19,14 +19,14 @@ my @cleanups;
 END { $_->() for reverse @cleanups }
 
 # A directory apache2's children can read, with the same small static file
-# at /open/hello.txt and /protected/hello.txt: the same path length and no
-# alias, so that serving one costs what serving the other does but for the
-# <Location /protected> a benchmark puts authentication in.
+# at /open/hello.txt, /protected/hello.txt and /by-groups/hello.txt: no
+# alias, so that serving one costs what serving another does but for the
+# <Location> a benchmark puts authentication (and authorization) in.
 sub scratch_dir {
     my $dir = tempdir('okta-bench-XXXXXX', TMPDIR => 1, CLEANUP => !$ENV{BENCH_KEEP});
     chmod 0755, $dir;
     mkdir "$dir/htdocs";
-    for my $sub (qw(open protected)) {
+    for my $sub (qw(open protected by-groups)) {
         mkdir "$dir/htdocs/$sub";
         open my $fh, '>', "$dir/htdocs/$sub/hello.txt" or die $!;
         print $fh "hello\n";
