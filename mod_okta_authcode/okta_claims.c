@@ -275,6 +275,41 @@ int okta_facts_match(const okta_fact_t *facts, int nfacts, const char *path,
     return 0;
 }
 
+static int word_is_one_of(const char *word, apr_size_t len, const char *const *values,
+                          int nvalues)
+{
+    int v;
+
+    for (v = 0; v < nvalues; v++) {
+        if (strlen(values[v]) == len && memcmp(word, values[v], len) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int okta_facts_match_word(const okta_fact_t *facts, int nfacts, const char *path,
+                          const char *const *values, int nvalues)
+{
+    const char *word;
+    apr_size_t len;
+    int i;
+
+    for (i = 0; i < nfacts; i++) {
+        if (strcmp(facts[i].path, path) != 0) {
+            continue;
+        }
+        for (word = facts[i].value; *word; word += len) {
+            word += strspn(word, " ");
+            len = strcspn(word, " ");
+            if (len && word_is_one_of(word, len, values, nvalues)) {
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
 apr_status_t okta_claims_set(okta_session_t *s, apr_pool_t *p, const json_t *claims,
                              const char **withheld)
 {

@@ -49,4 +49,9 @@ apr_status_t okta_claims_set(okta_session_t *s, apr_pool_t *p, const json_t *cla
 int okta_facts_match(const okta_fact_t *facts, int nfacts, const char *path,
                      const char *const *values, int nvalues, int *present);
 
+/** okta_facts_match for facts holding space-separated words (RFC 9068's
+ * "scope"): 1 when a word of a fact at `path` is one of the values. */
+int okta_facts_match_word(const okta_fact_t *facts, int nfacts, const char *path,
+                          const char *const *values, int nvalues);
+
 #endif

@@ -422,6 +422,100 @@ okta_jwt_result_t okta_id_token_check(const okta_jwt_t *jwt, const okta_id_token
     return OKTA_JWT_OK;
 }
 
+/* ---- access token claims (RFC 9068; Okta's custom authorization servers) -- */
+
+static int is_access_token_typ(const char *typ)
+{
+    return !typ || strcasecmp(typ, "JWT") == 0 || strcasecmp(typ, "at+jwt") == 0
+           || strcasecmp(typ, "application/at+jwt") == 0;
+}
+
+/* 1 when every audience is `client_id`: what an ID token is addressed to. */
+static int addressed_only_to(const json_t *aud, const char *client_id)
+{
+    const json_t *item;
+    size_t i;
+
+    if (json_is_string(aud)) {
+        return strcmp(json_string_value(aud), client_id) == 0;
+    }
+    if (!json_is_array(aud) || json_array_size(aud) == 0) {
+        return 0;
+    }
+    json_array_foreach(aud, i, item) {
+        if (!json_is_string(item) || strcmp(json_string_value(item), client_id) != 0) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+int okta_audience_allowed(const json_t *aud, const okta_access_token_expect_t *expect)
+{
+    size_t count;
+    int i;
+
+    for (i = 0; i < expect->naudiences; i++) {
+        if (audience_contains(aud, expect->audiences[i], &count)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* exp, iat and nbf: present where required, and sensible now. */
+static okta_jwt_result_t check_access_token_times(const json_t *claims,
+                                                  const okta_access_token_expect_t *expect,
+                                                  apr_pool_t *p, const char **why)
+{
+    const json_t *exp = json_object_get(claims, "exp"), *iat = json_object_get(claims, "iat");
+    const json_t *nbf = json_object_get(claims, "nbf");
+
+    if (!is_numeric_date(exp) || !is_numeric_date(iat) || (nbf && !is_numeric_date(nbf))) {
+        *why = "access token has no exp or iat, or one out of range";
+        return OKTA_JWT_MALFORMED;
+    }
+    if (json_number_value(exp) + (double)expect->skew <= (double)expect->now) {
+        *why = apr_psprintf(p, "access token expired %" APR_INT64_T_FMT " s ago",
+                            expect->now - (apr_int64_t)json_number_value(exp));
+        return OKTA_JWT_EXPIRED;
+    }
+    if (json_number_value(iat) > (double)(expect->now + expect->skew)
+        || (nbf && json_number_value(nbf) > (double)(expect->now + expect->skew))) {
+        *why = "access token not yet valid (iat or nbf in the future)";
+        return OKTA_JWT_NOT_YET_VALID;
+    }
+    return OKTA_JWT_OK;
+}
+
+okta_jwt_result_t okta_access_token_check(const okta_jwt_t *jwt,
+                                          const okta_access_token_expect_t *expect,
+                                          apr_pool_t *p, const char **why)
+{
+    const json_t *claims = jwt->payload, *aud = json_object_get(claims, "aud");
+    const char *typ = json_str(jwt->header, "typ"), *iss = json_str(claims, "iss");
+
+    if (!is_access_token_typ(typ)) {
+        *why = apr_psprintf(p, "token of typ \"%s\" is not an access token", typ);
+        return OKTA_JWT_NOT_ACCESS_TOKEN;
+    }
+    if (json_object_get(claims, "nonce") || addressed_only_to(aud, expect->client_id)) {
+        *why = "token is not an access token but an ID token (a nonce, or addressed to this "
+               "client only)";
+        return OKTA_JWT_NOT_ACCESS_TOKEN;
+    }
+    if (!iss || strcmp(iss, expect->issuer) != 0) {
+        *why = apr_psprintf(p, "access token issuer \"%s\" is not \"%s\"",
+                            iss ? iss : "(none)", expect->issuer);
+        return OKTA_JWT_BAD_ISSUER;
+    }
+    if (!okta_audience_allowed(aud, expect)) {
+        *why = "access token audience is none of OktaAccessTokenAudience";
+        return OKTA_JWT_BAD_AUDIENCE;
+    }
+    return check_access_token_times(claims, expect, p, why);
+}
+
 const char *okta_jwt_claim_string(const okta_jwt_t *jwt, apr_pool_t *p, const char *name)
 {
     const json_t *v = json_object_get(jwt->payload, name);

@@ -64,7 +64,11 @@ typedef enum {
     OKTA_JWT_EXPIRED,
     OKTA_JWT_ISSUED_IN_FUTURE,
     OKTA_JWT_BAD_NONCE,
-    OKTA_JWT_NO_SUBJECT
+    OKTA_JWT_NO_SUBJECT,
+    OKTA_JWT_NOT_ACCESS_TOKEN, /* an ID token, or a typ of another kind */
+    OKTA_JWT_NOT_YET_VALID, /* nbf in the future */
+    OKTA_JWT_BAD_CLIENT, /* cid / client_id not among the allowed */
+    OKTA_JWT_INACTIVE /* introspection says the token is not active */
 } okta_jwt_result_t;
 
 /** Splits and decodes a compact JWS (header and payload must be JSON
@@ -89,6 +93,28 @@ typedef struct okta_id_token_expect_t {
 /** The claim checks: iss, aud, azp, exp, iat, nonce, sub. */
 okta_jwt_result_t okta_id_token_check(const okta_jwt_t *jwt, const okta_id_token_expect_t *expect,
                                       apr_pool_t *p, const char **why);
+
+typedef struct okta_access_token_expect_t {
+    const char *issuer;
+    const char *client_id; /* this server's own client: its ID tokens are
+                              addressed to it, access tokens are not */
+    const char *const *audiences; /* "aud" must hold one of them */
+    int naudiences;
+    apr_int64_t now; /* seconds since the epoch */
+    apr_int64_t skew; /* seconds of clock difference tolerated */
+} okta_access_token_expect_t;
+
+/** 1 when "aud" (a string or an array of strings) holds one of the
+ * expected audiences. */
+int okta_audience_allowed(const json_t *aud, const okta_access_token_expect_t *expect);
+
+/** The claim checks of a JWT access token (RFC 9068, and Okta's): the typ
+ * header (JWT, at+jwt or application/at+jwt when present), no nonce and
+ * an audience that is not only `client_id` (an ID token is not an access
+ * token), iss, aud, exp, iat, nbf. */
+okta_jwt_result_t okta_access_token_check(const okta_jwt_t *jwt,
+                                          const okta_access_token_expect_t *expect,
+                                          apr_pool_t *p, const char **why);
 
 /** What an operator should check for a refused ID token, as text to append
  * to the reason ("" when nothing in particular). */

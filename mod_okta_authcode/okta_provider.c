@@ -38,7 +38,7 @@ okta_meta_result_t okta_provider_meta_parse(okta_provider_meta_t *meta, apr_pool
                                             const char *expected_issuer, const char **why)
 {
     json_t *doc = okta_json_parse_object(p, json, len);
-    const char *endpoints[5];
+    const char *endpoints[6];
     int i;
 
     if (!doc) {
@@ -51,6 +51,7 @@ okta_meta_result_t okta_provider_meta_parse(okta_provider_meta_t *meta, apr_pool
     meta->jwks_uri = member(doc, "jwks_uri");
     meta->end_session_endpoint = member(doc, "end_session_endpoint");
     meta->userinfo_endpoint = member(doc, "userinfo_endpoint");
+    meta->introspection_endpoint = member(doc, "introspection_endpoint");
     if (!meta->issuer || !meta->authorization_endpoint || !meta->token_endpoint
         || !meta->jwks_uri) {
         *why = "discovery document lacks issuer, authorization_endpoint, token_endpoint or "
@@ -67,7 +68,8 @@ okta_meta_result_t okta_provider_meta_parse(okta_provider_meta_t *meta, apr_pool
     endpoints[2] = meta->jwks_uri;
     endpoints[3] = meta->end_session_endpoint;
     endpoints[4] = meta->userinfo_endpoint;
-    for (i = 0; i < 5; i++) {
+    endpoints[5] = meta->introspection_endpoint;
+    for (i = 0; i < 6; i++) {
         if (endpoints[i] && !okta_url_is_secure_or_loopback(endpoints[i])) {
             *why = apr_psprintf(p, "provider endpoint %s is neither https nor loopback",
                                 endpoints[i]);
@@ -146,4 +148,39 @@ okta_userinfo_result_t okta_userinfo_parse(json_t **claims, apr_pool_t *p, const
     }
     *claims = doc;
     return OKTA_USERINFO_OK;
+}
+
+okta_jwt_result_t okta_introspection_parse(json_t **claims, apr_pool_t *p, const char *json,
+                                           apr_size_t len,
+                                           const okta_access_token_expect_t *expect,
+                                           const char **why)
+{
+    json_t *doc = okta_json_parse_object(p, json, len);
+    const json_t *aud, *exp;
+    const char *iss;
+
+    if (!doc) {
+        *why = "the introspection answer is not a JSON object";
+        return OKTA_JWT_MALFORMED;
+    }
+    if (!json_is_true(json_object_get(doc, "active"))) {
+        *why = "the provider says the token is not active (revoked, expired or unknown)";
+        return OKTA_JWT_INACTIVE;
+    }
+    if ((iss = member(doc, "iss")) && strcmp(iss, expect->issuer) != 0) {
+        *why = apr_psprintf(p, "introspected token issuer \"%s\" is not \"%s\"", iss,
+                            expect->issuer);
+        return OKTA_JWT_BAD_ISSUER;
+    }
+    if ((aud = json_object_get(doc, "aud")) && !okta_audience_allowed(aud, expect)) {
+        *why = "introspected token audience is none of OktaAccessTokenAudience";
+        return OKTA_JWT_BAD_AUDIENCE;
+    }
+    exp = json_object_get(doc, "exp");
+    if (exp && (!json_is_integer(exp) || json_integer_value(exp) + expect->skew <= expect->now)) {
+        *why = "introspected token expired";
+        return OKTA_JWT_EXPIRED;
+    }
+    *claims = doc;
+    return OKTA_JWT_OK;
 }

@@ -7,6 +7,8 @@
 #include <apr_pools.h>
 #include <jansson.h>
 
+#include "okta_jwt.h"
+
 typedef struct okta_provider_meta_t {
     const char *issuer;
     const char *authorization_endpoint;
@@ -14,6 +16,7 @@ typedef struct okta_provider_meta_t {
     const char *jwks_uri;
     const char *end_session_endpoint; /* NULL when the provider has none */
     const char *userinfo_endpoint; /* NULL when the provider has none */
+    const char *introspection_endpoint; /* NULL when the provider has none */
 } okta_provider_meta_t;
 
 typedef enum {
@@ -69,5 +72,14 @@ typedef enum {
  * "sub" is `sub`; *why says what is wrong with any other. */
 okta_userinfo_result_t okta_userinfo_parse(json_t **claims, apr_pool_t *p, const char *json,
                                            apr_size_t len, const char *sub, const char **why);
+
+/** Parses an introspection answer (RFC 7662 2.2) about an access token:
+ * OKTA_JWT_OK (*claims the answer, released with the pool) when it is
+ * active and its iss, aud and exp, those it has, are as expected;
+ * OKTA_JWT_INACTIVE, or what failed, with *why. */
+okta_jwt_result_t okta_introspection_parse(json_t **claims, apr_pool_t *p, const char *json,
+                                           apr_size_t len,
+                                           const okta_access_token_expect_t *expect,
+                                           const char **why);
 
 #endif

@@ -20,6 +20,7 @@ int main(void)
     suite_add_tcase(suite, util_tcase());
     suite_add_tcase(suite, crypto_tcase());
     suite_add_tcase(suite, memo_tcase());
+    suite_add_tcase(suite, token_memo_tcase());
     suite_add_tcase(suite, record_tcase());
     suite_add_tcase(suite, claims_tcase());
     suite_add_tcase(suite, jwt_tcase());

@@ -299,6 +299,24 @@ START_TEST(facts_match_any_value_exactly)
 }
 END_TEST
 
+START_TEST(facts_match_a_word)
+{
+    static const okta_fact_t facts[] = {
+        { "scope", "  openid read:reports  write:reports" }, { "scp", "admin" }
+    };
+    const char *write[] = { "write:reports" };
+    const char *part[] = { "read" };
+    const char *none[] = { "admin", "reports" };
+    const char *empty[] = { "" };
+
+    ck_assert(okta_facts_match_word(facts, 2, "scope", write, 1));
+    ck_assert(!okta_facts_match_word(facts, 2, "scope", part, 1));
+    ck_assert(!okta_facts_match_word(facts, 2, "scope", none, 2));
+    ck_assert(!okta_facts_match_word(facts, 2, "scope", empty, 1));
+    ck_assert(!okta_facts_match_word(facts, 2, "scp", write, 1));
+}
+END_TEST
+
 /* ---- a session's three forms -------------------------------------------- */
 
 START_TEST(claims_set_survives_session_round_trip)
@@ -345,6 +363,7 @@ TCase *claims_tcase(void)
     tcase_add_test(tc, claims_facts_skip_strings_and_names_with_nul);
     tcase_add_test(tc, claims_facts_stop_at_depth);
     tcase_add_test(tc, facts_match_any_value_exactly);
+    tcase_add_test(tc, facts_match_a_word);
     tcase_add_test(tc, claims_set_survives_session_round_trip);
     return tc;
 }

@@ -723,6 +723,118 @@ START_TEST(id_token_subject_missing_or_empty)
 }
 END_TEST
 
+/* ---- access tokens (RFC 9068, Okta) ---------------------------------- */
+
+#define API "api://default"
+
+static json_t *good_access_claims(void)
+{
+    return json_pack("{s:s, s:[s,s], s:s, s:s, s:I, s:I, s:[s]}",
+                     "iss", ISSUER,
+                     "aud", API, "api://other",
+                     "cid", "0oa-service",
+                     "sub", "00u1ada",
+                     "exp", (json_int_t)(NOW + 300),
+                     "iat", (json_int_t)(NOW - 10),
+                     "scp", "read:reports");
+}
+
+/* The claims of a token whose header has `typ` (none when NULL). */
+static okta_jwt_result_t check_access_typ(json_t *claims, const char *typ)
+{
+    static const char *const audiences[] = { "api://reports", API };
+    okta_access_token_expect_t expect = { ISSUER, CLIENT, audiences, 2, NOW, SKEW };
+    json_t *header = typ ? json_pack("{s:s, s:s, s:s}", "alg", "RS256", "kid", "rsa1", "typ", typ)
+                         : json_pack("{s:s, s:s}", "alg", "RS256", "kid", "rsa1");
+    okta_jwt_t *jwt = parse_ok(test_jws(test_pool, header, claims, TEST_SIG_RS256,
+                                        test_rsa_key()));
+    const char *why = NULL;
+    okta_jwt_result_t result = okta_access_token_check(jwt, &expect, test_pool, &why);
+
+    json_decref(header);
+    json_decref(claims);
+    ck_assert(result == OKTA_JWT_OK || (why && *why));
+    return result;
+}
+
+static okta_jwt_result_t check_access(json_t *claims)
+{
+    return check_access_typ(claims, "at+jwt");
+}
+
+START_TEST(access_token_good)
+{
+    ck_assert_int_eq(check_access(good_access_claims()), OKTA_JWT_OK);
+    ck_assert_int_eq(check_access(with(good_access_claims(), "aud", json_string(API))),
+                     OKTA_JWT_OK);
+    ck_assert_int_eq(check_access_typ(good_access_claims(), NULL), OKTA_JWT_OK);
+    ck_assert_int_eq(check_access_typ(good_access_claims(), "JWT"), OKTA_JWT_OK);
+    ck_assert_int_eq(check_access_typ(good_access_claims(), "application/at+jwt"), OKTA_JWT_OK);
+}
+END_TEST
+
+START_TEST(access_token_wrong_typ)
+{
+    ck_assert_int_eq(check_access_typ(good_access_claims(), "dpop+jwt"),
+                     OKTA_JWT_NOT_ACCESS_TOKEN);
+    ck_assert_int_eq(check_access_typ(good_access_claims(), "logout+jwt"),
+                     OKTA_JWT_NOT_ACCESS_TOKEN);
+}
+END_TEST
+
+/* An ID token is not an access token, even from the right issuer. */
+START_TEST(access_token_that_is_an_id_token)
+{
+    ck_assert_int_eq(check_access(with(good_access_claims(), "nonce", json_string(NONCE))),
+                     OKTA_JWT_NOT_ACCESS_TOKEN);
+    ck_assert_int_eq(check_access(with(good_access_claims(), "aud", json_string(CLIENT))),
+                     OKTA_JWT_NOT_ACCESS_TOKEN);
+    ck_assert_int_eq(check_access(with(good_access_claims(), "aud",
+                                       json_pack("[s,s]", CLIENT, CLIENT))),
+                     OKTA_JWT_NOT_ACCESS_TOKEN);
+    ck_assert_int_eq(check_access_typ(good_claims(), NULL), OKTA_JWT_NOT_ACCESS_TOKEN);
+}
+END_TEST
+
+START_TEST(access_token_wrong_issuer_or_audience)
+{
+    ck_assert_int_eq(check_access(with(good_access_claims(), "iss",
+                                       json_string(ISSUER "/"))),
+                     OKTA_JWT_BAD_ISSUER);
+    ck_assert_int_eq(check_access(without(good_access_claims(), "iss")), OKTA_JWT_BAD_ISSUER);
+    ck_assert_int_eq(check_access(with(good_access_claims(), "aud",
+                                       json_string("api://other"))),
+                     OKTA_JWT_BAD_AUDIENCE);
+    ck_assert_int_eq(check_access(without(good_access_claims(), "aud")),
+                     OKTA_JWT_BAD_AUDIENCE);
+    ck_assert_int_eq(check_access(with(good_access_claims(), "aud", json_pack("[i]", 1))),
+                     OKTA_JWT_BAD_AUDIENCE);
+}
+END_TEST
+
+START_TEST(access_token_times)
+{
+    ck_assert_int_eq(check_access(with(good_access_claims(), "exp",
+                                       json_integer(NOW - SKEW - 1))),
+                     OKTA_JWT_EXPIRED);
+    ck_assert_int_eq(check_access(with(good_access_claims(), "exp",
+                                       json_integer(NOW - SKEW / 2))),
+                     OKTA_JWT_OK);
+    ck_assert_int_eq(check_access(without(good_access_claims(), "exp")), OKTA_JWT_MALFORMED);
+    ck_assert_int_eq(check_access(without(good_access_claims(), "iat")), OKTA_JWT_MALFORMED);
+    ck_assert_int_eq(check_access(with(good_access_claims(), "iat",
+                                       json_integer(NOW + SKEW + 1))),
+                     OKTA_JWT_NOT_YET_VALID);
+    ck_assert_int_eq(check_access(with(good_access_claims(), "nbf",
+                                       json_integer(NOW + SKEW + 1))),
+                     OKTA_JWT_NOT_YET_VALID);
+    ck_assert_int_eq(check_access(with(good_access_claims(), "nbf", json_integer(NOW - 5))),
+                     OKTA_JWT_OK);
+    ck_assert_int_eq(check_access(with(good_access_claims(), "nbf", json_string("soon"))),
+                     OKTA_JWT_MALFORMED);
+}
+END_TEST
+
 START_TEST(claim_string_string_and_number)
 {
     json_t *claims = with(good_claims(), "age", json_integer(-42));
@@ -803,6 +915,11 @@ TCase *jwt_tcase(void)
     tcase_add_test(tc, id_token_times_out_of_range);
     tcase_add_test(tc, id_token_refreshed_without_nonce_check);
     tcase_add_test(tc, id_token_subject_missing_or_empty);
+    tcase_add_test(tc, access_token_good);
+    tcase_add_test(tc, access_token_wrong_typ);
+    tcase_add_test(tc, access_token_that_is_an_id_token);
+    tcase_add_test(tc, access_token_wrong_issuer_or_audience);
+    tcase_add_test(tc, access_token_times);
     tcase_add_test(tc, claim_string_string_and_number);
     return tc;
 }

@@ -302,6 +302,68 @@ START_TEST(token_response_token_characters)
 }
 END_TEST
 
+/* ---- userinfo and introspection answers ------------------------------ */
+
+START_TEST(userinfo_about_the_user_or_refused)
+{
+    json_t *claims = NULL;
+    const char *why = NULL;
+    const char *good = "{\"sub\":\"00u1\",\"groups\":[\"a\"]}";
+
+    ck_assert_int_eq(okta_userinfo_parse(&claims, test_pool, good, strlen(good), "00u1", &why),
+                     OKTA_USERINFO_OK);
+    ck_assert_int_eq(json_array_size(json_object_get(claims, "groups")), 1);
+    ck_assert_int_eq(okta_userinfo_parse(&claims, test_pool, good, strlen(good), "00u2", &why),
+                     OKTA_USERINFO_OTHER_USER);
+    ck_assert_ptr_nonnull(strstr(why, "another user"));
+    ck_assert_int_eq(okta_userinfo_parse(&claims, test_pool, "{\"groups\":[]}", 13, "00u1",
+                                         &why),
+                     OKTA_USERINFO_MALFORMED);
+    ck_assert_int_eq(okta_userinfo_parse(&claims, test_pool, "<html>", 6, "00u1", &why),
+                     OKTA_USERINFO_MALFORMED);
+    ck_assert_int_eq(okta_userinfo_parse(&claims, test_pool, "[1]", 3, "00u1", &why),
+                     OKTA_USERINFO_MALFORMED);
+}
+END_TEST
+
+static okta_jwt_result_t introspection(const char *answer)
+{
+    static const char *const audiences[] = { "api://default" };
+    okta_access_token_expect_t expect = { ISSUER, "client", audiences, 1, 1700000000, 60 };
+    json_t *claims = NULL;
+    const char *why = NULL;
+    okta_jwt_result_t result = okta_introspection_parse(&claims, test_pool, answer,
+                                                        strlen(answer), &expect, &why);
+
+    ck_assert(result == OKTA_JWT_OK ? claims != NULL : why != NULL);
+    return result;
+}
+
+START_TEST(introspection_answers)
+{
+    ck_assert_int_eq(introspection("{\"active\":true,\"sub\":\"svc\",\"scope\":\"a b\"}"),
+                     OKTA_JWT_OK);
+    ck_assert_int_eq(introspection("{\"active\":true,\"iss\":\"" ISSUER "\",\"aud\":"
+                                   "[\"x\",\"api://default\"],\"exp\":1700000100}"),
+                     OKTA_JWT_OK);
+    ck_assert_int_eq(introspection("{\"active\":false}"), OKTA_JWT_INACTIVE);
+    /* "active" must be the JSON true, not a string or a number */
+    ck_assert_int_eq(introspection("{\"active\":\"true\",\"sub\":\"svc\"}"),
+                     OKTA_JWT_INACTIVE);
+    ck_assert_int_eq(introspection("{\"active\":1}"), OKTA_JWT_INACTIVE);
+    ck_assert_int_eq(introspection("{\"sub\":\"svc\"}"), OKTA_JWT_INACTIVE);
+    ck_assert_int_eq(introspection("{\"active\":true,\"iss\":\"https://evil\"}"),
+                     OKTA_JWT_BAD_ISSUER);
+    ck_assert_int_eq(introspection("{\"active\":true,\"aud\":\"api://other\"}"),
+                     OKTA_JWT_BAD_AUDIENCE);
+    ck_assert_int_eq(introspection("{\"active\":true,\"exp\":1699999000}"),
+                     OKTA_JWT_EXPIRED);
+    ck_assert_int_eq(introspection("{\"active\":true,\"exp\":\"never\"}"),
+                     OKTA_JWT_EXPIRED);
+    ck_assert_int_eq(introspection("active"), OKTA_JWT_MALFORMED);
+}
+END_TEST
+
 TCase *provider_tcase(void)
 {
     TCase *tc = tcase_create("provider");
@@ -325,5 +387,7 @@ TCase *provider_tcase(void)
     tcase_add_test(tc, token_response_not_json);
     tcase_add_test(tc, token_response_neither_token_nor_error);
     tcase_add_test(tc, token_response_token_characters);
+    tcase_add_test(tc, userinfo_about_the_user_or_refused);
+    tcase_add_test(tc, introspection_answers);
     return tc;
 }

@@ -11,6 +11,7 @@
 TCase *util_tcase(void);
 TCase *crypto_tcase(void);
 TCase *memo_tcase(void);
+TCase *token_memo_tcase(void);
 TCase *record_tcase(void);
 TCase *claims_tcase(void);
 TCase *jwt_tcase(void);
