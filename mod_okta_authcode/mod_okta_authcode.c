@@ -13,6 +13,7 @@
 #include <ap_mpm.h>
 
 #include "mod_okta_authz.h"
+#include "mod_okta_bearer.h"
 #include "mod_okta_caches.h"
 #include "mod_okta_config.h"
 #include "mod_okta_cacheserver.h"
@@ -210,6 +211,31 @@ static int no_session(request_rec *r, int had_session)
     return okta_login_start(r, r->unparsed_uri, had_session);
 }
 
+static int bearer_mode(request_rec *r)
+{
+    okta_dir_conf_t *dc = okta_dir_conf(r);
+
+    return dc->bearer != OKTA_UNSET ? dc->bearer : OKTA_BEARER_OFF;
+}
+
+/* The token decides, even when the request also has a session cookie. */
+static int by_bearer_token(request_rec *r)
+{
+    const char *token = okta_bearer_token(r);
+    okta_session_ref_t *ref;
+    int status;
+
+    if (!token) {
+        return okta_bearer_required(r);
+    }
+    if ((status = okta_bearer_authenticate(r, token, &ref)) != OK) {
+        return status;
+    }
+    okta_session_attach(r, ref);
+    hand_session_to_application(r, &ref->session);
+    return authenticated(r, ref->session.user);
+}
+
 static int check_authn(request_rec *r)
 {
     okta_session_ref_t *ref;
@@ -230,6 +256,15 @@ static int check_authn(request_rec *r)
         /* a subrequest (DirectoryIndex, SSI, ...) inherits the main
          * request's user, environment and headers */
         return authenticated(r, r->main->user);
+    }
+    switch (bearer_mode(r)) {
+    case OKTA_BEARER_ONLY:
+        return by_bearer_token(r);
+    case OKTA_BEARER_ON:
+        if (okta_bearer_token(r)) {
+            return by_bearer_token(r);
+        }
+        break;
     }
     rv = okta_session_load(r, &ref);
     if (rv == APR_NOTFOUND) {
@@ -350,6 +385,19 @@ static const command_rec okta_cmds[] = {
                 "OktaInfoURI also hands out the access token (default Off)"),
     AP_INIT_TAKE1("OktaUnauthAction", okta_set_unauth_action, NULL, OR_AUTHCFG,
                   "Without a session: auth (sign in; 401 for non-navigations), 401, or pass"),
+    AP_INIT_TAKE1("OktaBearer", okta_set_bearer, NULL, OR_AUTHCFG,
+                  "Bearer access tokens (APIs): Off, On (a request with a token by the token, "
+                  "others by session) or Only (tokens only, no sign-in)"),
+    AP_INIT_ITERATE("OktaAccessTokenAudience", okta_add_token_audience, NULL, RSRC_CONF,
+                    "Audiences a bearer access token may have (default api://default)"),
+    AP_INIT_ITERATE("OktaAccessTokenClients", okta_add_token_client, NULL, OR_AUTHCFG,
+                    "Client IDs a bearer access token may come from (cid, client_id; default "
+                    "any)"),
+    SERVER_FLAG("OktaTokenIntrospection", introspection,
+                "Ask the provider's introspection endpoint about bearer tokens that are not "
+                "JWTs (default Off)"),
+    SERVER_DURATION("OktaIntrospectionCacheSeconds", introspection_cache,
+                    "Seconds an introspection answer is kept, at most (default 60)"),
     DIR_FLAG("OktaClaimsEnv", claim_env,
              "Claims as OKTA_CLAIM_* environment variables (default On)"),
     DIR_FLAG("OktaClaimsHeaders", claim_headers,
@@ -390,6 +438,7 @@ static void child_init(apr_pool_t *p, server_rec *s)
     okta_caches_child_init(p, s);
     okta_cacheserver_child_init(p, s, threads > 0 ? threads : 1);
     okta_provider_child_init(p, s);
+    okta_bearer_child_init(p, s);
 }
 
 static void register_hooks(apr_pool_t *p)
@@ -406,6 +455,7 @@ static void register_hooks(apr_pool_t *p)
     ap_hook_check_authn(check_authn, NULL, NULL, APR_HOOK_MIDDLE, AP_AUTH_INTERNAL_PER_CONF);
     ap_hook_force_authn(force_authn, NULL, NULL, APR_HOOK_MIDDLE);
     okta_authz_register_hooks(p);
+    okta_response_register_hooks();
 }
 
 module AP_MODULE_DECLARE_DATA okta_authcode_module = {

@@ -1,6 +1,7 @@
-/* Who may enter: `Require okta-group` and `Require okta-claim`, parsed at
- * configuration time and checked against the facts of the session's
- * claims (no JSON per request), and the 403 page.
+/* Who may enter: `Require okta-group`, `Require okta-claim` and
+ * `Require okta-scope`, parsed at configuration time and checked against
+ * the facts of the session's (or bearer token's) claims (no JSON per
+ * request), and the 403 page, or for a bearer token RFC 6750's 403.
  *
  * httpd answers a signed-in user whom the Require lines refuse with 401,
  * asking for other credentials, unless AuthzSendForbiddenOnFailure is set.
@@ -15,6 +16,7 @@
 #include <mod_auth.h>
 
 #include "mod_okta_authz.h"
+#include "mod_okta_bearer.h"
 #include "mod_okta_response.h"
 #include "mod_okta_session.h"
 #include "okta_claims.h"
@@ -23,11 +25,16 @@
  * (as the Require lines) for the log. */
 #define REQUIRED_NOTE "okta-authz-required"
 #define RULES_NOTE "okta-authz-rules"
+/* The scopes of the okta-scope rules that refused, space-separated. */
+#define SCOPES_NOTE "okta-authz-scopes"
 /* The 401 of a refused signed-in user is to go out as 403. */
 #define FORBIDDEN_NOTE "okta-authz-forbidden"
 
+typedef enum { RULE_GROUP, RULE_CLAIM, RULE_SCOPE } rule_kind_t;
+
 typedef struct {
-    const char *claim; /* NULL: the groups claim (OktaGroupsClaim, per server) */
+    rule_kind_t kind;
+    const char *claim; /* RULE_CLAIM's; the groups claim is per server */
     const char **values;
     int nvalues;
     const char *required; /* "membership in the group \"Admins\"" */
@@ -68,6 +75,7 @@ static const char *parse_group(cmd_parms *cmd, const char *line, const void **pa
     if (words->nelts < 1) {
         return "Require okta-group needs at least one group name";
     }
+    rule->kind = RULE_GROUP;
     rule->values = (const char **)words->elts;
     rule->nvalues = words->nelts;
     rule->required = apr_pstrcat(cmd->pool, "membership in ",
@@ -89,6 +97,7 @@ static const char *parse_claim(cmd_parms *cmd, const char *line, const void **pa
         return "Require okta-claim needs a claim name (a dotted path for nested claims) and "
                "at least one value";
     }
+    rule->kind = RULE_CLAIM;
     rule->claim = APR_ARRAY_IDX(words, 0, const char *);
     rule->values = (const char **)words->elts + 1;
     rule->nvalues = words->nelts - 1;
@@ -101,16 +110,55 @@ static const char *parse_claim(cmd_parms *cmd, const char *line, const void **pa
     return NULL;
 }
 
+static const char *parse_scope(cmd_parms *cmd, const char *line, const void **parsed)
+{
+    apr_array_header_t *words = words_of(cmd, line);
+    rule_t *rule = apr_pcalloc(cmd->pool, sizeof(*rule));
+
+    if (words->nelts < 1) {
+        return "Require okta-scope needs at least one scope";
+    }
+    rule->kind = RULE_SCOPE;
+    rule->values = (const char **)words->elts;
+    rule->nvalues = words->nelts;
+    rule->required = apr_pstrcat(cmd->pool, "an access token with ",
+                                 rule->nvalues > 1 ? "one of the scopes " : "the scope ",
+                                 quoted_list(cmd->pool, rule->values, rule->nvalues, ", "),
+                                 NULL);
+    rule->rule = apr_pstrcat(cmd->pool, "Require okta-scope ",
+                             quoted_list(cmd->pool, rule->values, rule->nvalues, " "), NULL);
+    *parsed = rule;
+    return NULL;
+}
+
+static void note_scopes(request_rec *r, const rule_t *rule)
+{
+    const char *scopes = apr_table_get(r->notes, SCOPES_NOTE);
+    int i;
+
+    for (i = 0; i < rule->nvalues; i++) {
+        scopes = scopes ? apr_pstrcat(r->pool, scopes, " ", rule->values[i], NULL)
+                        : rule->values[i];
+    }
+    apr_table_setn(r->notes, SCOPES_NOTE, scopes);
+}
+
 /* Each refusing rule once, though httpd may ask twice. */
 static void note_refusal(request_rec *r, const rule_t *rule)
 {
     const char *required = apr_table_get(r->notes, REQUIRED_NOTE);
 
+    if (required && ap_strstr_c(required, rule->required)) {
+        return;
+    }
+    if (rule->kind == RULE_SCOPE) {
+        note_scopes(r, rule);
+    }
     if (!required) {
         apr_table_setn(r->notes, REQUIRED_NOTE, rule->required);
         apr_table_setn(r->notes, RULES_NOTE, rule->rule);
     }
-    else if (!ap_strstr_c(required, rule->required)) {
+    else {
         apr_table_setn(r->notes, REQUIRED_NOTE,
                        apr_pstrcat(r->pool, required, "; ", rule->required, NULL));
         apr_table_setn(r->notes, RULES_NOTE,
@@ -133,11 +181,42 @@ static void warn_no_groups_claim(request_rec *r, const char *claim)
                   "OktaGroupsClaim.", r->user, claim);
 }
 
+/* Okta lists a token's scopes in "scp"; RFC 9068 in a "scope" string. */
+static int has_scope(const okta_session_t *s, const rule_t *rule)
+{
+    int present;
+
+    return okta_facts_match(s->facts, s->nfacts, "scp", rule->values, rule->nvalues, &present)
+           || okta_facts_match_word(s->facts, s->nfacts, "scope", rule->values, rule->nvalues);
+}
+
+static int rule_granted(request_rec *r, const okta_session_t *s, const rule_t *rule)
+{
+    const char *groups_claim = okta_server_conf(r)->groups_claim;
+    int present;
+
+    switch (rule->kind) {
+    case RULE_SCOPE:
+        return has_scope(s, rule);
+    case RULE_CLAIM:
+        return okta_facts_match(s->facts, s->nfacts, rule->claim, rule->values, rule->nvalues,
+                                &present);
+    case RULE_GROUP:
+        if (okta_facts_match(s->facts, s->nfacts, groups_claim, rule->values, rule->nvalues,
+                             &present)) {
+            return 1;
+        }
+        if (!present) {
+            warn_no_groups_claim(r, groups_claim);
+        }
+        return 0;
+    }
+    return 0;
+}
+
 static authz_status check_rule(request_rec *r, const rule_t *rule)
 {
     const okta_session_ref_t *ref;
-    const char *claim = rule->claim ? rule->claim : okta_server_conf(r)->groups_claim;
-    int present;
 
     if (!r->user) {
         return AUTHZ_DENIED_NO_USER; /* sign in first */
@@ -145,12 +224,8 @@ static authz_status check_rule(request_rec *r, const rule_t *rule)
     if (!(ref = okta_session_of_request(r))) {
         return AUTHZ_DENIED; /* another AuthType's user, or nobody (OktaUnauthAction pass) */
     }
-    if (okta_facts_match(ref->session.facts, ref->session.nfacts, claim, rule->values,
-                         rule->nvalues, &present)) {
+    if (rule_granted(r, &ref->session, rule)) {
         return AUTHZ_GRANTED;
-    }
-    if (!present && !rule->claim) {
-        warn_no_groups_claim(r, claim);
     }
     note_refusal(r, rule);
     return AUTHZ_DENIED;
@@ -166,6 +241,7 @@ static authz_status check_authorization(request_rec *r, const char *line, const 
 static int note_auth_failure(request_rec *r, const char *auth_type)
 {
     const char *required = apr_table_get(r->notes, REQUIRED_NOTE);
+    const okta_session_ref_t *ref = okta_session_of_request(r);
 
     if (strcasecmp(auth_type, OKTA_AUTH_TYPE) != 0) {
         return DECLINED;
@@ -179,6 +255,12 @@ static int note_auth_failure(request_rec *r, const char *auth_type)
                                          apr_table_get(r->notes, RULES_NOTE), NULL)
                            : "the Require lines do not let this user in");
     apr_table_setn(r->notes, FORBIDDEN_NOTE, "1");
+    /* prepared for httpd's 401, which goes out as 403 */
+    if (ref && !ref->id) {
+        okta_bearer_refused(r, HTTP_UNAUTHORIZED, apr_table_get(r->notes, SCOPES_NOTE),
+                            required);
+        return OK;
+    }
     okta_error_page(r, HTTP_UNAUTHORIZED, "Access denied",
                     required ? apr_pstrcat(r->pool, "You are signed in, but this page "
                                            "requires ", required, ".", NULL)
@@ -199,11 +281,14 @@ void okta_authz_register_hooks(apr_pool_t *p)
 {
     static const authz_provider group_provider = { check_authorization, parse_group };
     static const authz_provider claim_provider = { check_authorization, parse_claim };
+    static const authz_provider scope_provider = { check_authorization, parse_scope };
 
     ap_register_auth_provider(p, AUTHZ_PROVIDER_GROUP, "okta-group", AUTHZ_PROVIDER_VERSION,
                               &group_provider, AP_AUTH_INTERNAL_PER_CONF);
     ap_register_auth_provider(p, AUTHZ_PROVIDER_GROUP, "okta-claim", AUTHZ_PROVIDER_VERSION,
                               &claim_provider, AP_AUTH_INTERNAL_PER_CONF);
+    ap_register_auth_provider(p, AUTHZ_PROVIDER_GROUP, "okta-scope", AUTHZ_PROVIDER_VERSION,
+                              &scope_provider, AP_AUTH_INTERNAL_PER_CONF);
     ap_hook_note_auth_failure(note_auth_failure, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_insert_error_filter(forbidden_instead, NULL, NULL, APR_HOOK_MIDDLE);
 }

@@ -20,6 +20,8 @@
 #define DEFAULT_SILENT_REDIRECT_PATH "/silent-callback"
 #define DEFAULT_REFRESH_LEEWAY 60
 #define DEFAULT_REFRESH_GRACE 30 /* Okta's default reuse grace period */
+#define DEFAULT_TOKEN_AUDIENCE "api://default" /* Okta's default authorization server */
+#define DEFAULT_INTROSPECTION_CACHE 60
 
 #define MERGE_PTR(field) conf->field = add->field ? add->field : base->field
 #define MERGE_INT(field) conf->field = add->field != OKTA_UNSET ? add->field : base->field
@@ -46,6 +48,8 @@ void *okta_create_server_conf(apr_pool_t *p, server_rec *s)
     conf->trust_forwarded_proto = OKTA_UNSET;
     conf->userinfo = OKTA_UNSET;
     conf->info_access_token = OKTA_UNSET;
+    conf->introspection = OKTA_UNSET;
+    conf->introspection_cache = OKTA_UNSET;
     return conf;
 }
 
@@ -81,6 +85,9 @@ void *okta_merge_server_conf(apr_pool_t *p, void *basev, void *addv)
     MERGE_PTR(groups_claim);
     MERGE_PTR(info_path);
     MERGE_INT(info_access_token);
+    MERGE_PTR(token_audiences);
+    MERGE_INT(introspection);
+    MERGE_INT(introspection_cache);
     MERGE_PTR(state);
     return conf;
 }
@@ -93,6 +100,8 @@ void *okta_create_dir_conf(apr_pool_t *p, char *dir)
     conf->claim_env = OKTA_UNSET;
     conf->claim_headers = OKTA_UNSET;
     conf->unauth_action = OKTA_UNSET;
+    conf->bearer = OKTA_UNSET;
+    conf->token_clients = NULL;
     return conf;
 }
 
@@ -104,6 +113,8 @@ void *okta_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
     MERGE_INT(claim_env);
     MERGE_INT(claim_headers);
     MERGE_INT(unauth_action);
+    MERGE_INT(bearer);
+    MERGE_PTR(token_clients);
     return conf;
 }
 
@@ -153,6 +164,12 @@ static void apply_defaults(okta_server_conf_t *sc)
         sc->groups_claim = DEFAULT_GROUPS_CLAIM;
     }
     sc->info_access_token = INT_OR(sc->info_access_token, 0);
+    if (!sc->token_audiences) {
+        sc->token_audiences = apr_array_make(sc->state->pool, 1, sizeof(const char *));
+        APR_ARRAY_PUSH(sc->token_audiences, const char *) = DEFAULT_TOKEN_AUDIENCE;
+    }
+    sc->introspection = INT_OR(sc->introspection, 0);
+    sc->introspection_cache = INT_OR(sc->introspection_cache, DEFAULT_INTROSPECTION_CACHE);
 }
 
 int okta_config_check(server_rec *s)
@@ -267,6 +284,49 @@ const char *okta_set_unauth_action(cmd_parms *cmd, void *dirconf, const char *ar
     else {
         return "OktaUnauthAction: auth, 401 or pass";
     }
+    return NULL;
+}
+
+const char *okta_set_bearer(cmd_parms *cmd, void *dirconf, const char *arg)
+{
+    okta_dir_conf_t *dc = dirconf;
+
+    (void)cmd;
+    if (strcasecmp(arg, "Off") == 0) {
+        dc->bearer = OKTA_BEARER_OFF;
+    }
+    else if (strcasecmp(arg, "On") == 0) {
+        dc->bearer = OKTA_BEARER_ON;
+    }
+    else if (strcasecmp(arg, "Only") == 0) {
+        dc->bearer = OKTA_BEARER_ONLY;
+    }
+    else {
+        return "OktaBearer: Off, On or Only";
+    }
+    return NULL;
+}
+
+/* A list directive given again in a narrower scope replaces the wider
+ * one's list instead of adding to it: the list is this scope's own. */
+static void add_to_list(apr_pool_t *p, apr_array_header_t **list, const char *item)
+{
+    if (!*list) {
+        *list = apr_array_make(p, 2, sizeof(const char *));
+    }
+    APR_ARRAY_PUSH(*list, const char *) = item;
+}
+
+const char *okta_add_token_audience(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    (void)dummy;
+    add_to_list(cmd->pool, &cmd_server_conf(cmd)->token_audiences, arg);
+    return NULL;
+}
+
+const char *okta_add_token_client(cmd_parms *cmd, void *dirconf, const char *arg)
+{
+    add_to_list(cmd->pool, &((okta_dir_conf_t *)dirconf)->token_clients, arg);
     return NULL;
 }
 

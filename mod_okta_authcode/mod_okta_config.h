@@ -15,7 +15,15 @@ typedef enum {
     OKTA_UNAUTH_PASS /* anonymous requests through where Require allows them */
 } okta_unauth_action_t;
 
+/* How a location takes bearer access tokens (OktaBearer). */
+typedef enum {
+    OKTA_BEARER_OFF, /* sessions only */
+    OKTA_BEARER_ON, /* a request with a token by the token, others by session */
+    OKTA_BEARER_ONLY /* tokens only: no sessions, no redirects */
+} okta_bearer_mode_t;
+
 struct okta_provider_cache_t; /* mod_okta_provider.h */
+struct okta_token_memo_t; /* okta_token_memo.h */
 
 /* What the module keeps for the whole server, every virtual host: made with
  * each configuration, in its pool, and each layer keeps its part there. */
@@ -53,6 +61,11 @@ typedef struct okta_server_conf_t {
     const char *groups_claim; /* where Require okta-group looks */
     const char *info_path; /* OktaInfoURI; NULL: none */
     int info_access_token; /* OktaInfoURI hands out the access token */
+    apr_array_header_t *token_audiences; /* const char *: a bearer token's
+                                            aud must hold one */
+    int introspection; /* opaque bearer tokens asked at introspection */
+    int introspection_cache; /* seconds an introspection answer is kept */
+    struct okta_token_memo_t *token_memo; /* verified tokens, child_init */
     struct okta_provider_cache_t *provider; /* created in child_init */
     okta_module_state_t *state; /* the main server's, shared by all */
 } okta_server_conf_t;
@@ -61,6 +74,8 @@ typedef struct okta_dir_conf_t {
     int claim_env; /* claims as OKTA_CLAIM_* environment variables */
     int claim_headers; /* claims as X-Okta-Claim-* request headers */
     int unauth_action; /* okta_unauth_action_t */
+    int bearer; /* okta_bearer_mode_t */
+    apr_array_header_t *token_clients; /* const char *; NULL: any client */
 } okta_dir_conf_t;
 
 void *okta_create_server_conf(apr_pool_t *p, server_rec *s);
@@ -86,6 +101,11 @@ const char *okta_set_client_secret(cmd_parms *cmd, void *dummy, const char *arg)
 const char *okta_set_passphrase(cmd_parms *cmd, void *dummy, const char *arg);
 const char *okta_set_client_auth(cmd_parms *cmd, void *dummy, const char *arg);
 const char *okta_set_unauth_action(cmd_parms *cmd, void *dirconf, const char *arg);
+const char *okta_set_bearer(cmd_parms *cmd, void *dirconf, const char *arg);
+/** One more bearer token audience (OktaAccessTokenAudience, per server) or
+ * client (OktaAccessTokenClients, per directory). */
+const char *okta_add_token_audience(cmd_parms *cmd, void *dummy, const char *arg);
+const char *okta_add_token_client(cmd_parms *cmd, void *dirconf, const char *arg);
 const char *okta_set_server_string(cmd_parms *cmd, void *dummy, const char *arg);
 /** Seconds where 0 is a meaningful setting (clock skew, leeway, grace). */
 const char *okta_set_server_seconds(cmd_parms *cmd, void *dummy, const char *arg);

@@ -10,8 +10,9 @@
  *   lock, provider    locks that expire; discovery, JWKS, token endpoint
  *   session           the session a cookie names
  *   login, refresh,   signing in and the callback; keeping tokens fresh;
- *   logout, authz     signing out; Require okta-group / okta-claim, 403
- *   info              the session info endpoint (OktaInfoURI)
+ *   logout, bearer    signing out; bearer access tokens (APIs)
+ *   authz, info       Require okta-group / -claim / -scope, 403; the
+ *                     session info endpoint (OktaInfoURI)
  *   authcode          the hooks, the module record, the directive table */
 #ifndef MOD_OKTA_PRIVATE_H
 #define MOD_OKTA_PRIVATE_H
@@ -24,7 +25,7 @@
 APLOG_USE_MODULE(okta_authcode);
 
 /* ... and every one carries a tag tests and operators can grep for.
- * Next free tag: OKTA00050 (tests/log-tags checks it) */
+ * Next free tag: OKTA00052 (tests/log-tags checks it) */
 #define OKTALOGNO(n) "OKTA" #n ": "
 
 #define OKTA_AUTH_TYPE "Okta"

@@ -217,10 +217,6 @@ static int verify_signature(request_rec *r, const okta_provider_meta_t *meta,
         }
         result = okta_jwt_verify(jwt, jwks, OKTA_ALGS_ALL, r->pool, why);
     }
-    if (result != OKTA_JWT_OK) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                      OKTALOGNO(00015) "ID token signature refused: %s", *why);
-    }
     return result;
 }
 
@@ -235,7 +231,9 @@ okta_jwt_result_t okta_provider_validate_id_token(request_rec *r,
 
     if ((result = okta_jwt_parse(jwt, r->pool, id_token, why)) == OKTA_JWT_OK
         && (result = verify_signature(r, meta, *jwt, why)) != OKTA_JWT_OK) {
-        return result; /* logged with the JWKS details */
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      OKTALOGNO(00015) "ID token signature refused: %s", *why);
+        return result;
     }
     if (result == OKTA_JWT_OK) {
         expect.issuer = sc->issuer;
@@ -252,6 +250,36 @@ okta_jwt_result_t okta_provider_validate_id_token(request_rec *r,
     return result;
 }
 
+/* What this server accepts of an access token. */
+static okta_access_token_expect_t access_token_expect(request_rec *r)
+{
+    okta_server_conf_t *sc = okta_server_conf(r);
+    okta_access_token_expect_t expect;
+
+    expect.issuer = sc->issuer;
+    expect.client_id = sc->client_id;
+    expect.audiences = (const char *const *)sc->token_audiences->elts;
+    expect.naudiences = sc->token_audiences->nelts;
+    expect.now = apr_time_sec(r->request_time);
+    expect.skew = sc->clock_skew;
+    return expect;
+}
+
+okta_jwt_result_t okta_provider_validate_access_token(request_rec *r,
+                                                      const okta_provider_meta_t *meta,
+                                                      const char *token, okta_jwt_t **jwt,
+                                                      const char **why)
+{
+    okta_access_token_expect_t expect = access_token_expect(r);
+    int result;
+
+    if ((result = okta_jwt_parse(jwt, r->pool, token, why)) != OKTA_JWT_OK
+        || (result = verify_signature(r, meta, *jwt, why)) != OKTA_JWT_OK) {
+        return result;
+    }
+    return okta_access_token_check(*jwt, &expect, r->pool, why);
+}
+
 static const char *client_auth_header(request_rec *r, const okta_server_conf_t *sc)
 {
     /* RFC 6749 2.3.1: id and secret are form-encoded before base64 */
@@ -263,16 +291,16 @@ static const char *client_auth_header(request_rec *r, const okta_server_conf_t *
     return apr_pstrcat(r->pool, "Basic ", b64, NULL);
 }
 
-int okta_provider_token_call(request_rec *r, const okta_provider_meta_t *meta,
-                             const char *form, apr_time_t deadline, okta_token_call_t *call)
+/* POSTs `form` to `url` with the client's authentication
+ * (OktaTokenEndpointAuth), as the token and introspection endpoints want. */
+static apr_status_t post_as_client(request_rec *r, const char *url, const char *form,
+                                   apr_time_t deadline, okta_http_response_t *resp,
+                                   const char **why)
 {
     okta_server_conf_t *sc = okta_server_conf(r);
     okta_http_options_t opts = http_options(sc, deadline);
-    okta_http_response_t resp;
-    const char *authorization = NULL, *why = NULL;
-    apr_status_t rv;
+    const char *authorization = NULL;
 
-    memset(call, 0, sizeof(*call));
     if (sc->client_auth == OKTA_CLIENT_AUTH_BASIC) {
         authorization = client_auth_header(r, sc);
     }
@@ -280,8 +308,18 @@ int okta_provider_token_call(request_rec *r, const okta_provider_meta_t *meta,
         okta_form_add(r->pool, &form, "client_id", sc->client_id);
         okta_form_add(r->pool, &form, "client_secret", sc->client_secret);
     }
-    rv = okta_http_post_form(&resp, r->pool, &opts, meta->token_endpoint, form, authorization,
-                             &why);
+    return okta_http_post_form(resp, r->pool, &opts, url, form, authorization, why);
+}
+
+int okta_provider_token_call(request_rec *r, const okta_provider_meta_t *meta,
+                             const char *form, apr_time_t deadline, okta_token_call_t *call)
+{
+    okta_http_response_t resp;
+    const char *why = NULL;
+    apr_status_t rv;
+
+    memset(call, 0, sizeof(*call));
+    rv = post_as_client(r, meta->token_endpoint, form, deadline, &resp, &why);
     call->sent = resp.sent;
     if (rv != APR_SUCCESS) {
         call->timed_out = rv == APR_TIMEUP;
@@ -348,4 +386,31 @@ okta_userinfo_result_t okta_provider_claims(request_rec *r, const okta_provider_
         return OKTA_USERINFO_MALFORMED;
     }
     return OKTA_USERINFO_OK;
+}
+
+okta_jwt_result_t okta_provider_introspect(request_rec *r, const okta_provider_meta_t *meta,
+                                           const char *token, json_t **claims,
+                                           const char **why)
+{
+    okta_access_token_expect_t expect = access_token_expect(r);
+    okta_http_response_t resp;
+    const char *form = "";
+
+    if (!meta->introspection_endpoint) {
+        *why = "the provider advertises no introspection_endpoint";
+        return -1;
+    }
+    okta_form_add(r->pool, &form, "token", token);
+    okta_form_add(r->pool, &form, "token_type_hint", "access_token");
+    if (post_as_client(r, meta->introspection_endpoint, form, 0, &resp, why) != APR_SUCCESS) {
+        return -1;
+    }
+    if (resp.status != 200) {
+        *why = apr_psprintf(r->pool, "the introspection endpoint answered HTTP %ld%s",
+                            resp.status,
+                            resp.status == 401 ? " (check OktaClientID, OktaClientSecret and "
+                                                 "OktaTokenEndpointAuth)" : "");
+        return -1;
+    }
+    return okta_introspection_parse(claims, r->pool, resp.body, resp.len, &expect, why);
 }

@@ -37,6 +37,22 @@ okta_jwt_result_t okta_provider_validate_id_token(request_rec *r,
                                                   const char *id_token, const char *nonce,
                                                   okta_jwt_t **jwt, const char **why);
 
+/** Parses and validates a JWT access token: the signature (as for ID
+ * tokens), then okta_access_token_check against OktaIssuer,
+ * OktaAccessTokenAudience and OktaClockSkew.  Not logged: *why says what
+ * failed. */
+okta_jwt_result_t okta_provider_validate_access_token(request_rec *r,
+                                                      const okta_provider_meta_t *meta,
+                                                      const char *token, okta_jwt_t **jwt,
+                                                      const char **why);
+
+/** Asks the introspection endpoint (RFC 7662) about an access token, with
+ * the client's authentication: okta_introspection_parse's result, or -1
+ * when no answer can be had now (*why says why). */
+okta_jwt_result_t okta_provider_introspect(request_rec *r, const okta_provider_meta_t *meta,
+                                           const char *token, json_t **claims,
+                                           const char **why);
+
 /** POSTs `form` to the token endpoint with the client's authentication,
  * giving up at `deadline` (0: OktaHTTPTimeout only).  Returns
  * call->answered; a failure is logged. */

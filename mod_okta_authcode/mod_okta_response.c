@@ -4,6 +4,8 @@
 #include <apr_strings.h>
 #include <http_core.h>
 #include <http_protocol.h>
+#include <http_request.h>
+#include <util_filter.h>
 
 #include "mod_okta_response.h"
 
@@ -60,6 +62,41 @@ const char *okta_public_url(request_rec *r, const char *path)
 int okta_error_page(request_rec *r, int status, const char *title, const char *detail)
 {
     return page(r, status, title, detail, "", 0);
+}
+
+/* httpd sends every error response as text/html: a filter of the error
+ * response sets the JSON type before the headers go out. */
+#define JSON_ERROR_NOTE "okta-json-error"
+static ap_filter_rec_t *json_type_filter;
+
+static apr_status_t json_type(ap_filter_t *f, apr_bucket_brigade *bb)
+{
+    ap_set_content_type(f->r, "application/json");
+    ap_remove_output_filter(f);
+    return ap_pass_brigade(f->next, bb);
+}
+
+static void insert_json_type(request_rec *r)
+{
+    if (apr_table_get(r->notes, JSON_ERROR_NOTE)) {
+        ap_add_output_filter_handle(json_type_filter, NULL, r, r->connection);
+    }
+}
+
+void okta_response_register_hooks(void)
+{
+    json_type_filter = ap_register_output_filter("OKTA_JSON_ERROR", json_type, NULL,
+                                                 AP_FTYPE_CONTENT_SET);
+    ap_hook_insert_error_filter(insert_json_type, NULL, NULL, APR_HOOK_MIDDLE);
+}
+
+int okta_error_json(request_rec *r, int status, const char *json)
+{
+    apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
+    apr_table_setn(r->notes, JSON_ERROR_NOTE, "1");
+    apr_table_setn(r->subprocess_env, "suppress-error-charset", "1");
+    ap_custom_response(r, status, json);
+    return status;
 }
 
 int okta_send_page(request_rec *r, const char *title, const char *text)

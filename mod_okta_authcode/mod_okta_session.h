@@ -7,8 +7,8 @@
 #include "okta_record.h"
 
 typedef struct okta_session_ref_t {
-    const char *id; /* from the cookie */
-    okta_session_t session;
+    const char *id; /* from the cookie; NULL for a bearer token's */
+    okta_session_t session; /* or what a bearer token says (mod_okta_bearer.h) */
 } okta_session_ref_t;
 
 /** The request's valid session.  APR_NOTFOUND when there is none (ended

@@ -8,7 +8,10 @@
 // /down (everything answers 500), /hang (nothing is ever answered) and
 // /nouserinfo (discovery names no userinfo endpoint).  Its userinfo endpoint
 // serves the claims a test sets (POST /_test/userinfo), or fails as the mode
-// says.
+// says.  For the bearer token tests it mints access tokens as a test writes
+// them (POST /_test/mint: any claims, any header, signed right or wrong),
+// publishes a second signing key on POST /_test/rotate, and answers token
+// introspection (RFC 7662) as a test scripts it (POST /_test/introspection).
 //
 // Run: node fake-op.js   (see README.md)
 
@@ -80,7 +83,7 @@ const USERINFO_FAILURES = {
 };
 
 // the modes that hold requests open (a change to another mode drops them)
-const HANGING_MODES = new Set(['token_hang', 'refresh_hang', 'userinfo_hang']);
+const HANGING_MODES = new Set(['token_hang', 'refresh_hang', 'userinfo_hang', 'introspect_hang']);
 
 const MODES = new Set([
   'normal',
@@ -118,6 +121,9 @@ const MODES = new Set([
   'userinfo_sub_mismatch',
   'userinfo_huge',
   'userinfo_hang',
+  // the introspection endpoint answers 503 temporarily_unavailable, or never
+  'introspect_down',
+  'introspect_hang',
 ]);
 
 let mode = 'normal';
@@ -127,6 +133,10 @@ let accessTokenTtl = ACCESS_TOKEN_TTL;
 let loseNextRefreshAnswer = false;
 // claims merged over the userinfo answer (POST /_test/userinfo)
 let userinfoClaims = {};
+// the introspection answers, by token (POST /_test/introspection)
+let introspectionAnswers = new Map();
+// whether the JWKS publishes the next RSA key (POST /_test/rotate)
+let rotated = false;
 
 function setMode(name) {
   mode = name;
@@ -143,32 +153,70 @@ function keyPair(privateJwk) {
   return { privateKey, publicKey: crypto.createPublicKey(privateKey) };
 }
 
+// rsa (fake-rsa-1) and ec (fake-ec-1) are published; rsaUnknown never is;
+// rsaNew (fake-rsa-2) is the next key, published after POST /_test/rotate.
+const KEY_KINDS = {
+  rsa: ['rsa', { modulusLength: 2048 }],
+  rsaUnknown: ['rsa', { modulusLength: 2048 }],
+  rsaNew: ['rsa', { modulusLength: 2048 }],
+  ec: ['ec', { namedCurve: 'P-256' }],
+};
+
 function loadOrGenerateKeys() {
-  if (JWKS_FILE && fs.existsSync(JWKS_FILE)) {
-    const saved = JSON.parse(fs.readFileSync(JWKS_FILE, 'utf8'));
-    return { rsa: keyPair(saved.rsa), rsaUnknown: keyPair(saved.rsaUnknown), ec: keyPair(saved.ec) };
+  const saved = JWKS_FILE && fs.existsSync(JWKS_FILE) ? JSON.parse(fs.readFileSync(JWKS_FILE, 'utf8')) : {};
+  const keys = {};
+  let generated = false;
+  for (const [name, [type, options]] of Object.entries(KEY_KINDS)) {
+    if (saved[name]) {
+      keys[name] = keyPair(saved[name]);
+    } else {
+      // a file written before this key existed gets it added
+      keys[name] = crypto.generateKeyPairSync(type, options);
+      generated = true;
+    }
   }
-  const keys = {
-    rsa: crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }),
-    rsaUnknown: crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }),
-    ec: crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }),
-  };
-  if (JWKS_FILE) {
-    const saved = Object.fromEntries(Object.entries(keys)
+  if (JWKS_FILE && generated) {
+    const out = Object.fromEntries(Object.entries(keys)
       .map(([name, pair]) => [name, pair.privateKey.export({ format: 'jwk' })]));
-    fs.writeFileSync(JWKS_FILE, JSON.stringify(saved), { mode: 0o600 });
+    fs.writeFileSync(JWKS_FILE, JSON.stringify(out), { mode: 0o600 });
   }
   return keys;
 }
 
-const { rsa: rsaKey, rsaUnknown: rsaUnknownKey, ec: ecKey } = loadOrGenerateKeys();
+const {
+  rsa: rsaKey, rsaUnknown: rsaUnknownKey, rsaNew: rsaNewKey, ec: ecKey,
+} = loadOrGenerateKeys();
 
-const JWKS = {
-  keys: [
-    { ...rsaKey.publicKey.export({ format: 'jwk' }), kid: 'fake-rsa-1', alg: 'RS256', use: 'sig' },
-    { ...ecKey.publicKey.export({ format: 'jwk' }), kid: 'fake-ec-1', alg: 'ES256', use: 'sig' },
-  ],
-};
+const PUBLISHED_KEYS = [
+  { ...rsaKey.publicKey.export({ format: 'jwk' }), kid: 'fake-rsa-1', alg: 'RS256', use: 'sig' },
+  { ...ecKey.publicKey.export({ format: 'jwk' }), kid: 'fake-ec-1', alg: 'ES256', use: 'sig' },
+];
+// The next key: fake-rsa-2 at first.  A reset after a rotation unpublishes
+// it and makes a new next key (fake-rsa-3, ...): an httpd that fetched the
+// JWKS with the old one must still not know the new one, so a test that
+// rotates can run again.
+let nextKey = { privateKey: rsaNewKey.privateKey, kid: 'fake-rsa-2', generation: 2 };
+function nextKeyJwk() {
+  return {
+    ...crypto.createPublicKey(nextKey.privateKey).export({ format: 'jwk' }), kid: nextKey.kid, alg: 'RS256', use: 'sig',
+  };
+}
+function unrotate() {
+  if (!rotated) return;
+  rotated = false;
+  const generation = nextKey.generation + 1;
+  nextKey = {
+    privateKey: crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey,
+    kid: `fake-rsa-${generation}`,
+    generation,
+  };
+}
+
+// The tenants' JWKS: the next key joins after POST /_test/rotate (the old
+// keys stay, as at Okta, whose rotation publishes the next key beside them).
+function jwksDocument() {
+  return { keys: rotated ? [...PUBLISHED_KEYS, nextKeyJwk()] : PUBLISHED_KEYS };
+}
 
 // ---------------------------------------------------------------- JWS
 
@@ -294,6 +342,58 @@ function idTokenFor(grant, currentMode) {
   return `${h}.${b64uJson({ ...payload, email: 'admin@example.com', name: 'Tampered' })}.${s}`;
 }
 
+// ---------------------------------------------------------------- minted access tokens
+
+// POST /_test/mint {"claims": {...}, "header": {...}, "sign": ...}: a compact
+// JWS of the claims exactly as given (key order kept), the header being the
+// default for `sign` with the given fields merged over it (a field given as
+// null is left out).  `sign`:
+//   rs256 (default)  RS256 with fake-rsa-1, as published
+//   es256            ES256 with fake-ec-1, as published
+//   none             alg none, empty signature
+//   hs256:SECRET     HMAC-SHA256 with SECRET (header alg HS256)
+//   other-key        RS256 with a key that is never published, kid fake-rsa-1
+//   new-key          RS256 with the next key (kid fake-rsa-2 at first), published
+//                    only after /_test/rotate
+// Returns { token } or { error }.
+function mintAccessToken(body) {
+  const { claims, header = {}, sign = 'rs256' } = body || {};
+  if (!claims || typeof claims !== 'object' || Array.isArray(claims)) {
+    return { error: 'expected {"claims": {...}} (a JSON object)' };
+  }
+  if (!header || typeof header !== 'object' || Array.isArray(header)) {
+    return { error: '"header" must be a JSON object' };
+  }
+  let defaults;
+  let signer;
+  if (sign === 'rs256') {
+    defaults = { alg: 'RS256', typ: 'at+jwt', kid: 'fake-rsa-1' };
+    signer = signers.RS256(rsaKey.privateKey);
+  } else if (sign === 'es256') {
+    defaults = { alg: 'ES256', typ: 'at+jwt', kid: 'fake-ec-1' };
+    signer = signers.ES256(ecKey.privateKey);
+  } else if (sign === 'none') {
+    defaults = { alg: 'none', typ: 'at+jwt' };
+    signer = undefined;
+  } else if (typeof sign === 'string' && sign.startsWith('hs256:')) {
+    defaults = { alg: 'HS256', typ: 'at+jwt' };
+    signer = signers.HS256(sign.slice('hs256:'.length));
+  } else if (sign === 'other-key') {
+    defaults = { alg: 'RS256', typ: 'at+jwt', kid: 'fake-rsa-1' };
+    signer = signers.RS256(rsaUnknownKey.privateKey);
+  } else if (sign === 'new-key') {
+    defaults = { alg: 'RS256', typ: 'at+jwt', kid: nextKey.kid };
+    signer = signers.RS256(nextKey.privateKey);
+  } else {
+    return { error: `unknown "sign" ${JSON.stringify(sign)}: rs256, es256, none, hs256:SECRET, other-key or new-key` };
+  }
+  const merged = { ...defaults, ...header };
+  for (const [name, value] of Object.entries(merged)) {
+    if (value === null) delete merged[name];
+  }
+  return { token: jws(merged, claims, signer), header: merged };
+}
+
 // ---------------------------------------------------------------- state
 
 const requests = [];
@@ -384,6 +484,11 @@ function discovery(tenant) {
     ...(tenant === 'nouserinfo' ? {} : { userinfo_endpoint: `${issuer}/userinfo` }),
     jwks_uri: `${issuer}/jwks`,
     end_session_endpoint: `${issuer}/logout`,
+    // only the good tenant advertises introspection (every tenant answers it)
+    ...(tenant === 'good' ? {
+      introspection_endpoint: `${issuer}/introspect`,
+      introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+    } : {}),
     response_types_supported: ['code'],
     response_modes_supported: ['query'],
     grant_types_supported: ['authorization_code', 'refresh_token'],
@@ -654,6 +759,44 @@ function userinfo(tenant, req, res, entry) {
   sendJson(res, 200, answer);
 }
 
+// Token introspection (RFC 7662): POST token=...[&token_type_hint=...] with
+// the client's authentication, as at the token endpoint.  The answer for a
+// token is the one POST /_test/introspection set, sent as it was given;
+// {"active": false} for any other token.  `entry` records the token, the
+// client authentication and the answer's `active`.
+function introspect(tenant, req, res, form, entry) {
+  const basic = parseBasic(req.headers.authorization);
+  entry.token = form.token;
+  entry.client_auth = basic ? 'basic' : (form.client_secret !== undefined ? 'post' : 'none');
+  entry.client_id = basic ? basic.clientId : form.client_id;
+  if (mode === 'introspect_hang') {
+    holdOpen(res, entry);
+    console.log(`fake-op: introspect ${tenant} mode=${mode}: holding the request open`);
+    return;
+  }
+  if (mode === 'introspect_down') {
+    sendJson(res, 503, { error: 'temporarily_unavailable', error_description: 'introspection is down (mode introspect_down)' },
+      { 'Retry-After': '30' });
+    return;
+  }
+  if (basic && form.client_secret !== undefined) {
+    tokenError(res, 400, 'invalid_request', 'more than one client authentication method used');
+    return;
+  }
+  const secret = basic ? basic.secret : form.client_secret;
+  if (entry.client_id !== CLIENT_ID || secret !== CLIENT_SECRET) {
+    tokenError(res, 401, 'invalid_client', 'client authentication failed');
+    return;
+  }
+  if (typeof form.token !== 'string' || form.token === '') {
+    tokenError(res, 400, 'invalid_request', 'token missing');
+    return;
+  }
+  const answer = introspectionAnswers.has(form.token) ? introspectionAnswers.get(form.token) : { active: false };
+  entry.active = answer && typeof answer === 'object' ? answer.active : undefined;
+  sendJson(res, 200, answer);
+}
+
 // ---------------------------------------------------------------- test endpoints
 
 function releaseHanging() {
@@ -661,7 +804,50 @@ function releaseHanging() {
   hanging.clear();
 }
 
+async function readJson(req) {
+  try {
+    return JSON.parse(await readBody(req));
+  } catch {
+    return undefined;
+  }
+}
+
 async function testEndpoint(url, req, res) {
+  if (url.pathname === '/_test/mint' && req.method === 'POST') {
+    const minted = mintAccessToken(await readJson(req));
+    if (minted.error) {
+      sendJson(res, 400, { error: minted.error });
+      return;
+    }
+    sendJson(res, 200, minted);
+    return;
+  }
+  if (url.pathname === '/_test/rotate' && req.method === 'POST') {
+    rotated = true;
+    console.log(`fake-op: JWKS rotated: ${nextKey.kid} is published`);
+    sendJson(res, 200, { rotated, kids: jwksDocument().keys.map((k) => k.kid) });
+    return;
+  }
+  if (url.pathname === '/_test/rotate' && req.method === 'GET') {
+    sendJson(res, 200, { rotated, kids: jwksDocument().keys.map((k) => k.kid) });
+    return;
+  }
+  if (url.pathname === '/_test/introspection' && req.method === 'POST') {
+    const body = await readJson(req);
+    const tokens = body?.tokens;
+    if (!tokens || typeof tokens !== 'object' || Array.isArray(tokens)) {
+      sendJson(res, 400, { error: 'expected a JSON body {"tokens": {"<token>": {...answer...}}}' });
+      return;
+    }
+    introspectionAnswers = new Map(Object.entries(tokens));
+    console.log(`fake-op: introspection answers for ${introspectionAnswers.size} token(s)`);
+    sendJson(res, 200, { tokens: Object.fromEntries(introspectionAnswers) });
+    return;
+  }
+  if (url.pathname === '/_test/introspection' && req.method === 'GET') {
+    sendJson(res, 200, { tokens: Object.fromEntries(introspectionAnswers) });
+    return;
+  }
   if (url.pathname === '/_test/userinfo' && req.method === 'POST') {
     let claims;
     try {
@@ -691,6 +877,8 @@ async function testEndpoint(url, req, res) {
     setMode('normal');
     accessTokenTtl = ACCESS_TOKEN_TTL;
     userinfoClaims = {};
+    introspectionAnswers = new Map();
+    unrotate();
     releaseHanging();
     sendJson(res, 200, { reset: true, mode });
     return;
@@ -779,7 +967,7 @@ async function handle(req, res) {
       if (isGet) { sendJson(res, 200, discovery(tenant)); return; }
       break;
     case '/jwks':
-      if (isGet) { sendJson(res, 200, JWKS, { 'Content-Type': 'application/jwk-set+json' }); return; }
+      if (isGet) { sendJson(res, 200, jwksDocument(), { 'Content-Type': 'application/jwk-set+json' }); return; }
       break;
     case '/authorize':
       if (isGet) { authorize(tenant, url, res); return; }
@@ -801,6 +989,15 @@ async function handle(req, res) {
           console.log(`fake-op: userinfo ${tenant} ${req.method} bearer=${entry.bearer_issued ? 'issued' : (entry.bearer_token ? 'unknown' : '-')} mode=${entry.mode} status=${res.statusCode}`);
         });
         userinfo(tenant, req, res, entry);
+        return;
+      }
+      break;
+    case '/introspect':
+      if (req.method === 'POST') {
+        res.on('finish', () => {
+          console.log(`fake-op: introspect ${tenant} client=${entry.client_id ?? '-'} auth=${entry.client_auth} active=${entry.active ?? '-'} mode=${entry.mode} status=${res.statusCode}`);
+        });
+        introspect(tenant, req, res, form, entry);
         return;
       }
       break;

@@ -7,6 +7,10 @@
 // granted without asking), issues rotating refresh tokens for offline_access,
 // and records every token endpoint request for the tests to inspect at GET
 // /_test/requests (and every userinfo request at GET /_test/userinfo_requests).
+// Like an Okta custom authorization server it also issues JWT access tokens
+// for APIs: a token requested with resource=api://default (or api://other) is
+// an RS256 JWT with that audience, and a service client gets such tokens by
+// the client_credentials grant.
 //
 // Run: node op.js   (see README.md for the environment variables)
 
@@ -14,7 +18,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 
-import { Provider } from 'oidc-provider';
+import { errors, Provider } from 'oidc-provider';
 
 // ---------------------------------------------------------------- settings
 
@@ -152,6 +156,10 @@ const commonClient = {
   post_logout_redirect_uris: redirectSet(['/', '/logged-out']),
 };
 
+// The scopes of the APIs (resource servers); the service client may ask for
+// these and no others.
+const API_SCOPES = ['read:reports', 'write:reports'];
+
 const CLIENTS = [
   {
     ...commonClient,
@@ -165,7 +173,42 @@ const CLIENTS = [
     client_secret: 'okta-post-secret',
     token_endpoint_auth_method: 'client_secret_post',
   },
+  // A machine-to-machine client, as an Okta "API Services" app: the
+  // client_credentials grant only, for the API scopes only.
+  {
+    client_id: 'okta-service',
+    client_secret: 'okta-service-secret',
+    token_endpoint_auth_method: 'client_secret_basic',
+    grant_types: ['client_credentials'],
+    response_types: [],
+    redirect_uris: [],
+    scope: API_SCOPES.join(' '),
+  },
 ];
+
+// ---------------------------------------------------------------- APIs (resource servers)
+
+// A token asked for with `resource=<one of these>` is a JWT access token
+// for that API, as an Okta custom authorization server issues them: signed
+// RS256 with the provider's signing key (kid op-rsa-1, header typ at+jwt),
+// `aud` the API's identifier, `scope` the granted API scopes.  api://default
+// is the audience of Okta's default authorization server; api://other is
+// another API (a token for it is not one for api://default).
+const RESOURCE_SERVERS = new Map([
+  ['api://default', { scope: API_SCOPES.join(' ') }],
+  ['api://other', { scope: API_SCOPES.join(' ') }],
+]);
+
+async function getResourceServerInfo(_ctx, indicator) {
+  const api = RESOURCE_SERVERS.get(indicator);
+  if (!api) throw new errors.InvalidTarget(`unknown resource ${indicator}`);
+  return {
+    scope: api.scope,
+    audience: indicator,
+    accessTokenFormat: 'jwt',
+    jwt: { sign: { alg: 'RS256' } },
+  };
+}
 
 // ---------------------------------------------------------------- keys
 
@@ -293,7 +336,8 @@ const provider = new Provider(ISSUER, {
   jwks: signingKeys(),
   cookies: { keys: cookieKeys },
   findAccount,
-  scopes: ['openid', 'profile', 'email', 'offline_access'],
+  // the API scopes are listed so that the service client may be limited to them
+  scopes: ['openid', 'profile', 'email', 'offline_access', ...API_SCOPES],
   claims: {
     acr: null,
     sid: null,
@@ -315,6 +359,15 @@ const provider = new Provider(ISSUER, {
     rpInitiatedLogout: { enabled: true, logoutSource, postLogoutSuccessSource },
     userinfo: { enabled: true },
     revocation: { enabled: true },
+    clientCredentials: { enabled: true },
+    // Without a resource parameter (the module's own code flow) nothing
+    // changes: the access token is opaque and good at the userinfo endpoint.
+    resourceIndicators: {
+      enabled: true,
+      defaultResource: async () => undefined,
+      useGrantedResource: async () => false,
+      getResourceServerInfo,
+    },
   },
   interactions: {
     url: async (_ctx, interaction) => `/interaction/${interaction.uid}`,
@@ -332,6 +385,7 @@ const provider = new Provider(ISSUER, {
   rotateRefreshToken: true,
   ttl: {
     AccessToken: () => accessTokenTtl,
+    ClientCredentials: () => accessTokenTtl,
     IdToken: ID_TOKEN_TTL,
     RefreshToken: REFRESH_TOKEN_TTL,
     AuthorizationCode: 60,
@@ -659,6 +713,7 @@ server.on('error', (err) => {
 
 server.listen(PORT, HOST, () => {
   for (const [name, user] of USERS) console.log(`test user: ${name} / ${user.password}`);
+  console.log(`service client: okta-service / okta-service-secret (client_credentials); APIs ${[...RESOURCE_SERVERS.keys()].join(' ')} (scopes ${API_SCOPES.join(' ')})`);
   console.log(`clients: okta-test / okta-test-secret (client_secret_basic), okta-post / okta-post-secret (client_secret_post); RP ports ${RP_PORTS[0]}..${RP_PORTS[RP_PORTS.length - 1]} (${RP_PORTS.length})`);
   console.log(`ttl: access_token ${ACCESS_TOKEN_TTL}s, id_token ${ID_TOKEN_TTL}s, refresh_token ${REFRESH_TOKEN_TTL}s`);
   console.log(`op listening on ${ISSUER}`);

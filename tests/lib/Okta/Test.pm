@@ -10,6 +10,7 @@ use LWP::UserAgent;
 use URI;
 use URI::QueryParam;
 use JSON::PP;
+use MIME::Base64 ();
 use Apache::TestRequest ();
 use Okta::Process ();
 use IO::Socket::INET;
@@ -25,7 +26,11 @@ our @EXPORT_OK = qw(new_browser server_url sign_in follow_to_callback app_env
                     kept_get set_token_ttl poll_until wait_token_expired op_hold_at
                     op_release_at op_held_at issued_by_code_at kept_read
                     fake_userinfo fake_userinfo_at op_userinfo_requests
-                    op_userinfo_requests_at log_lines);
+                    op_userinfo_requests_at log_lines
+                    op_client_credentials_token op_client_credentials_token_at
+                    fake_mint fake_mint_at fake_rotate fake_rotate_at
+                    fake_introspection fake_introspection_at jwt_parts
+                    bearer_challenge json_body);
 
 my $op = $ENV{OKTA_OP_ISSUER};
 my $fake = $ENV{OKTA_FAKE_BASE};
@@ -348,6 +353,114 @@ sub op_userinfo_requests { op_userinfo_requests_at($op) }
 sub log_lines {
     my ($text, $tag) = @_;
     return grep { /\Q$tag\E:/ } split /\n/, $text;
+}
+
+# ---- helpers for the bearer token tests (t/bearer) ----
+
+# An access token from op.js (at `$issuer`) by the client_credentials grant
+# of its service client okta-service: a JWT for the API `$resource`
+# (api://default, api://other) with the granted ones of the space-separated
+# `$scope` (read:reports write:reports), or, without `$resource`, an opaque
+# token.  Either may be undef (not sent).  Dies unless the provider issues it.
+sub op_client_credentials_token_at {
+    my ($issuer, $scope, $resource) = @_;
+    my $res = LWP::UserAgent->new->post(
+        "$issuer/token",
+        Authorization => 'Basic ' . MIME::Base64::encode_base64('okta-service:okta-service-secret', ''),
+        Content => [grant_type => 'client_credentials',
+                    (defined $scope ? (scope => $scope) : ()),
+                    (defined $resource ? (resource => $resource) : ())]);
+    die "op_client_credentials_token_at $issuer: " . $res->status_line . ' ' . $res->decoded_content
+        unless $res->is_success;
+    return decode_json($res->decoded_content)->{access_token};
+}
+sub op_client_credentials_token { op_client_credentials_token_at($op, @_) }
+
+# An access token minted by the fake provider (at `$base`): `$claims` (a
+# hash reference, sent with sorted keys, or JSON text of an object, sent as
+# it is) exactly as given, signed as `sign` says (rs256 by default; es256,
+# none, hs256:SECRET, other-key, new-key), the header the default for that
+# signing with the fields of `header` merged over it (undef: left out).
+#   my $token = fake_mint({ iss => ..., aud => 'api://default', ... },
+#                         sign => 'other-key', header => { typ => 'JWT' });
+sub fake_mint_at {
+    my ($base, $claims, %args) = @_;
+    my $json = JSON::PP->new->canonical;
+    my $body = '{"claims": ' . (ref $claims ? $json->encode($claims) : $claims)
+             . ', "header": ' . $json->encode($args{header} // {})
+             . ', "sign": ' . $json->encode($args{sign} // 'rs256') . '}';
+    my $res = LWP::UserAgent->new->post("$base/_test/mint", 'Content-Type' => 'application/json',
+                                        Content => $body);
+    die "fake_mint_at $base: " . $res->status_line . ' ' . $res->decoded_content unless $res->is_success;
+    return decode_json($res->decoded_content)->{token};
+}
+sub fake_mint { fake_mint_at($fake, @_) }
+
+# The fake provider publishes its second signing key (kid fake-rsa-2, the
+# one of sign => 'new-key') in its JWKS from now on, until its /_test/reset
+# (which fake_mode does).
+sub fake_rotate_at {
+    my ($base) = @_;
+    my $res = LWP::UserAgent->new->post("$base/_test/rotate");
+    die "fake_rotate_at $base: " . $res->status_line unless $res->is_success;
+    return decode_json($res->decoded_content);
+}
+sub fake_rotate { fake_rotate_at($fake) }
+
+# The fake provider's introspection answers from now on: { token => answer }
+# (each answer a hash reference sent as JSON, e.g. { active => JSON::PP::true,
+# sub => 'svc-user', ... }); they replace the ones set before, and any other
+# token is {"active": false}.  Its /_test/reset (so fake_mode) drops them:
+# set them after the mode.
+sub fake_introspection_at {
+    my ($base, $tokens) = @_;
+    my $res = LWP::UserAgent->new->post("$base/_test/introspection", 'Content-Type' => 'application/json',
+                                        Content => JSON::PP->new->canonical->encode({ tokens => $tokens }));
+    die "fake_introspection_at $base: " . $res->status_line unless $res->is_success;
+    return $res;
+}
+sub fake_introspection { fake_introspection_at($fake, $_[0]) }
+
+# The header and the claims of a compact JWS (hash references), or () when
+# it is not one.
+sub jwt_parts {
+    my ($token) = @_;
+    my @parts = split /\./, $token // '', -1;
+    return () unless @parts == 3;
+    my @decoded = eval {
+        map { JSON::PP->new->decode(MIME::Base64::decode_base64url($_)) } @parts[0, 1];
+    };
+    return @decoded == 2 ? @decoded : ();
+}
+
+# The Bearer challenge of a response (RFC 6750 3): its auth-params as a
+# hash reference (realm, error, error_description, scope, ...; quoted
+# strings unquoted), or undef when no WWW-Authenticate header is a Bearer
+# one.  `_raw` holds the header as sent.
+sub bearer_challenge {
+    my ($res) = @_;
+    my ($header) = grep { /^\s*Bearer(?:\s|$)/i } $res->header('WWW-Authenticate');
+    return undef unless defined $header;
+    my %params = (_raw => $header);
+    (my $rest = $header) =~ s/^\s*Bearer\s*//i;
+    while ($rest =~ /\G\s*,?\s*([A-Za-z0-9_.-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]*))/gc) {
+        my ($name, $quoted, $token) = ($1, $2, $3);
+        if (defined $quoted) {
+            $quoted =~ s/\\(.)/$1/g;
+            $params{$name} = $quoted;
+        }
+        else {
+            $params{$name} = $token;
+        }
+    }
+    return \%params;
+}
+
+# The JSON object of a response's body, or undef when it is not one.
+sub json_body {
+    my ($res) = @_;
+    my $value = eval { JSON::PP->new->decode($res->decoded_content // '') };
+    return ref $value eq 'HASH' ? $value : undef;
 }
 
 # Sleeps until the epoch time `$t` (fractional).

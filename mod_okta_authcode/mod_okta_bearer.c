@@ -1,0 +1,344 @@
+/* APIs: requests authenticated by a bearer access token (RFC 6750).
+ *
+ * A JWT access token (what Okta's custom authorization servers issue) is
+ * checked here, against the provider's JWKS and OktaIssuer,
+ * OktaAccessTokenAudience, OktaClockSkew and OktaAccessTokenClients.  What
+ * it says is kept as a session would be (okta_session_t: user, claims,
+ * facts), so that the application and the Require lines see a token's
+ * claims as they see a session's.  A verified token is remembered by this
+ * process until it expires: the next request with it costs a digest and a
+ * copy, no JSON and no signature.
+ *
+ * A token that is not a JWT (an opaque one, as Okta's org authorization
+ * server issues) is asked about at the provider's introspection endpoint
+ * with OktaTokenIntrospection On (RFC 7662), and the answer kept in the
+ * session cache, named by the token's digest, for OktaIntrospectionCache
+ * seconds at most: every process and node shares it.
+ *
+ * Refusals follow RFC 6750: 401 with WWW-Authenticate: Bearer and an
+ * error (none when there was no token), 403 for a missing scope, each
+ * with a JSON body.  Never a redirect: a script cannot follow a sign-in. */
+#include <apr_strings.h>
+#include <http_protocol.h>
+#include <jansson.h>
+
+#include "mod_okta_bearer.h"
+#include "mod_okta_provider.h"
+#include "mod_okta_response.h"
+#include "mod_okta_store.h"
+#include "okta_claims.h"
+#include "okta_crypto.h"
+#include "okta_token_memo.h"
+#include "okta_util.h"
+
+#define INTROSPECTION_KIND "introspection"
+/* What the cache holds for a token the provider said is not active. */
+static const unsigned char inactive_mark[] = "inactive";
+
+void okta_bearer_child_init(apr_pool_t *p, server_rec *s)
+{
+    for (; s; s = s->next) {
+        okta_server_conf_t *sc = ap_get_module_config(s->module_config, &okta_authcode_module);
+
+        if (sc->issuer) {
+            sc->token_memo = okta_token_memo_create(p);
+        }
+    }
+}
+
+const char *okta_bearer_token(request_rec *r)
+{
+    const char *auth = apr_table_get(r->headers_in, "Authorization");
+
+    if (!auth || strncasecmp(auth, "Bearer ", 7) != 0) {
+        return NULL;
+    }
+    for (auth += 7; *auth == ' '; auth++) {
+    }
+    return *auth ? auth : NULL;
+}
+
+/* realm="ServerName", and RFC 6750's attributes when there are any. */
+static void set_challenge(request_rec *r, const char *attributes)
+{
+    apr_table_setn(r->err_headers_out, "WWW-Authenticate",
+                   apr_psprintf(r->pool, "Bearer realm=\"%s\"%s%s",
+                                ap_escape_quotes(r->pool, r->server->server_hostname),
+                                attributes ? ", " : "", attributes ? attributes : ""));
+}
+
+/* The JSON body of an RFC 6750 answer; `error` NULL for none. */
+static int answer(request_rec *r, int status, const char *error, const char *description,
+                  const char *scope)
+{
+    json_t *body = json_object();
+    char *text;
+    const char *copy;
+
+    if (error) {
+        json_object_set_new(body, "error", json_string(error));
+    }
+    json_object_set_new(body, "error_description", json_string(description));
+    if (scope) {
+        json_object_set_new(body, "scope", json_string(scope));
+    }
+    text = json_dumps(body, JSON_COMPACT);
+    json_decref(body);
+    copy = apr_pstrcat(r->pool, text ? text : "{}", "\n", NULL);
+    free(text);
+    return okta_error_json(r, status, copy);
+}
+
+int okta_bearer_required(request_rec *r)
+{
+    set_challenge(r, NULL);
+    return answer(r, HTTP_UNAUTHORIZED, NULL, "This resource needs a bearer access token.",
+                  NULL);
+}
+
+void okta_bearer_refused(request_rec *r, int status, const char *scopes, const char *required)
+{
+    if (scopes) {
+        set_challenge(r, apr_psprintf(r->pool, "error=\"insufficient_scope\", scope=\"%s\"",
+                                      ap_escape_quotes(r->pool, scopes)));
+        answer(r, status, "insufficient_scope",
+               "The access token lacks a scope this resource needs.", scopes);
+        return;
+    }
+    answer(r, status, "access_denied",
+           required ? apr_pstrcat(r->pool, "This resource requires ", required, ".", NULL)
+                    : "The access token does not give access to this resource.",
+           NULL);
+}
+
+/* What the client is told: which check failed, nothing more. */
+static const char *description_of(okta_jwt_result_t result)
+{
+    switch (result) {
+    case OKTA_JWT_EXPIRED:
+        return "The access token expired.";
+    case OKTA_JWT_NOT_YET_VALID:
+        return "The access token is not yet valid.";
+    case OKTA_JWT_BAD_AUDIENCE:
+        return "The access token's audience is not accepted here.";
+    case OKTA_JWT_BAD_ISSUER:
+        return "The access token's issuer is not accepted here.";
+    case OKTA_JWT_BAD_CLIENT:
+        return "The access token's client is not accepted here.";
+    case OKTA_JWT_ALG_REFUSED:
+        return "The access token's signing algorithm is not accepted.";
+    case OKTA_JWT_KEY_UNKNOWN:
+    case OKTA_JWT_BAD_SIGNATURE:
+        return "The access token's signature does not verify.";
+    case OKTA_JWT_NOT_ACCESS_TOKEN:
+        return "The token is not an access token.";
+    case OKTA_JWT_NO_SUBJECT:
+        return "The access token does not name a user.";
+    case OKTA_JWT_INACTIVE:
+        return "The access token is inactive (revoked or expired).";
+    default:
+        return "The access token is malformed.";
+    }
+}
+
+/* An expired token is business as usual (the client gets a new one); the
+ * rest are mistakes or forgeries. */
+static int invalid_token(request_rec *r, okta_jwt_result_t result, const char *why)
+{
+    const char *description = description_of(result);
+
+    ap_log_rerror(APLOG_MARK, result == OKTA_JWT_EXPIRED ? APLOG_INFO : APLOG_WARNING, 0, r,
+                  OKTALOGNO(00050) "bearer token refused: %s", why);
+    set_challenge(r, apr_psprintf(r->pool,
+                                  "error=\"invalid_token\", error_description=\"%s\"",
+                                  description));
+    return answer(r, HTTP_UNAUTHORIZED, "invalid_token", description, NULL);
+}
+
+static int provider_unavailable(request_rec *r)
+{
+    apr_table_setn(r->err_headers_out, "Retry-After", "5");
+    return answer(r, HTTP_SERVICE_UNAVAILABLE, "temporarily_unavailable",
+                  "The server cannot check access tokens right now.", NULL);
+}
+
+/* What a verified JWT says, as a session would hold it. */
+static int token_session(request_rec *r, const char *token, const json_t *payload,
+                         okta_session_t *s, const char **why)
+{
+    okta_server_conf_t *sc = okta_server_conf(r);
+    const json_t *user = json_object_get(payload, sc->remote_user_claim);
+
+    memset(s, 0, sizeof(*s));
+    if (json_is_string(user) && *json_string_value(user)) {
+        s->user = json_string_value(user);
+    }
+    else if (json_is_integer(user)) {
+        s->user = apr_psprintf(r->pool, "%" APR_INT64_T_FMT, (apr_int64_t)json_integer_value(user));
+    }
+    else {
+        *why = apr_psprintf(r->pool, "the access token has no claim \"%s\" for REMOTE_USER "
+                            "(OktaRemoteUserClaim)", sc->remote_user_claim);
+        return OKTA_JWT_NO_SUBJECT;
+    }
+    s->issuer = sc->issuer;
+    s->client_id = sc->client_id;
+    s->id_token = s->refresh_token = "";
+    s->access_token = token;
+    /* 0 when an introspection answer does not say */
+    s->access_expires = (apr_int64_t)json_number_value(json_object_get(payload, "exp"));
+    if (okta_claims_set(s, r->pool, payload, NULL) != APR_SUCCESS) {
+        *why = "out of memory";
+        return OKTA_JWT_MALFORMED;
+    }
+    return OKTA_JWT_OK;
+}
+
+static int is_jwt(const char *token)
+{
+    const char *dot = strchr(token, '.');
+
+    return dot && (dot = strchr(dot + 1, '.')) && !strchr(dot + 1, '.');
+}
+
+/* Names a token in the cache without holding it. */
+static const char *token_digest(request_rec *r, const char *token)
+{
+    unsigned char digest[32];
+
+    okta_sha256(digest, token, strlen(token));
+    return okta_b64url_encode(r->pool, digest, sizeof(digest));
+}
+
+/* The cached verdict on an opaque token: OKTA_JWT_OK with *s,
+ * OKTA_JWT_INACTIVE, or -1 when the cache has none. */
+static int cached_introspection(request_rec *r, const char *id, okta_session_t *s,
+                                const char **why)
+{
+    unsigned char *data;
+    apr_size_t len;
+
+    if (okta_store_get(r, INTROSPECTION_KIND, id, &data, &len) != APR_SUCCESS) {
+        return -1;
+    }
+    if (len == sizeof(inactive_mark) && memcmp(data, inactive_mark, len) == 0) {
+        *why = "the provider said the token is not active (remembered)";
+        return OKTA_JWT_INACTIVE;
+    }
+    return okta_session_decode(s, r->pool, data, len) == APR_SUCCESS ? OKTA_JWT_OK : -1;
+}
+
+/* An opaque token, as the provider's introspection endpoint judges it;
+ * -1 when it cannot be asked now. */
+static int introspected(request_rec *r, const okta_provider_meta_t *meta, const char *token,
+                        okta_session_t *s, const char **why)
+{
+    okta_server_conf_t *sc = okta_server_conf(r);
+    const char *id = token_digest(r, token);
+    apr_int64_t until = apr_time_sec(r->request_time) + sc->introspection_cache;
+    unsigned char *record;
+    apr_size_t len;
+    json_t *claims;
+    int result;
+
+    if ((result = cached_introspection(r, id, s, why)) >= 0) {
+        return result;
+    }
+    if ((result = okta_provider_introspect(r, meta, token, &claims, why)) < 0) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      OKTALOGNO(00051) "cannot introspect a bearer token: %s", *why);
+        return -1;
+    }
+    if (result == OKTA_JWT_INACTIVE) {
+        okta_store_put(r, INTROSPECTION_KIND, id, inactive_mark, sizeof(inactive_mark),
+                       apr_time_from_sec(until));
+        return result;
+    }
+    if (result != OKTA_JWT_OK || (result = token_session(r, token, claims, s, why)) != OKTA_JWT_OK) {
+        return result;
+    }
+    if (s->access_expires && s->access_expires < until) {
+        until = s->access_expires;
+    }
+    if (okta_session_encode(&record, &len, r->pool, s) == APR_SUCCESS) {
+        okta_store_put(r, INTROSPECTION_KIND, id, record, len, apr_time_from_sec(until));
+        okta_token_memo_remember(sc->token_memo, token, until, record, len);
+    }
+    return OKTA_JWT_OK;
+}
+
+/* Verifies a JWT the memo did not know, and remembers it until it
+ * expires; or has an opaque one introspected.  -1 when the provider
+ * cannot be asked now. */
+static int verify(request_rec *r, const char *token, okta_session_t *s, const char **why)
+{
+    okta_server_conf_t *sc = okta_server_conf(r);
+    const okta_provider_meta_t *meta;
+    okta_jwt_t *jwt;
+    unsigned char *record;
+    apr_size_t len;
+    int result, status;
+
+    if (!is_jwt(token) && !sc->introspection) {
+        *why = "the token is not a JWT (an opaque token needs OktaTokenIntrospection On)";
+        return OKTA_JWT_MALFORMED;
+    }
+    if (!(meta = okta_provider_meta(r, &status))) {
+        return -1;
+    }
+    if (!is_jwt(token)) {
+        return introspected(r, meta, token, s, why);
+    }
+    if ((result = okta_provider_validate_access_token(r, meta, token, &jwt, why)) != OKTA_JWT_OK
+        || (result = token_session(r, token, jwt->payload, s, why)) != OKTA_JWT_OK) {
+        return result;
+    }
+    if (okta_session_encode(&record, &len, r->pool, s) == APR_SUCCESS) {
+        okta_token_memo_remember(sc->token_memo, token, s->access_expires, record, len);
+    }
+    return OKTA_JWT_OK;
+}
+
+/* OktaAccessTokenClients: Okta names the client in "cid", RFC 9068 in
+ * "client_id". */
+static int client_allowed(request_rec *r, const okta_session_t *s)
+{
+    apr_array_header_t *clients = okta_dir_conf(r)->token_clients;
+    const char *const *ids;
+    int present;
+
+    if (!clients) {
+        return 1;
+    }
+    ids = (const char *const *)clients->elts;
+    return okta_facts_match(s->facts, s->nfacts, "cid", ids, clients->nelts, &present)
+           || okta_facts_match(s->facts, s->nfacts, "client_id", ids, clients->nelts, &present);
+}
+
+int okta_bearer_authenticate(request_rec *r, const char *token, okta_session_ref_t **out)
+{
+    okta_server_conf_t *sc = okta_server_conf(r);
+    okta_session_ref_t *ref = apr_pcalloc(r->pool, sizeof(*ref));
+    apr_int64_t now = apr_time_sec(r->request_time);
+    const char *why = NULL;
+    unsigned char *record;
+    apr_size_t len;
+    int result;
+
+    if (okta_token_memo_recall(sc->token_memo, token, now, r->pool, &record, &len)
+        && okta_session_decode(&ref->session, r->pool, record, len) == APR_SUCCESS) {
+        result = OKTA_JWT_OK;
+    }
+    else if ((result = verify(r, token, &ref->session, &why)) < 0) {
+        return provider_unavailable(r);
+    }
+    if (result == OKTA_JWT_OK && !client_allowed(r, &ref->session)) {
+        result = OKTA_JWT_BAD_CLIENT;
+        why = "the access token's client (cid, client_id) is none of OktaAccessTokenClients";
+    }
+    if (result != OKTA_JWT_OK) {
+        return invalid_token(r, result, why);
+    }
+    *out = ref;
+    return OK;
+}
