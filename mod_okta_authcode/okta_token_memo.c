@@ -3,14 +3,17 @@
 #include <apr_strings.h>
 #include <apr_thread_mutex.h>
 
-#include "okta_crypto.h"
 #include "okta_token_memo.h"
+
+/* How much of the token's end chooses its slot. */
+#define HASHED_TAIL 32
 
 typedef struct {
     apr_thread_mutex_t *lock;
-    unsigned char digest[32];
+    char *token; /* malloc'ed, as data: outlive requests, replaced often */
+    apr_size_t token_len;
     apr_int64_t until; /* 0: empty */
-    unsigned char *data; /* malloc'ed: outlives requests, replaced often */
+    unsigned char *data;
     apr_size_t len;
 } slot_t;
 
@@ -24,7 +27,9 @@ static apr_status_t free_slots(void *baton)
     int i;
 
     for (i = 0; i < OKTA_TOKEN_MEMO_SLOTS; i++) {
+        free(memo->slots[i].token);
         free(memo->slots[i].data);
+        memo->slots[i].token = NULL;
         memo->slots[i].data = NULL;
     }
     return APR_SUCCESS;
@@ -45,22 +50,29 @@ okta_token_memo_t *okta_token_memo_create(apr_pool_t *p)
     return memo;
 }
 
-static slot_t *slot_of(okta_token_memo_t *memo, const unsigned char digest[32])
+/* FNV-1a over the token's end. */
+static slot_t *slot_of(okta_token_memo_t *memo, const char *token, apr_size_t len)
 {
-    return &memo->slots[((unsigned)digest[0] << 8 | digest[1]) % OKTA_TOKEN_MEMO_SLOTS];
+    const unsigned char *c = (const unsigned char *)token + (len > HASHED_TAIL
+                                                               ? len - HASHED_TAIL : 0);
+    apr_uint32_t hash = 2166136261u;
+
+    for (; *c; c++) {
+        hash = (hash ^ *c) * 16777619u;
+    }
+    return &memo->slots[hash % OKTA_TOKEN_MEMO_SLOTS];
 }
 
 int okta_token_memo_recall(okta_token_memo_t *memo, const char *token, apr_int64_t now,
                            apr_pool_t *p, unsigned char **data, apr_size_t *len)
 {
-    unsigned char digest[32];
-    slot_t *slot;
+    apr_size_t token_len = strlen(token);
+    slot_t *slot = slot_of(memo, token, token_len);
     int found;
 
-    okta_sha256(digest, token, strlen(token));
-    slot = slot_of(memo, digest);
     apr_thread_mutex_lock(slot->lock);
-    found = now < slot->until && memcmp(slot->digest, digest, sizeof(digest)) == 0;
+    found = now < slot->until && slot->token_len == token_len
+            && memcmp(slot->token, token, token_len) == 0;
     if (found) {
         *data = apr_pmemdup(p, slot->data, slot->len);
         *len = slot->len;
@@ -72,18 +84,28 @@ int okta_token_memo_recall(okta_token_memo_t *memo, const char *token, apr_int64
 void okta_token_memo_remember(okta_token_memo_t *memo, const char *token, apr_int64_t until,
                               const unsigned char *data, apr_size_t len)
 {
-    unsigned char digest[32], *copy;
-    slot_t *slot;
+    apr_size_t token_len = strlen(token);
+    slot_t *slot = slot_of(memo, token, token_len);
+    char *token_copy;
+    unsigned char *copy;
 
-    if (len > OKTA_TOKEN_MEMO_MAX_ENTRY || !(copy = malloc(len ? len : 1))) {
+    if (len + token_len > OKTA_TOKEN_MEMO_MAX_ENTRY) {
         return;
     }
+    token_copy = malloc(token_len + 1);
+    copy = malloc(len ? len : 1);
+    if (!token_copy || !copy) {
+        free(token_copy);
+        free(copy);
+        return;
+    }
+    memcpy(token_copy, token, token_len + 1);
     memcpy(copy, data, len);
-    okta_sha256(digest, token, strlen(token));
-    slot = slot_of(memo, digest);
     apr_thread_mutex_lock(slot->lock);
+    free(slot->token);
     free(slot->data);
-    memcpy(slot->digest, digest, sizeof(digest));
+    slot->token = token_copy;
+    slot->token_len = token_len;
     slot->until = until;
     slot->data = copy;
     slot->len = len;

@@ -1,17 +1,20 @@
 /* Bearer tokens this process verified, remembered until they expire, so
  * that a client calling a thousand times does not pay a thousand signature
- * verifications.  Named by the SHA-256 of the token, in a fixed number of
- * slots (a new token takes the place of whatever its slot held), each with
- * its own lock.  What is remembered is the caller's bytes (an encoded
- * record): recalling them is a copy, no JSON and no cryptography but the
- * digest. */
+ * verifications.  In a fixed number of slots, each with its own lock,
+ * chosen by a hash of the token's end (its signature: random to anyone but
+ * the provider, so no client can aim tokens at another's slot); a new token
+ * takes the place of whatever its slot held.  A slot holds the whole token
+ * and is believed only for exactly that token.  What is remembered is the
+ * caller's bytes (an encoded record, which holds the token anyway):
+ * recalling them is a comparison and a copy, no JSON and no cryptography. */
 #ifndef OKTA_TOKEN_MEMO_H
 #define OKTA_TOKEN_MEMO_H
 
 #include <apr_pools.h>
 
 #define OKTA_TOKEN_MEMO_SLOTS 256
-/* Larger entries are not remembered: at most 4 MB per process. */
+/* Larger entries (token and bytes) are not remembered: at most 4 MB per
+ * process. */
 #define OKTA_TOKEN_MEMO_MAX_ENTRY 16384
 
 typedef struct okta_token_memo_t okta_token_memo_t;

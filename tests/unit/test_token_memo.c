@@ -39,6 +39,24 @@ START_TEST(token_memo_until_the_token_expires)
 }
 END_TEST
 
+/* Tokens that share their end share a slot: only the very token is
+ * recalled, and the newer one takes the slot. */
+START_TEST(token_memo_tells_tokens_with_the_same_end_apart)
+{
+    okta_token_memo_t *memo = okta_token_memo_create(test_pool);
+    const char *tail = ".the-same-signature-part-at-the-end-of-both-tokens";
+    const char *first = apr_pstrcat(test_pool, "header-A.payload-1", tail, NULL);
+    const char *second = apr_pstrcat(test_pool, "header-A.payload-2", tail, NULL);
+
+    okta_token_memo_remember(memo, first, 2000, (const unsigned char *)"one", 4);
+    ck_assert(recalls(memo, first, 1000, "one"));
+    ck_assert(!recalls(memo, second, 1000, "x"));
+    okta_token_memo_remember(memo, second, 2000, (const unsigned char *)"two", 4);
+    ck_assert(recalls(memo, second, 1000, "two"));
+    ck_assert(!recalls(memo, first, 1000, "x"));
+}
+END_TEST
+
 START_TEST(token_memo_replaces_and_stays_within_its_slots)
 {
     okta_token_memo_t *memo = okta_token_memo_create(test_pool);
@@ -81,6 +99,7 @@ TCase *token_memo_tcase(void)
 
     tcase_add_checked_fixture(tc, test_pool_setup, test_pool_teardown);
     tcase_add_test(tc, token_memo_until_the_token_expires);
+    tcase_add_test(tc, token_memo_tells_tokens_with_the_same_end_apart);
     tcase_add_test(tc, token_memo_replaces_and_stays_within_its_slots);
     tcase_add_test(tc, token_memo_skips_entries_too_large);
     return tc;
