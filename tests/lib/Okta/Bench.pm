@@ -7,11 +7,15 @@ use warnings;
 use Exporter 'import';
 use File::Temp qw(tempdir);
 use IO::Socket::INET;
+use JSON::PP ();
+use LWP::UserAgent;
+use MIME::Base64 ();
 use POSIX ();
 use Okta::Test qw(new_browser follow_to_callback);
 
 our @EXPORT_OK = qw(scratch_dir start_process start_provider start_redis httpd_conf start_httpd
-                    start_httpd_single session_cookie wrk print_table cpu_seconds);
+                    start_httpd_single session_cookie service_token wrk print_table
+                    cpu_seconds);
 
 my $modules = '/usr/lib/apache2/modules';
 my @cleanups;
@@ -19,14 +23,14 @@ my @cleanups;
 END { $_->() for reverse @cleanups }
 
 # A directory apache2's children can read, with the same small static file
-# at /open/hello.txt, /protected/hello.txt and /by-groups/hello.txt: no
+# at /open/hello.txt, /protected/hello.txt and /guarded/hello.txt: no
 # alias, so that serving one costs what serving another does but for the
 # <Location> a benchmark puts authentication (and authorization) in.
 sub scratch_dir {
     my $dir = tempdir('okta-bench-XXXXXX', TMPDIR => 1, CLEANUP => !$ENV{BENCH_KEEP});
     chmod 0755, $dir;
     mkdir "$dir/htdocs";
-    for my $sub (qw(open protected by-groups)) {
+    for my $sub (qw(open protected guarded)) {
         mkdir "$dir/htdocs/$sub";
         open my $fh, '>', "$dir/htdocs/$sub/hello.txt" or die $!;
         print $fh "hello\n";
@@ -140,6 +144,20 @@ sub session_cookie {
     return $cookie;
 }
 
+# An access token for the API audience api://default, from the provider's
+# service client (client credentials, as a machine-to-machine caller).
+sub service_token {
+    my ($issuer) = @_;
+    my $res = LWP::UserAgent->new->post("$issuer/token",
+        [grant_type => 'client_credentials', scope => 'read:reports',
+         resource => 'api://default'],
+        Authorization => 'Basic ' . MIME::Base64::encode_base64('okta-service:okta-service-secret', ''));
+    my $body = eval { JSON::PP::decode_json($res->decoded_content) } // {};
+    die "$issuer: no access token for the service client: " . $res->status_line . "\n"
+        unless $body->{access_token};
+    return $body->{access_token};
+}
+
 # One wrk run: requests/s, p50, p99 and answers other than 200.  The Host
 # header is the one the browser signed in with (mod_auth_openidc checks).
 # With `cookie_file`, each request carries a cookie picked from that file.
@@ -148,7 +166,8 @@ sub wrk {
     (my $host = $o{url}) =~ s{^http://127\.0\.0\.1(:\d+).*}{localhost$1};
     my @cmd = ('wrk', '-t', ($o{connections} > 1 ? 2 : 1), '-c', $o{connections},
                '-d', "$o{seconds}s", '--latency', '-s', "$o{script_dir}/count-status.lua",
-               '-H', "Host: $host", ($o{cookie} ? ('-H', "Cookie: $o{cookie}") : ()), $o{url},
+               '-H', "Host: $host", ($o{cookie} ? ('-H', "Cookie: $o{cookie}") : ()),
+               (map { ('-H', $_) } @{ $o{headers} // [] }), $o{url},
                ($o{cookie_file} ? ('--', $o{cookie_file}) : ()));
     my $out = `@{[ join ' ', map { "'$_'" } @cmd ]}`;
     my ($rps) = $out =~ /Requests\/sec:\s+([\d.]+)/;
