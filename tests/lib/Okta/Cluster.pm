@@ -97,6 +97,10 @@ LoadModule socache_shmcb_module $modules/mod_socache_shmcb.so
 LoadModule socache_redis_module $modules/mod_socache_redis.so
 LoadModule socache_memcache_module $modules/mod_socache_memcache.so
 LoadModule okta_authcode_module "$module"
+# Tests stop a process (SIGSTOP) while its connections wait: a connection
+# idle before the stop must not be closed for keep-alive timeout once the
+# process runs again, before the request that came meanwhile is read.
+KeepAliveTimeout 300
 StartServers 2
 ServerLimit 2
 ThreadsPerChild 16
