@@ -41,6 +41,16 @@ static size_t collect_body(char *data, size_t size, size_t nmemb, void *baton)
     return n;
 }
 
+/* A header of the answer, copied into the pool; NULL when absent. */
+static const char *header_value(CURL *curl, apr_pool_t *p, const char *name)
+{
+    struct curl_header *h;
+
+    return curl_easy_header(curl, name, 0, CURLH_HEADER, -1, &h) == CURLHE_OK
+               ? apr_pstrdup(p, h->value)
+               : NULL;
+}
+
 apr_status_t okta_http_global_init(void)
 {
     return curl_global_init(CURL_GLOBAL_ALL) == CURLE_OK ? APR_SUCCESS : APR_EGENERAL;
@@ -92,6 +102,8 @@ static apr_status_t perform(okta_http_response_t *resp, apr_pool_t *p,
         curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &resp->status);
         resp->body = body.buf ? body.buf : "";
         resp->len = body.len;
+        resp->date = header_value(curl, p, "Date");
+        resp->location = header_value(curl, p, "Location");
     }
     else if (body.too_large) {
         *why = apr_psprintf(p, "answer from %s is larger than %" APR_SIZE_T_FMT " bytes", url,

@@ -33,6 +33,26 @@ int okta_url_is_secure_or_loopback(const char *url)
     return ok;
 }
 
+const char *okta_discovery_url(apr_pool_t *p, const char *issuer)
+{
+    return apr_pstrcat(p, issuer, issuer[strlen(issuer) - 1] == '/' ? "" : "/",
+                       ".well-known/openid-configuration", NULL);
+}
+
+/* Whether the array `name` of the document holds the string `value`. */
+static int lists(const json_t *doc, const char *name, const char *value)
+{
+    const json_t *item;
+    size_t i;
+
+    json_array_foreach(json_object_get(doc, name), i, item) {
+        if (json_is_string(item) && strcmp(json_string_value(item), value) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 okta_meta_result_t okta_provider_meta_parse(okta_provider_meta_t *meta, apr_pool_t *p,
                                             const char *json, apr_size_t len,
                                             const char *expected_issuer, const char **why)
@@ -52,6 +72,10 @@ okta_meta_result_t okta_provider_meta_parse(okta_provider_meta_t *meta, apr_pool
     meta->end_session_endpoint = member(doc, "end_session_endpoint");
     meta->userinfo_endpoint = member(doc, "userinfo_endpoint");
     meta->introspection_endpoint = member(doc, "introspection_endpoint");
+    meta->auth_methods_listed = json_is_array(json_object_get(doc,
+                                                              "token_endpoint_auth_methods_supported"));
+    meta->offers_basic = lists(doc, "token_endpoint_auth_methods_supported", "client_secret_basic");
+    meta->offers_post = lists(doc, "token_endpoint_auth_methods_supported", "client_secret_post");
     if (!meta->issuer || !meta->authorization_endpoint || !meta->token_endpoint
         || !meta->jwks_uri) {
         *why = "discovery document lacks issuer, authorization_endpoint, token_endpoint or "

@@ -17,6 +17,9 @@ typedef struct okta_provider_meta_t {
     const char *end_session_endpoint; /* NULL when the provider has none */
     const char *userinfo_endpoint; /* NULL when the provider has none */
     const char *introspection_endpoint; /* NULL when the provider has none */
+    int auth_methods_listed; /* token_endpoint_auth_methods_supported is given */
+    int offers_basic; /* it lists client_secret_basic */
+    int offers_post; /* it lists client_secret_post */
 } okta_provider_meta_t;
 
 typedef enum {
@@ -25,6 +28,10 @@ typedef enum {
     OKTA_META_ISSUER_MISMATCH,
     OKTA_META_INSECURE_ENDPOINT
 } okta_meta_result_t;
+
+/** Where the discovery document of `issuer` is: its
+ * /.well-known/openid-configuration. */
+const char *okta_discovery_url(apr_pool_t *p, const char *issuer);
 
 /** Parses a discovery document and checks that its "issuer" is exactly
  * `expected_issuer` and that every endpoint is https (http only on a

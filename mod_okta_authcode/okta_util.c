@@ -1,4 +1,5 @@
 #include <string.h>
+#include <apr_base64.h>
 #include <apr_strings.h>
 
 #include "okta_util.h"
@@ -281,4 +282,14 @@ json_t *okta_json_parse_object(apr_pool_t *p, const char *text, apr_size_t len)
     }
     apr_pool_cleanup_register(p, json, release_json, apr_pool_cleanup_null);
     return json;
+}
+
+const char *okta_client_basic_auth(apr_pool_t *p, const char *client_id, const char *secret)
+{
+    const char *pair = apr_pstrcat(p, okta_url_encode(p, client_id), ":",
+                                   okta_url_encode(p, secret), NULL);
+    char *b64 = apr_palloc(p, apr_base64_encode_len((int)strlen(pair)));
+
+    apr_base64_encode(b64, pair, (int)strlen(pair));
+    return apr_pstrcat(p, "Basic ", b64, NULL);
 }

@@ -24,6 +24,10 @@ char *okta_url_encode(apr_pool_t *p, const char *s);
  * being built in *query, with '&' between parameters. */
 void okta_form_add(apr_pool_t *p, const char **query, const char *name, const char *value);
 
+/** The Authorization header value of client_secret_basic: "Basic " and the
+ * base64 of id ":" secret, each form-encoded first (RFC 6749 2.3.1). */
+const char *okta_client_basic_auth(apr_pool_t *p, const char *client_id, const char *secret);
+
 /** Decodes %XX and '+' (form encoding).  APR_EINVAL on a bad escape or an
  * encoded NUL. */
 apr_status_t okta_url_decode(char **out, apr_pool_t *p, const char *s, apr_size_t len);
