@@ -17,6 +17,7 @@
 #include "mod_okta_caches.h"
 #include "mod_okta_config.h"
 #include "mod_okta_cacheserver.h"
+#include "mod_okta_check.h"
 #include "mod_okta_info.h"
 #include "mod_okta_login.h"
 #include "mod_okta_logout.h"
@@ -450,6 +451,7 @@ static void register_hooks(apr_pool_t *p)
     ap_hook_pre_config(pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(child_init, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_test_config(okta_check_setup, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_read_request(strip_client_module_headers, NULL, NULL, APR_HOOK_REALLY_FIRST);
     ap_hook_quick_handler(quick_handler, NULL, NULL, APR_HOOK_FIRST);
     ap_hook_check_authn(check_authn, NULL, NULL, APR_HOOK_MIDDLE, AP_AUTH_INTERNAL_PER_CONF);

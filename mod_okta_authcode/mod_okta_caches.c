@@ -14,6 +14,7 @@
 #include <util_mutex.h>
 
 #include "mod_okta_caches.h"
+#include "okta_crypto.h"
 
 #define CACHE_MUTEX_TYPE "okta-authcode-cache"
 /* A session's first read in a process, and every write, take its cache's
@@ -378,4 +379,52 @@ okta_memo_t *okta_caches_memo(const server_rec *s)
 const char *okta_caches_spec(const server_rec *s)
 {
     return caches_of(s)->spec;
+}
+
+/* Writes, reads back and removes a test entry in a cache of its own. */
+static apr_status_t probe_shared(apr_pool_t *p, server_rec *s, const char *spec,
+                                 const char **why)
+{
+    unsigned char probe[] = "okta-check";
+    struct ap_socache_hints hints = { CACHE_KEY_LEN, SESSION_AVERAGE_ENTRY, 60 };
+    okta_caches_t c;
+    okta_cache_t *cache = &c.shards[0];
+    unsigned char key[CACHE_KEY_LEN], back[sizeof(probe)];
+    unsigned int back_len = sizeof(back);
+    apr_status_t rv;
+
+    if ((*why = create_caches(&c, p, p, spec)) != NULL) {
+        return APR_EGENERAL;
+    }
+    okta_random_bytes(key, sizeof(key));
+    if ((rv = cache->provider->init(cache->instance, "okta-check", &hints, s, p))
+            != APR_SUCCESS
+        || (rv = cache->provider->store(cache->instance, s, key, sizeof(key),
+                                        apr_time_now() + apr_time_from_sec(60), probe,
+                                        sizeof(probe), p)) != APR_SUCCESS
+        || (rv = cache->provider->retrieve(cache->instance, s, key, sizeof(key), back,
+                                           &back_len, p)) != APR_SUCCESS) {
+        *why = apr_psprintf(p, "%s does not answer: %pm", spec, &rv);
+    }
+    else if (back_len != sizeof(probe) || memcmp(back, probe, sizeof(probe)) != 0) {
+        *why = apr_psprintf(p, "%s gave back another entry than was written", spec);
+        rv = APR_EGENERAL;
+    }
+    cache->provider->remove(cache->instance, s, key, sizeof(key), p);
+    cache->provider->destroy(cache->instance, s);
+    return rv;
+}
+
+apr_status_t okta_caches_probe(apr_pool_t *p, server_rec *s, apr_off_t *room,
+                               const char **why)
+{
+    const char *spec = caches_of(s)->spec ? caches_of(s)->spec : "shmcb";
+    const char *sep = ap_strchr_c(spec, ':'), *path;
+
+    *room = 0;
+    if (strncmp(spec, "shmcb", 5) == 0 && (!spec[5] || spec[5] == ':')) {
+        return (*why = parse_shmcb_arg(p, p, sep ? sep + 1 : NULL, &path, room)) ? APR_EINVAL
+                                                                               : APR_SUCCESS;
+    }
+    return probe_shared(p, s, spec, why);
 }

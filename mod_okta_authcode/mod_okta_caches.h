@@ -35,6 +35,12 @@ int okta_caches_lock_every_access(const server_rec *s);
 int okta_caches_shared(const server_rec *s);
 /** This process's memo of sessions (okta_memo.h); NULL before set-up. */
 okta_memo_t *okta_caches_memo(const server_rec *s);
+/** For the setup check, before the caches are made (in `p`): with shmcb,
+ * *room is the bytes sessions get; with memcache or redis, a test entry is
+ * written, read back and removed through a cache made for the purpose.
+ * APR_SUCCESS, or an error with *why. */
+apr_status_t okta_caches_probe(apr_pool_t *p, server_rec *s, apr_off_t *room,
+                               const char **why);
 /** OktaSessionCache as given, for log lines. */
 const char *okta_caches_spec(const server_rec *s);
 

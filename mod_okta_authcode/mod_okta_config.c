@@ -61,6 +61,7 @@ void *okta_merge_server_conf(apr_pool_t *p, void *basev, void *addv)
     MERGE_PTR(issuer);
     MERGE_PTR(client_id);
     MERGE_PTR(client_secret);
+    MERGE_PTR(inline_secrets);
     MERGE_PTR(redirect_uri);
     MERGE_PTR(redirect_path);
     MERGE_PTR(silent_redirect_uri);
@@ -123,6 +124,17 @@ okta_server_conf_t *okta_server_conf(const request_rec *r)
     return ap_get_module_config(r->server->module_config, &okta_authcode_module);
 }
 
+okta_client_auth_t okta_client_auth_in_use(const okta_server_conf_t *sc,
+                                           const okta_provider_meta_t *meta)
+{
+    if (sc->client_auth != OKTA_CLIENT_AUTH_AUTO) {
+        return sc->client_auth;
+    }
+    return !meta->auth_methods_listed || meta->offers_basic || !meta->offers_post
+               ? OKTA_CLIENT_AUTH_BASIC
+               : OKTA_CLIENT_AUTH_POST;
+}
+
 okta_module_state_t *okta_module_state(const server_rec *s)
 {
     okta_server_conf_t *sc = ap_get_module_config(s->module_config, &okta_authcode_module);
@@ -152,7 +164,7 @@ static void apply_defaults(okta_server_conf_t *sc)
     }
     sc->http_timeout = INT_OR(sc->http_timeout, DEFAULT_HTTP_TIMEOUT);
     sc->clock_skew = INT_OR(sc->clock_skew, DEFAULT_CLOCK_SKEW);
-    sc->client_auth = INT_OR(sc->client_auth, OKTA_CLIENT_AUTH_BASIC);
+    sc->client_auth = INT_OR(sc->client_auth, OKTA_CLIENT_AUTH_AUTO);
     sc->session_inactivity = INT_OR(sc->session_inactivity, DEFAULT_SESSION_INACTIVITY);
     sc->session_max = INT_OR(sc->session_max, DEFAULT_SESSION_MAX);
     sc->login_timeout = INT_OR(sc->login_timeout, DEFAULT_LOGIN_TIMEOUT);
@@ -381,19 +393,37 @@ static const char *read_secret(cmd_parms *cmd, const char *arg, const char **sec
     return NULL;
 }
 
+/* A secret written in the configuration, rather than file: or env:, is
+ * read by whoever reads the configuration (the setup check says so). */
+static int is_inline(const char *arg)
+{
+    return strncmp(arg, "env:", 4) != 0 && strncmp(arg, "file:", 5) != 0;
+}
+
 const char *okta_set_client_secret(cmd_parms *cmd, void *dummy, const char *arg)
 {
+    okta_server_conf_t *sc = cmd_server_conf(cmd);
+
     (void)dummy;
-    return read_secret(cmd, arg, &cmd_server_conf(cmd)->client_secret);
+    sc->inline_secrets = is_inline(arg) ? apr_pstrcat(cmd->pool, "OktaClientSecret",
+                                                      sc->inline_secrets ? ", " : "",
+                                                      sc->inline_secrets, NULL)
+                                        : sc->inline_secrets;
+    return read_secret(cmd, arg, &sc->client_secret);
 }
 
 const char *okta_set_passphrase(cmd_parms *cmd, void *dummy, const char *arg)
 {
     okta_server_conf_t *sc = cmd_server_conf(cmd);
-    const char *err = read_secret(cmd, arg, &arg);
+    const char *err;
 
     (void)dummy;
-    if (err) {
+    if (is_inline(arg)) {
+        sc->inline_secrets = apr_pstrcat(cmd->pool, sc->inline_secrets ? sc->inline_secrets : "",
+                                         sc->inline_secrets ? ", " : "", "OktaCryptoPassphrase",
+                                         NULL);
+    }
+    if ((err = read_secret(cmd, arg, &arg)) != NULL) {
         return err;
     }
     if (!okta_secret_is_strong(cmd->temp_pool, arg)) {

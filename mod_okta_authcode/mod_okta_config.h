@@ -6,7 +6,11 @@
 #include "mod_okta_private.h"
 #include "okta_crypto.h"
 
-typedef enum { OKTA_CLIENT_AUTH_BASIC, OKTA_CLIENT_AUTH_POST } okta_client_auth_t;
+typedef enum {
+    OKTA_CLIENT_AUTH_BASIC, /* client_secret_basic */
+    OKTA_CLIENT_AUTH_POST, /* client_secret_post */
+    OKTA_CLIENT_AUTH_AUTO /* OktaTokenEndpointAuth unset: as discovery offers */
+} okta_client_auth_t;
 
 /* What a request without a session gets (OktaUnauthAction). */
 typedef enum {
@@ -37,6 +41,8 @@ typedef struct okta_server_conf_t {
     const char *issuer;
     const char *client_id;
     const char *client_secret;
+    const char *inline_secrets; /* the secret directives written in the
+                                   configuration, not file: or env: (NULL: none) */
     const char *redirect_uri; /* absolute URL, or a path on this server */
     const char *redirect_path; /* the path part of redirect_uri */
     const char *silent_redirect_uri; /* for prompt=none; "" when off */
@@ -85,6 +91,12 @@ void *okta_merge_dir_conf(apr_pool_t *p, void *base, void *add);
 /** Post-config checks: every server that uses the module is complete. */
 int okta_config_check(server_rec *s);
 okta_server_conf_t *okta_server_conf(const request_rec *r);
+struct okta_provider_meta_t;
+/** The client authentication to use with this provider: OktaTokenEndpointAuth,
+ * or when it is unset client_secret_basic if discovery offers it (or lists
+ * no methods), else client_secret_post if it does. */
+okta_client_auth_t okta_client_auth_in_use(const okta_server_conf_t *sc,
+                                           const struct okta_provider_meta_t *meta);
 /** The module's state for the server `s` belongs to. */
 okta_module_state_t *okta_module_state(const server_rec *s);
 okta_dir_conf_t *okta_dir_conf(const request_rec *r);

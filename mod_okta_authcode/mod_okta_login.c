@@ -7,6 +7,7 @@
  * callback to the browser that started it.  It keeps the newest
  * OKTA_PENDING_MAX sign-ins, so parallel tabs each complete and cookies
  * cannot pile up. */
+#include <apr_atomic.h>
 #include <apr_strings.h>
 #include <http_core.h>
 #include <http_protocol.h>
@@ -143,6 +144,12 @@ static int provider_error(request_rec *r, const char *error, const char *descrip
         hint = "check OktaClientID, OktaClientSecret and OktaTokenEndpointAuth against the "
                "app's Client authentication setting";
     }
+    else if (strcmp(error, "consent_required") == 0 || strcmp(error, "interaction_required") == 0) {
+        status = HTTP_FORBIDDEN;
+        hint = "the user must consent to the scopes: in Okta, the app's User Consent setting "
+               "(App > General > User Consent) and the scope's \"Require user consent\" "
+               "(Authorization server > Scopes)";
+    }
     else if (strcmp(error, "invalid_grant") == 0) {
         status = HTTP_BAD_REQUEST;
         hint = "the sign-in code was used already or has expired; also check that "
@@ -253,6 +260,22 @@ static int sign_in_claims(request_rec *r, const okta_provider_meta_t *meta,
                                        "failed: ", why, ".", NULL));
 }
 
+/* Once per process: every sign-in would say the same. */
+static void warn_no_refresh_token(request_rec *r)
+{
+    static volatile apr_uint32_t warned;
+
+    if (ap_strstr_c(okta_server_conf(r)->scope, "offline_access")
+        && apr_atomic_cas32(&warned, 1, 0) == 0) {
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
+                      OKTALOGNO(00053) "the provider sent no refresh token although OktaScope "
+                      "asks for offline_access: sessions will end when their access token "
+                      "expires. In Okta, allow offline_access in the authorization server's "
+                      "Scopes and the Refresh Token grant in the app (App > General > Grant "
+                      "type) and in the access policy rule");
+    }
+}
+
 static int create_session(request_rec *r, const okta_token_response_t *tr,
                           const okta_jwt_t *jwt, const json_t *claims, const okta_login_t *login)
 {
@@ -278,7 +301,7 @@ static int create_session(request_rec *r, const okta_token_response_t *tr,
     session.client_id = sc->client_id;
     session.id_token = tr->id_token;
     session.access_token = tr->access_token;
-    session.refresh_token = tr->refresh_token;
+    session.refresh_token = tr->refresh_token ? tr->refresh_token : "";
     if (okta_claims_set(&session, r->pool, claims, &withheld) != APR_SUCCESS
         || !(id = okta_random_id(r->pool, SESSION_ID_BYTES))
         || okta_session_save(r, id, &session) != APR_SUCCESS) {
@@ -293,6 +316,9 @@ static int create_session(request_rec *r, const okta_token_response_t *tr,
                       OKTALOGNO(00042) "claims of %s withheld from OKTA_CLAIM_* and "
                       "X-Okta-Claim-*: they contain control characters (CR, LF, ...): %s",
                       session.user, withheld);
+    }
+    if (!*session.refresh_token) {
+        warn_no_refresh_token(r);
     }
     remember_completed(r, login);
     apr_table_setn(r->err_headers_out, "Location", login->return_to);

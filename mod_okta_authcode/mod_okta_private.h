@@ -11,8 +11,9 @@
  *   session           the session a cookie names
  *   login, refresh,   signing in and the callback; keeping tokens fresh;
  *   logout, bearer    signing out; bearer access tokens (APIs)
- *   authz, info       Require okta-group / -claim / -scope, 403; the
- *                     session info endpoint (OktaInfoURI)
+ *   authz, info,      Require okta-group / -claim / -scope, 403; the
+ *   check             session info endpoint (OktaInfoURI); the setup
+ *                     checker (apache2ctl -t -D OKTA_CHECK)
  *   authcode          the hooks, the module record, the directive table */
 #ifndef MOD_OKTA_PRIVATE_H
 #define MOD_OKTA_PRIVATE_H
@@ -25,7 +26,7 @@
 APLOG_USE_MODULE(okta_authcode);
 
 /* ... and every one carries a tag tests and operators can grep for.
- * Next free tag: OKTA00052 (tests/log-tags checks it) */
+ * Next free tag: OKTA00054 (tests/log-tags checks it) */
 #define OKTALOGNO(n) "OKTA" #n ": "
 
 #define OKTA_AUTH_TYPE "Okta"

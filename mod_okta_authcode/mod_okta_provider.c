@@ -1,6 +1,5 @@
 /* Talking to the provider: discovery and JWKS (fetched on first need and
  * kept per process), token endpoint and userinfo requests. */
-#include <apr_base64.h>
 #include <apr_strings.h>
 #include <http_protocol.h>
 
@@ -78,12 +77,6 @@ static const char *fetch_document(request_rec *r, const char *url, const char *w
     return resp.body;
 }
 
-static const char *discovery_url(request_rec *r, const okta_server_conf_t *sc)
-{
-    return apr_pstrcat(r->pool, sc->issuer, sc->issuer[strlen(sc->issuer) - 1] == '/' ? "" : "/",
-                       ".well-known/openid-configuration", NULL);
-}
-
 /* Parses a fetched discovery document into the process's cache pool (under
  * the cache's mutex); NULL, logged, if it is not usable. */
 static const okta_provider_meta_t *keep_discovery(request_rec *r, okta_server_conf_t *sc,
@@ -132,7 +125,7 @@ static void discover(request_rec *r, okta_server_conf_t *sc)
         }
         cache->discovering = 1;
         apr_thread_mutex_unlock(cache->mutex);
-        url = discovery_url(r, sc);
+        url = okta_discovery_url(r->pool, sc->issuer);
         doc = fetch_document(r, url, "discovery document");
         apr_thread_mutex_lock(cache->mutex);
         cache->discovering = 0;
@@ -280,29 +273,26 @@ okta_jwt_result_t okta_provider_validate_access_token(request_rec *r,
     return okta_access_token_check(*jwt, &expect, r->pool, why);
 }
 
-static const char *client_auth_header(request_rec *r, const okta_server_conf_t *sc)
-{
-    /* RFC 6749 2.3.1: id and secret are form-encoded before base64 */
-    const char *pair = apr_pstrcat(r->pool, okta_url_encode(r->pool, sc->client_id), ":",
-                                   okta_url_encode(r->pool, sc->client_secret), NULL);
-    char *b64 = apr_palloc(r->pool, apr_base64_encode_len((int)strlen(pair)));
-
-    apr_base64_encode(b64, pair, (int)strlen(pair));
-    return apr_pstrcat(r->pool, "Basic ", b64, NULL);
-}
-
 /* POSTs `form` to `url` with the client's authentication
  * (OktaTokenEndpointAuth), as the token and introspection endpoints want. */
-static apr_status_t post_as_client(request_rec *r, const char *url, const char *form,
-                                   apr_time_t deadline, okta_http_response_t *resp,
-                                   const char **why)
+static apr_status_t post_as_client(request_rec *r, const okta_provider_meta_t *meta,
+                                   const char *url, const char *form, apr_time_t deadline,
+                                   okta_http_response_t *resp, const char **why)
 {
     okta_server_conf_t *sc = okta_server_conf(r);
     okta_http_options_t opts = http_options(sc, deadline);
+    okta_client_auth_t method = okta_client_auth_in_use(sc, meta);
     const char *authorization = NULL;
 
-    if (sc->client_auth == OKTA_CLIENT_AUTH_BASIC) {
-        authorization = client_auth_header(r, sc);
+    if (sc->client_auth == OKTA_CLIENT_AUTH_AUTO) {
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
+                      OKTALOGNO(00052) "client authentication %s, as the provider's discovery "
+                      "document offers (OktaTokenEndpointAuth is not set)",
+                      method == OKTA_CLIENT_AUTH_BASIC ? "client_secret_basic"
+                                                       : "client_secret_post");
+    }
+    if (method == OKTA_CLIENT_AUTH_BASIC) {
+        authorization = okta_client_basic_auth(r->pool, sc->client_id, sc->client_secret);
     }
     else {
         okta_form_add(r->pool, &form, "client_id", sc->client_id);
@@ -319,7 +309,7 @@ int okta_provider_token_call(request_rec *r, const okta_provider_meta_t *meta,
     apr_status_t rv;
 
     memset(call, 0, sizeof(*call));
-    rv = post_as_client(r, meta->token_endpoint, form, deadline, &resp, &why);
+    rv = post_as_client(r, meta, meta->token_endpoint, form, deadline, &resp, &why);
     call->sent = resp.sent;
     if (rv != APR_SUCCESS) {
         call->timed_out = rv == APR_TIMEUP;
@@ -402,7 +392,8 @@ okta_jwt_result_t okta_provider_introspect(request_rec *r, const okta_provider_m
     }
     okta_form_add(r->pool, &form, "token", token);
     okta_form_add(r->pool, &form, "token_type_hint", "access_token");
-    if (post_as_client(r, meta->introspection_endpoint, form, 0, &resp, why) != APR_SUCCESS) {
+    if (post_as_client(r, meta, meta->introspection_endpoint, form, 0, &resp, why)
+        != APR_SUCCESS) {
         return -1;
     }
     if (resp.status != 200) {

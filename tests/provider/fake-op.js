@@ -5,8 +5,11 @@
 // returns an ID token that is broken in the way the current "mode" says
 // (bad signature, wrong issuer, alg none, ...). Several tenants live side by
 // side under path prefixes: /good, /mismatch (discovery names another issuer),
-// /down (everything answers 500), /hang (nothing is ever answered) and
-// /nouserinfo (discovery names no userinfo endpoint).  Its userinfo endpoint
+// /down (everything answers 500), /hang (nothing is ever answered),
+// /nouserinfo (discovery names no userinfo endpoint), and one per mistake
+// the setup checker finds (MISCONFIGURED: /oauth2/dynamic, /weak-key, ...).
+// Redirect URIs can be registered (POST /_test/redirect_uris), and are then
+// checked as Okta does.  Its userinfo endpoint
 // serves the claims a test sets (POST /_test/userinfo), or fails as the mode
 // says.  For the bearer token tests it mints access tokens as a test writes
 // them (POST /_test/mint: any claims, any header, signed right or wrong),
@@ -59,7 +62,46 @@ const HOST = '127.0.0.1';
 const BASE = `${TLS_CERT ? 'https' : 'http'}://${HOST}:${PORT}`;
 const CLIENT_ID = 'fake-client';
 const CLIENT_SECRET = 'fake-secret';
-const TENANTS = new Set(['good', 'mismatch', 'down', 'hang', 'nouserinfo']);
+// The registered clients and the client authentication each accepts at the
+// token endpoint: fake-client both ways; fake-post-client, as an Okta app
+// whose Client authentication is "Client secret (post)", the form only (its
+// secret in a Basic header is invalid_client).
+const CLIENTS = new Map([
+  [CLIENT_ID, { secret: CLIENT_SECRET, methods: ['basic', 'post'] }],
+  ['fake-post-client', { secret: 'fake-post-secret', methods: ['post'] }],
+]);
+
+// Tenants that are `good` but for one thing an Okta administrator can get
+// wrong (the setup checker's cases, apache2 -t -D OKTA_CHECK).  Members:
+//   discovery  members merged over good's discovery document (undefined
+//              leaves one out); 'html' answers a page instead of JSON
+//   issuer     the issuer the discovery document and the ID tokens name
+//   jwks       'weak' (one RSA key of 1024 bits), 'oct' (one symmetric
+//              key), 'down' (the JWKS answers 500)
+//   clock      seconds added to the Date header of every answer
+const LISTS = ['response_types_supported', 'code_challenge_methods_supported', 'grant_types_supported',
+  'scopes_supported', 'token_endpoint_auth_methods_supported'];
+const MISCONFIGURED = {
+  // Okta's "Dynamic" issuer mode: the org URL, not .../oauth2/{id}
+  'oauth2/dynamic': { issuer: BASE },
+  'weak-key': { jwks: 'weak' },
+  'oct-key': { jwks: 'oct' },
+  'jwks-down': { jwks: 'down' },
+  'not-json': { discovery: 'html' },
+  'no-code': { discovery: { response_types_supported: ['id_token', 'id_token token'] } },
+  'no-s256': { discovery: { code_challenge_methods_supported: ['plain'] } },
+  'no-refresh-grant': { discovery: { grant_types_supported: ['authorization_code', 'implicit'] } },
+  'no-offline-access': { discovery: { scopes_supported: ['openid', 'profile', 'email'] } },
+  'post-only': { discovery: { token_endpoint_auth_methods_supported: ['client_secret_post'] } },
+  'jwt-only': { discovery: { token_endpoint_auth_methods_supported: ['private_key_jwt'] } },
+  // none of the lists above at all (discovery lets a provider leave them out)
+  unadvertised: { discovery: Object.fromEntries(LISTS.map((name) => [name, undefined])) },
+  'no-logout': { discovery: { end_session_endpoint: undefined } },
+  'clock-behind': { clock: -600 },
+  'clock-ahead': { clock: 600 },
+};
+const TENANTS = new Set(['good', 'mismatch', 'down', 'hang', 'nouserinfo', ...Object.keys(MISCONFIGURED)]);
+const issuerOf = (tenant) => MISCONFIGURED[tenant]?.issuer ?? `${BASE}/${tenant}`;
 const CODE_TTL_MS = 5 * 60 * 1000;
 
 // Refresh requests answered with an error before anything is processed
@@ -88,6 +130,12 @@ const HANGING_MODES = new Set(['token_hang', 'refresh_hang', 'userinfo_hang', 'i
 const MODES = new Set([
   'normal',
   'authorize_error',
+  // the authorization endpoint answers consent_required (the user has not
+  // consented to the scopes)
+  'authorize_consent_required',
+  // no refresh token, even for offline_access (the app lacks the Refresh
+  // Token grant)
+  'no_refresh_token',
   'bad_signature',
   'wrong_iss',
   'wrong_aud',
@@ -137,6 +185,11 @@ let userinfoClaims = {};
 let introspectionAnswers = new Map();
 // whether the JWKS publishes the next RSA key (POST /_test/rotate)
 let rotated = false;
+// The client's registered redirect URIs, as an Okta app's "Sign-in redirect
+// URIs" and "Sign-out redirect URIs" (POST /_test/redirect_uris); null: any
+// URI is accepted, as the fake always did until a test registers some.
+let signInRedirectUris = null;
+let signOutRedirectUris = null;
 
 function setMode(name) {
   mode = name;
@@ -160,6 +213,8 @@ const KEY_KINDS = {
   rsaUnknown: ['rsa', { modulusLength: 2048 }],
   rsaNew: ['rsa', { modulusLength: 2048 }],
   ec: ['ec', { namedCurve: 'P-256' }],
+  // the weak-key tenant's only key: too short for the module to use
+  weak: ['rsa', { modulusLength: 1024 }],
 };
 
 function loadOrGenerateKeys() {
@@ -184,8 +239,10 @@ function loadOrGenerateKeys() {
 }
 
 const {
-  rsa: rsaKey, rsaUnknown: rsaUnknownKey, rsaNew: rsaNewKey, ec: ecKey,
+  rsa: rsaKey, rsaUnknown: rsaUnknownKey, rsaNew: rsaNewKey, ec: ecKey, weak: weakKey,
 } = loadOrGenerateKeys();
+// the oct-key tenant's only key: symmetric, which a JWKS should never hold
+const octSecret = crypto.randomBytes(32);
 
 const PUBLISHED_KEYS = [
   { ...rsaKey.publicKey.export({ format: 'jwk' }), kid: 'fake-rsa-1', alg: 'RS256', use: 'sig' },
@@ -218,6 +275,19 @@ function jwksDocument() {
   return { keys: rotated ? [...PUBLISHED_KEYS, nextKeyJwk()] : PUBLISHED_KEYS };
 }
 
+// A tenant's JWKS: the weak-key and oct-key tenants publish their one key
+// only (rotation leaves them alone).
+function tenantJwks(tenant) {
+  switch (MISCONFIGURED[tenant]?.jwks) {
+    case 'weak':
+      return { keys: [{ ...weakKey.publicKey.export({ format: 'jwk' }), kid: 'fake-rsa-1024', alg: 'RS256', use: 'sig' }] };
+    case 'oct':
+      return { keys: [{ kty: 'oct', kid: 'fake-oct-1', alg: 'HS256', use: 'sig', k: octSecret.toString('base64url') }] };
+    default:
+      return jwksDocument();
+  }
+}
+
 // ---------------------------------------------------------------- JWS
 
 const b64u = (input) => Buffer.from(input).toString('base64url');
@@ -244,11 +314,12 @@ const signers = {
 // authorization request said (tenant, nonce, client id).
 function idTokenFor(grant, currentMode) {
   const now = Math.floor(Date.now() / 1000);
-  const issuer = `${BASE}/${grant.tenant}`;
+  const issuer = issuerOf(grant.tenant);
   const payload = {
     iss: issuer,
     sub: 'mallory-sub',
-    aud: CLIENT_ID,
+    // fake-client's tokens (and those of an unknown client, as before) are for fake-client
+    aud: CLIENTS.has(grant.clientId) ? grant.clientId : CLIENT_ID,
     iat: now,
     exp: now + 300,
     auth_time: grant.authTime,
@@ -261,6 +332,14 @@ function idTokenFor(grant, currentMode) {
 
   let header = { alg: 'RS256', typ: 'JWT', kid: 'fake-rsa-1' };
   let signer = signers.RS256(rsaKey.privateKey);
+  // the tenants with one odd key sign with it
+  if (MISCONFIGURED[grant.tenant]?.jwks === 'weak') {
+    header = { alg: 'RS256', typ: 'JWT', kid: 'fake-rsa-1024' };
+    signer = signers.RS256(weakKey.privateKey);
+  } else if (MISCONFIGURED[grant.tenant]?.jwks === 'oct') {
+    header = { alg: 'HS256', typ: 'JWT', kid: 'fake-oct-1' };
+    signer = signers.HS256(octSecret);
+  }
 
   switch (currentMode) {
     case 'wrong_iss':
@@ -474,10 +553,12 @@ function authScheme(header) {
 
 // ---------------------------------------------------------------- tenant endpoints
 
+// The tenant's discovery document; a misconfigured tenant's changes are
+// merged over it (a member set to undefined is left out of the JSON).
 function discovery(tenant) {
-  const issuer = `${BASE}/${tenant}`;
-  return {
-    issuer: tenant === 'mismatch' ? `${BASE}/elsewhere` : issuer,
+  const issuer = `${BASE}/${tenant}`; // where its endpoints are
+  const document = {
+    issuer: tenant === 'mismatch' ? `${BASE}/elsewhere` : issuerOf(tenant),
     authorization_endpoint: `${issuer}/authorize`,
     token_endpoint: `${issuer}/token`,
     // the nouserinfo tenant advertises no userinfo endpoint (it still answers one)
@@ -499,12 +580,42 @@ function discovery(tenant) {
     code_challenge_methods_supported: ['S256'],
     claims_supported: ['iss', 'sub', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'email', 'email_verified', 'name', 'preferred_username'],
   };
+  const changes = MISCONFIGURED[tenant]?.discovery;
+  return changes && typeof changes === 'object' ? { ...document, ...changes } : document;
+}
+
+// What Okta shows when a request names a redirect URI the app does not have
+// registered: an HTML page, HTTP 400, and no redirect back to the app.  The
+// sentence keeps its quotes as they are (not &#39;).
+function oktaErrorPage(res, parameter, kind, clientId) {
+  const esc = (value) => String(value ?? '').replace(/[&<>"]/g, (c) => ({
+    '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;',
+  })[c]);
+  const settings = `${BASE}/admin/app/oidc_client/instance/${encodeURIComponent(clientId ?? '')}#tab-general`;
+  const body = `<!DOCTYPE html>
+<html lang="en">
+<head><meta charset="utf-8"><title>fake-op - Bad Request</title></head>
+<body>
+<div id="error-page">
+<h1>400 Bad Request</h1>
+<p>Identity Provider: Unknown</p>
+<p>Error Code: <code>invalid_request</code></p>
+<p id="error-description">Description: The '${parameter}' parameter must be a ${kind} redirect URI in the client app settings: ${esc(settings)}</p>
+</div>
+</body>
+</html>
+`;
+  send(res, 400, body, 'text/html; charset=utf-8');
 }
 
 function authorize(tenant, url, res) {
   const q = Object.fromEntries(url.searchParams);
   if (!q.redirect_uri) {
     send(res, 400, 'fake-op: redirect_uri missing\n');
+    return;
+  }
+  if (signInRedirectUris && !signInRedirectUris.includes(q.redirect_uri)) {
+    oktaErrorPage(res, 'redirect_uri', 'Login', q.client_id);
     return;
   }
   let target;
@@ -518,6 +629,9 @@ function authorize(tenant, url, res) {
   if (mode === 'authorize_error') {
     target.searchParams.set('error', 'access_denied');
     target.searchParams.set('error_description', 'User denied');
+  } else if (mode === 'authorize_consent_required') {
+    target.searchParams.set('error', 'consent_required');
+    target.searchParams.set('error_description', 'The client requires user consent');
   } else {
     pruneCodes();
     const code = randomToken();
@@ -551,7 +665,8 @@ function tokenError(res, status, error, description) {
 // Returns the answer without sending it.
 function mintTokens(grant, family) {
   const accessToken = randomToken();
-  const offline = (grant.scope || '').split(' ').includes('offline_access');
+  const offline = (grant.scope || '').split(' ').includes('offline_access')
+    && mode !== 'no_refresh_token';
   const refreshToken = offline ? randomToken() : undefined;
   accessTokens.set(accessToken, grant);
   if (offline) {
@@ -651,8 +766,15 @@ function token(tenant, req, res, form, entry) {
   }
   const clientId = basic ? basic.clientId : form.client_id;
   const secret = basic ? basic.secret : form.client_secret;
-  if (clientId !== CLIENT_ID || secret !== CLIENT_SECRET) {
+  const client = CLIENTS.get(clientId);
+  if (!client || secret !== client.secret) {
     tokenError(res, 401, 'invalid_client', 'client authentication failed');
+    return;
+  }
+  if (!client.methods.includes(basic ? 'basic' : 'post')) {
+    // the right secret, sent another way than the app is set up for
+    tokenError(res, 401, 'invalid_client',
+      `client authentication failed: ${clientId} authenticates with client_secret_${client.methods[0]} only`);
     return;
   }
   if (basic && form.client_id !== undefined && form.client_id !== basic.clientId) {
@@ -848,6 +970,24 @@ async function testEndpoint(url, req, res) {
     sendJson(res, 200, { tokens: Object.fromEntries(introspectionAnswers) });
     return;
   }
+  if (url.pathname === '/_test/redirect_uris' && req.method === 'POST') {
+    const body = await readJson(req);
+    const list = (value) => value === undefined || value === null
+      || (Array.isArray(value) && value.every((uri) => typeof uri === 'string'));
+    if (!body || typeof body !== 'object' || Array.isArray(body) || !list(body.uris) || !list(body.post_logout_uris)) {
+      sendJson(res, 400, { error: 'expected a JSON body {"uris": [...], "post_logout_uris": [...]} (each an array of strings, or left out for any)' });
+      return;
+    }
+    signInRedirectUris = body.uris ?? null;
+    signOutRedirectUris = body.post_logout_uris ?? null;
+    console.log(`fake-op: registered redirect URIs ${JSON.stringify(signInRedirectUris)}, post-logout ${JSON.stringify(signOutRedirectUris)}`);
+    sendJson(res, 200, { uris: signInRedirectUris, post_logout_uris: signOutRedirectUris });
+    return;
+  }
+  if (url.pathname === '/_test/redirect_uris' && req.method === 'GET') {
+    sendJson(res, 200, { uris: signInRedirectUris, post_logout_uris: signOutRedirectUris });
+    return;
+  }
   if (url.pathname === '/_test/userinfo' && req.method === 'POST') {
     let claims;
     try {
@@ -878,6 +1018,8 @@ async function testEndpoint(url, req, res) {
     accessTokenTtl = ACCESS_TOKEN_TTL;
     userinfoClaims = {};
     introspectionAnswers = new Map();
+    signInRedirectUris = null;
+    signOutRedirectUris = null;
     unrotate();
     releaseHanging();
     sendJson(res, 200, { reset: true, mode });
@@ -945,12 +1087,18 @@ async function handle(req, res) {
   requests.push(entry);
   res.on('finish', () => { entry.status = res.statusCode; });
 
-  const m = /^\/([^/]+)(\/.*)?$/.exec(url.pathname);
+  // a tenant is one path segment, or two under /oauth2/ (oauth2/dynamic)
+  const m = /^\/(oauth2\/[^/]+|[^/]+)(\/.*)?$/.exec(url.pathname);
   const tenant = m?.[1];
   const rest = m?.[2] || '/';
   if (!tenant || !TENANTS.has(tenant)) {
     send(res, 404, 'fake-op: unknown tenant\n');
     return;
+  }
+  const misconfigured = MISCONFIGURED[tenant] || {};
+  if (misconfigured.clock) {
+    // every answer of this tenant, errors and redirects included
+    res.setHeader('Date', new Date(Date.now() + misconfigured.clock * 1000).toUTCString());
   }
   if (tenant === 'down') {
     send(res, 500, 'fake-op: tenant down\n');
@@ -964,10 +1112,16 @@ async function handle(req, res) {
   const isGet = req.method === 'GET' || req.method === 'HEAD';
   switch (rest) {
     case '/.well-known/openid-configuration':
+      if (isGet && misconfigured.discovery === 'html') {
+        send(res, 200, '<!DOCTYPE html>\n<html><body><h1>Welcome</h1><p>This is not a discovery document.</p></body></html>\n',
+          'text/html; charset=utf-8');
+        return;
+      }
       if (isGet) { sendJson(res, 200, discovery(tenant)); return; }
       break;
     case '/jwks':
-      if (isGet) { sendJson(res, 200, jwksDocument(), { 'Content-Type': 'application/jwk-set+json' }); return; }
+      if (isGet && misconfigured.jwks === 'down') { send(res, 500, 'fake-op: jwks down\n'); return; }
+      if (isGet) { sendJson(res, 200, tenantJwks(tenant), { 'Content-Type': 'application/jwk-set+json' }); return; }
       break;
     case '/authorize':
       if (isGet) { authorize(tenant, url, res); return; }
@@ -1002,7 +1156,15 @@ async function handle(req, res) {
       }
       break;
     case '/logout':
-      if (isGet || req.method === 'POST') { send(res, 200, 'signed out\n'); return; }
+      if (isGet || req.method === 'POST') {
+        const target = url.searchParams.get('post_logout_redirect_uri') ?? form.post_logout_redirect_uri;
+        if (signOutRedirectUris && target !== undefined && !signOutRedirectUris.includes(target)) {
+          oktaErrorPage(res, 'post_logout_redirect_uri', 'Logout', url.searchParams.get('client_id') ?? form.client_id);
+          return;
+        }
+        send(res, 200, 'signed out\n');
+        return;
+      }
       break;
     default:
       send(res, 404, 'fake-op: not found\n');
@@ -1029,7 +1191,8 @@ server.on('error', (err) => {
 });
 
 server.listen(PORT, HOST, () => {
-  console.log(`fake-op tenants: ${[...TENANTS].map((t) => `${BASE}/${t}`).join(' ')}; client ${CLIENT_ID} / ${CLIENT_SECRET}`);
+  console.log(`fake-op tenants: ${[...TENANTS].map((t) => `${BASE}/${t}`).join(' ')}`);
+  console.log(`fake-op clients: ${[...CLIENTS].map(([id, c]) => `${id} / ${c.secret} (${c.methods.map((m) => `client_secret_${m}`).join(', ')})`).join('; ')}`);
   console.log(`fake-op: access tokens expire in ${ACCESS_TOKEN_TTL}s, refresh token reuse grace ${REFRESH_GRACE}s`);
   console.log(`fake-op listening on ${BASE}`);
 });

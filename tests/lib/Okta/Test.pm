@@ -463,6 +463,255 @@ sub json_body {
     return ref $value eq 'HASH' ? $value : undef;
 }
 
+# ---- helpers for the setup checker's tests (t/check) ----
+
+push @EXPORT_OK, qw(fake_redirect_uris fake_redirect_uris_at okta_check okta_check_report
+                    okta_check_line okta_check_case okta_check_case_tests okta_check_directives);
+
+# The OktaCryptoPassphrase of okta_check_directives (from a file: written
+# once per test), for the tests that look for it in the checker's output.
+our $check_passphrase = 'pV3m8WcQe0tZ7rYk2LnB5xHs9JdA4uGf1oTi6NqE0aU=';
+my $check_passphrase_file;
+
+# The module's directives for okta_check: a server that signs in at the
+# fake provider's `good` tenant as fake-client, its secret from the
+# environment (env:OKTA_CHECK_SECRET: pass env => { OKTA_CHECK_SECRET =>
+# 'fake-secret' }) and the passphrase from a file, so that no secret is
+# written inline.  %change replaces some (OktaIssuer => ..., OktaScope =>
+# '"openid email"') or, given as undef, leaves them out.  Returns the text.
+sub okta_check_directives {
+    my (%change) = @_;
+    if (!$check_passphrase_file) {
+        require File::Temp;
+        my $dir = File::Temp::tempdir('okta-check-secret-XXXXXX', TMPDIR => 1, CLEANUP => 1);
+        $check_passphrase_file = "$dir/passphrase";
+        open my $fh, '>', $check_passphrase_file or die "$check_passphrase_file: $!";
+        print $fh "$check_passphrase\n";
+        close $fh;
+    }
+    my %d = (OktaIssuer => "$fake/good", OktaClientID => 'fake-client',
+             OktaClientSecret => 'env:OKTA_CHECK_SECRET',
+             OktaCryptoPassphrase => "file:$check_passphrase_file", %change);
+    return join '', map { "$_ $d{$_}\n" } grep { defined $d{$_} } sort keys %d;
+}
+
+# The fake provider's registered redirect URIs from now on (its
+# /_test/redirect_uris): `$uris` the Sign-in redirect URIs, `$post_logout`
+# the Sign-out redirect URIs, each an array reference, or undef for "any
+# URI" (the fake's default, which its /_test/reset, so fake_mode, restores).
+sub fake_redirect_uris_at {
+    my ($base, $uris, $post_logout) = @_;
+    my $res = LWP::UserAgent->new->post("$base/_test/redirect_uris", 'Content-Type' => 'application/json',
+                                        Content => JSON::PP->new->canonical->encode(
+                                            { uris => $uris, post_logout_uris => $post_logout }));
+    die "fake_redirect_uris_at $base: " . $res->status_line . ' ' . $res->decoded_content
+        unless $res->is_success;
+    return decode_json($res->decoded_content);
+}
+sub fake_redirect_uris { fake_redirect_uris_at($fake, @_) }
+
+# Runs `apache2 -t -D OKTA_CHECK` (or, with `check => 0`, a plain `apache2
+# -t`) on a configuration of its own, in a new temporary directory: the
+# module, ServerName `server_name` (default localhost:<first port>), a
+# Listen for each of `ports` (default 8559; apache2 -t binds none of
+# them), a <Location /app> behind AuthType Okta, then `conf` (the module's
+# directives, virtual hosts).  `env`: variables added to apache2's
+# environment (env: secrets).  Returns { status (exit status), stdout,
+# stderr, dir, conf (the file), report (okta_check_report of stdout) }.
+sub okta_check {
+    my (%args) = @_;
+    require File::Temp;
+    require POSIX;
+    my $httpd = Apache::Test::vars('httpd');
+    my $module = Apache::Test::vars('top_dir') . '/../.libs/mod_okta_authcode.so';
+    my $modules = '/usr/lib/apache2/modules';
+    my $dir = File::Temp::tempdir('okta-check-XXXXXX', TMPDIR => 1, CLEANUP => 1);
+    my @ports = @{ $args{ports} // [8559] };
+    my $server_name = $args{server_name} // "localhost:$ports[0]";
+    my $listen = join '', map { "Listen 127.0.0.1:$_\n" } @ports;
+    my $conf = "$dir/httpd.conf";
+    open my $fh, '>', $conf or die "$conf: $!";
+    print $fh <<"CONF";
+ServerRoot "$dir"
+ServerName $server_name
+ErrorLog "$dir/error_log"
+PidFile "$dir/httpd.pid"
+DefaultRuntimeDir "$dir"
+LoadModule mpm_event_module $modules/mod_mpm_event.so
+LoadModule authn_core_module $modules/mod_authn_core.so
+LoadModule authz_core_module $modules/mod_authz_core.so
+LoadModule authz_user_module $modules/mod_authz_user.so
+LoadModule socache_shmcb_module $modules/mod_socache_shmcb.so
+LoadModule socache_redis_module $modules/mod_socache_redis.so
+LoadModule socache_memcache_module $modules/mod_socache_memcache.so
+LoadModule okta_authcode_module "$module"
+$listen<Location /app>
+    AuthType Okta
+    Require valid-user
+</Location>
+$args{conf}
+CONF
+    close $fh;
+    my $pid = fork // die "okta_check: fork: $!";
+    if (!$pid) {
+        open STDIN, '<', '/dev/null';
+        open STDOUT, '>', "$dir/stdout" or POSIX::_exit(126);
+        open STDERR, '>', "$dir/stderr" or POSIX::_exit(126);
+        @ENV{ keys %{ $args{env} // {} } } = values %{ $args{env} // {} };
+        # a check that never ends fails the test instead of holding it forever
+        exec 'timeout', '120', $httpd, '-t', (($args{check} // 1) ? ('-D', 'OKTA_CHECK') : ()),
+             '-f', $conf or POSIX::_exit(127);
+    }
+    waitpid $pid, 0;
+    my %run = (status => $? >> 8, dir => $dir, conf => $conf);
+    for my $stream (qw(stdout stderr)) {
+        open my $in, '<', "$dir/$stream" or die "$dir/$stream: $!";
+        local $/;
+        $run{$stream} = <$in> // '';
+    }
+    $run{report} = okta_check_report($run{stdout});
+    return \%run;
+}
+
+# What the checker printed, read by its format:
+#   OktaCheck: <server:port> (OktaIssuer <issuer>)
+#     ok   <name>: <text>            (two spaces, the status padded to 4, a space)
+#     FAIL <name>: <text>
+#          fix: <text>               (7 spaces; after each warn and FAIL line)
+#   OktaCheck: <n> ok, <n> warn, <n> FAIL   (the last line)
+# Returns { blocks => [ { server, issuer, checks => [ { status, name, text,
+# fix } ] } ], summary => { ok, warn, FAIL } (undef when missing), problems
+# => [ what breaks the format ] }.  Blank lines are let be.
+sub okta_check_report {
+    my ($text) = @_;
+    my %report = (blocks => [], summary => undef, problems => []);
+    my ($block, $check);
+    my $n = 0;
+    for my $line (split /\n/, $text // '') {
+        $n++;
+        next if $line eq '';
+        if (defined $report{summary}) {
+            push @{ $report{problems} }, "line $n after the summary line: $line";
+        }
+        if ($line =~ /^OktaCheck: (\d+) ok, (\d+) warn, (\d+) FAIL$/) {
+            $report{summary} = { ok => $1, warn => $2, FAIL => $3 };
+            undef $check;
+        }
+        elsif ($line =~ /^OktaCheck: (\S+) \(OktaIssuer (\S+)\)$/) {
+            $block = { server => $1, issuer => $2, checks => [] };
+            push @{ $report{blocks} }, $block;
+            undef $check;
+        }
+        elsif ($line =~ /^  (ok  |warn|FAIL) ([A-Za-z0-9_]+): (.*)$/) {
+            ($check = { status => $1, name => $2, text => $3 })->{status} =~ s/ +$//;
+            if ($block) {
+                push @{ $block->{checks} }, $check;
+            }
+            else {
+                push @{ $report{problems} }, "line $n: a check before any OktaCheck: <server> line";
+            }
+        }
+        elsif ($line =~ /^       fix: (.*)$/) {
+            if ($check && $check->{status} ne 'ok' && !defined $check->{fix}) {
+                $check->{fix} = $1;
+            }
+            else {
+                push @{ $report{problems} }, "line $n: a fix line after no warn or FAIL line: $line";
+            }
+        }
+        else {
+            push @{ $report{problems} }, "line $n does not fit the format: $line";
+        }
+    }
+    my %count = (ok => 0, warn => 0, FAIL => 0);
+    for my $c (map { @{ $_->{checks} } } @{ $report{blocks} }) {
+        $count{ $c->{status} }++;
+        push @{ $report{problems} }, "$c->{status} $c->{name} has no fix line"
+            if $c->{status} ne 'ok' && !defined $c->{fix};
+    }
+    if (!$report{summary}) {
+        push @{ $report{problems} }, 'no summary line (OktaCheck: <n> ok, <n> warn, <n> FAIL)';
+    }
+    elsif (join(',', @{ $report{summary} }{qw(ok warn FAIL)}) ne join(',', @count{qw(ok warn FAIL)})) {
+        push @{ $report{problems} }, "the summary says @{ $report{summary} }{qw(ok warn FAIL)} (ok warn FAIL) "
+            . "but the lines are @count{qw(ok warn FAIL)}";
+    }
+    $report{count} = \%count;
+    return \%report;
+}
+
+# The line of check `$name` in block `$block` (an index, default 0, or the
+# block's server:port) of an okta_check run: { status, name, text, fix },
+# or undef.  Of several lines of one check, the worst (FAIL, warn, ok).
+sub okta_check_line {
+    my ($run, $name, $block) = @_;
+    my $blocks = $run->{report}{blocks};
+    my ($found) = defined $block && $block !~ /^\d+$/ ? grep { $_->{server} eq $block } @$blocks
+                                                      : ($blocks->[$block // 0]);
+    return undef unless $found;
+    my %rank = (FAIL => 0, warn => 1, ok => 2);
+    my ($c) = sort { $rank{ $a->{status} } <=> $rank{ $b->{status} } }
+              grep { $_->{name} eq $name } @{ $found->{checks} };
+    return $c;
+}
+
+# One checker run and its tests; `okta_check_case_tests(%case)` says how
+# many (for the plan).  %case: what okta_check takes (conf, ports, env,
+# check), and
+#   label   names the tests
+#   status  the exit status expected (0 or 1)
+#   blocks  how many blocks (default 1)
+#   expect  [[name, status, text regexp, fix regexp, block], ...]: a line
+#           `status name: ...` whose text matches (undef: any), and for warn
+#           and FAIL a fix line that matches (undef: any); one test each
+#   only_ok 1: no warn and no FAIL line anywhere (one test)
+#   absent  [names]: no line for these checks in block 0 (one test)
+# Tests: the output fits the format with `blocks` blocks; the exit status;
+# each expectation.  Returns the run (okta_check's).
+sub okta_check_case_tests {
+    my (%case) = @_;
+    return 2 + @{ $case{expect} // [] } + ($case{only_ok} ? 1 : 0) + ($case{absent} ? 1 : 0);
+}
+sub okta_check_case {
+    my (%case) = @_;
+    require Test::More;
+    my $label = $case{label} // 'check';
+    my $run = okta_check(%case);
+    my $report = $run->{report};
+    my $shown = "exit status $run->{status}\n--- stdout\n$run->{stdout}--- stderr\n$run->{stderr}";
+    my $blocks = $case{blocks} // 1;
+    my @problems = @{ $report->{problems} };
+    push @problems, scalar(@{ $report->{blocks} }) . " block(s), not $blocks"
+        if @{ $report->{blocks} } != $blocks;
+    Test::More::ok(!@problems, "$label: the output is one block per server and a summary")
+        or Test::More::diag(join("\n", @problems) . "\n$shown");
+    Test::More::is($run->{status}, $case{status}, "$label: exit status $case{status}")
+        or Test::More::diag($shown);
+    for my $e (@{ $case{expect} // [] }) {
+        my ($name, $status, $text, $fix, $block) = @$e;
+        my $line = okta_check_line($run, $name, $block);
+        my $why = !$line ? "no line for $name"
+                : $line->{status} ne $status ? "$name is $line->{status}, not $status"
+                : defined $text && $line->{text} !~ $text ? "the text of $name does not match $text"
+                : $status ne 'ok' && defined $fix && ($line->{fix} // '') !~ $fix
+                  ? "the fix of $name does not match $fix"
+                : '';
+        Test::More::ok(!$why, "$label: $status $name" . (defined $block ? " (block $block)" : ''))
+            or Test::More::diag("$why\n$shown");
+    }
+    if ($case{only_ok}) {
+        my @bad = grep { $_->{status} ne 'ok' } map { @{ $_->{checks} } } @{ $report->{blocks} };
+        Test::More::ok(!@bad && $report->{count}{ok} > 0, "$label: every check ok")
+            or Test::More::diag(join('', map { "$_->{status} $_->{name}: $_->{text}\n" } @bad) . $shown);
+    }
+    if ($case{absent}) {
+        my @there = grep { defined okta_check_line($run, $_) } @{ $case{absent} };
+        Test::More::ok(!@there, "$label: no line for @{ $case{absent} }")
+            or Test::More::diag("there are lines for @there\n$shown");
+    }
+    return $run;
+}
+
 # Sleeps until the epoch time `$t` (fractional).
 sub wait_until {
     my ($t) = @_;
