@@ -740,4 +740,26 @@ sub server_pids_of_connections {
         sub { my ($local, $remote) = @_; $local == $server_port && $wanted{$remote} ? $remote : undef });
 }
 
+# The refusal of a bearer token (7 tests): 401, no redirect, the Bearer
+# challenge with a realm, error="invalid_token" and a description naming
+# the check ($check, a regex), the same in a JSON body.
+push @EXPORT_OK, 'token_refused';
+sub token_refused {
+    my ($res, $check, $what) = @_;
+    require Test::More;
+    Test::More::is($res->code, 401, "$what: 401");
+    Test::More::is($res->header('Location'), undef, "$what: no redirect");
+    my $challenge = bearer_challenge($res) // {};
+    Test::More::like($challenge->{realm} // '', qr/^localhost(?::\d+)?$/,
+                     "$what: WWW-Authenticate: Bearer realm=\"<ServerName>\"");
+    Test::More::is($challenge->{error}, 'invalid_token', "$what: error=\"invalid_token\"");
+    Test::More::like($challenge->{error_description} // '', $check,
+                     "$what: the error_description names the check");
+    Test::More::like($res->header('Content-Type') // '', qr{^application/json}, "$what: a JSON body");
+    my $body = json_body($res) // {};
+    Test::More::ok(($body->{error} // '') eq 'invalid_token'
+                   && ($body->{error_description} // '') =~ $check,
+                   "$what: JSON error invalid_token, with the description");
+}
+
 1;

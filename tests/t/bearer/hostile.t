@@ -22,7 +22,7 @@ use Apache::Test qw(-withtestmore);
 use JSON::PP ();
 use MIME::Base64 qw(encode_base64url);
 use Time::HiRes qw(time);
-use Okta::Test qw(new_browser server_url app_env set_cookie error_log_mark error_log_since
+use Okta::Test qw(token_refused new_browser server_url app_env set_cookie error_log_mark error_log_since
                   log_lines fake_mode fake_requests_for fake_mint fake_rotate kept_connection
                   kept_get poll_until bearer_challenge json_body);
 
@@ -58,21 +58,6 @@ sub claims {
 sub mint { my ($over, %args) = @_; return fake_mint(claims(%{ $over // {} }), %args) }
 sub bearer { return (Authorization => "Bearer $_[0]") }
 sub get_at { my ($url, $token) = @_; return new_browser()->get($url, bearer($token)) }
-
-# The refusal of a token (7 tests), as in real.t.
-sub refused_token {
-    my ($res, $check, $what) = @_;
-    is $res->code, 401, "$what: 401";
-    is $res->header('Location'), undef, "$what: no redirect";
-    my $challenge = bearer_challenge($res) // {};
-    like $challenge->{realm} // '', qr/^localhost(?::\d+)?$/, "$what: a realm";
-    is $challenge->{error}, 'invalid_token', "$what: error=\"invalid_token\"";
-    like $challenge->{error_description} // '', $check, "$what: the error_description names the check";
-    like $res->header('Content-Type') // '', qr{^application/json}, "$what: a JSON body";
-    my $body = json_body($res) // {};
-    ok(($body->{error} // '') eq 'invalid_token' && ($body->{error_description} // '') =~ $check,
-       "$what: JSON error invalid_token, with the description");
-}
 
 # ---- the cases -----------------------------------------------------------------------------
 # A fake with no mode and its second key unpublished (/_test/reset), before
@@ -156,7 +141,7 @@ for my $case (@refused) {
     my ($what, $token, $check, $level) = @$case;
     $mark = error_log_mark();
     $res = get_at("$base/bearer/refused", $token);
-    refused_token($res, $check, $what);
+    token_refused($res, $check, $what);
     my $description = (bearer_challenge($res) // {})->{error_description} // '';
     my @segments = grep { length > 8 } split /\./, $token;
     ok !(grep { index($description, $_) >= 0 } @segments, 'fake-secret'),
@@ -182,7 +167,7 @@ for my $aud ('api://reports', 'https://api.example.com/', ['api://other', 'https
     is $res->code, 200, "OktaAccessTokenAudience with two audiences, aud $shown: 200";
 }
 $res = get_at("$aud_base/bearer/aud", mint({ aud => 'api://default' }));
-refused_token($res, qr/audience/, 'OktaAccessTokenAudience without api://default, aud api://default');
+token_refused($res, qr/audience/, 'OktaAccessTokenAudience without api://default, aud api://default');
 # the token accepted on okta_fake above, where api://default is the audience
 $res = get_at("$aud_base/bearer/aud", $valid);
 is $res->code, 401, 'a token accepted on another virtual host is checked again here: 401';
@@ -196,7 +181,7 @@ is $res->code, 200, 'OktaAccessTokenClients, client_id okta-service (RFC 9068): 
 my $evil = mint({ cid => 'evil-client' });
 $mark = error_log_mark();
 $res = get_at("$base/bearer/clients", $evil);
-refused_token($res, qr/client/, 'OktaAccessTokenClients, cid evil-client');
+token_refused($res, qr/client/, 'OktaAccessTokenClients, cid evil-client');
 @lines = log_lines(error_log_since($mark), 'OKTA00050');
 like $lines[0] // '', qr/\[okta_authcode:warn\]/, 'cid evil-client: OKTA00050 at warn';
 $res = get_at("$base/bearer/clients", mint({ cid => undef }));

@@ -17,7 +17,7 @@ use lib "$FindBin::Bin/../../lib";
 use Apache::Test qw(-withtestmore);
 use HTTP::Request::Common qw(POST);
 use URI;
-use Okta::Test qw(new_browser server_url sign_in app_env set_cookie error_log_mark
+use Okta::Test qw(token_refused new_browser server_url sign_in app_env set_cookie error_log_mark
                   error_log_since log_lines op_client_credentials_token jwt_parts
                   bearer_challenge json_body);
 
@@ -34,23 +34,6 @@ sub endpoint_of {
     my $u = URI->new($_[0] // '');
     return '' unless $u->can('host_port');
     return ($u->scheme // '') . '://' . ($u->host_port // '') . ($u->path // '');
-}
-
-# The refusal of a token (7 tests): 401, no redirect, the Bearer challenge
-# with error="invalid_token" and a description naming the check, the same
-# in a JSON body.
-sub refused_token {
-    my ($res, $check, $what) = @_;
-    is $res->code, 401, "$what: 401";
-    is $res->header('Location'), undef, "$what: no redirect";
-    my $challenge = bearer_challenge($res) // {};
-    like $challenge->{realm} // '', qr/^localhost(?::\d+)?$/, "$what: WWW-Authenticate: Bearer realm=\"<ServerName>\"";
-    is $challenge->{error}, 'invalid_token', "$what: error=\"invalid_token\"";
-    like $challenge->{error_description} // '', $check, "$what: the error_description names the check";
-    like $res->header('Content-Type') // '', qr{^application/json}, "$what: a JSON body";
-    my $body = json_body($res) // {};
-    ok(($body->{error} // '') eq 'invalid_token' && ($body->{error_description} // '') =~ $check,
-       "$what: JSON error invalid_token, with the description");
 }
 
 # The 403 of a missing scope (7 tests): the challenge names the rule's scopes.
@@ -119,11 +102,11 @@ is $env->{HTTP_X_OKTA_CLAIM_CLIENT_ID}, 'okta-service', 'OktaClaimsHeaders On: X
 # ---- refused tokens ----------------------------------------------------------------------
 $mark = error_log_mark();
 $res = api_get('/bearer/other-api', bearer($other_api));
-refused_token($res, qr/audience/, 'token for api://other');
+token_refused($res, qr/audience/, 'token for api://other');
 @lines = log_lines(error_log_since($mark), 'OKTA00050');
 like $lines[0] // '', qr/\[okta_authcode:warn\]/, 'token for api://other: OKTA00050 at warn';
 
-refused_token(api_get('/bearer/opaque', bearer($opaque)), qr/\S/,
+token_refused(api_get('/bearer/opaque', bearer($opaque)), qr/\S/,
               'opaque token, OktaTokenIntrospection Off');
 
 $res = api_get('/bearer/garbage', bearer('not.a.jwt'));
