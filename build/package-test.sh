@@ -1,0 +1,50 @@
+#!/bin/sh
+# The Debian package as an operator meets it: built with dpkg-buildpackage
+# from a clean copy of the sources (what git tracks), checked with lintian,
+# installed with apt, enabled, a configuration test and one sign-in through
+# the installed module, then purged; no file of the package may be left.
+# A module installed from the source tree before ("make install") is
+# removed first, so that the package installs into a clean place; the
+# test command installs it again afterwards.
+set -eu
+cd "$(dirname "$0")/.."
+top=$(pwd)
+package=libapache2-mod-okta-authcode
+work=$(mktemp -d /tmp/okta-package-XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+apt-get install -y -q lintian dpkg-dev > /dev/null
+mkdir "$work/src"
+git ls-files -z | tar --null --files-from=- -cf - | tar -xf - -C "$work/src"
+(cd "$work/src" && apt-get build-dep -y -q ./ > /dev/null \
+    && dpkg-buildpackage -us -uc -b > "$work/build.log" 2>&1) \
+    || { tail -40 "$work/build.log"; exit 1; }
+deb=$(ls "$work/${package}"_*.deb)
+
+# one version, configure.ac's, in the package too
+version=$(sed -n 's/^AC_INIT(\[[^]]*\], \[\([^]]*\)\].*/\1/p' configure.ac)
+[ "$(dpkg-deb -f "$deb" Version)" = "$version" ] \
+    || { echo "package version $(dpkg-deb -f "$deb" Version) is not configure.ac's $version"; exit 1; }
+echo "package: $(basename "$deb"), version $version"
+lintian --tag-display-limit 0 "$deb" || true
+
+if ! dpkg -s "$package" > /dev/null 2>&1; then
+    a2dismod -q -f okta_authcode > /dev/null 2>&1 || true
+    rm -f /usr/lib/apache2/modules/mod_okta_authcode.so \
+        /etc/apache2/mods-available/okta_authcode.load /etc/apache2/mods-available/okta_authcode.conf
+fi
+apt-get install -y -q "$deb" > /dev/null
+dpkg -L "$package" > "$work/files"
+[ -L /etc/apache2/mods-enabled/okta_authcode.load ] \
+    || { echo "the package did not enable the module"; exit 1; }
+a2enmod -q okta_authcode
+apache2ctl -t
+perl "$top/tests/package/sign-in"
+
+apt-get purge -y -q "$package" > /dev/null
+left=$(while read -r f; do [ -d "$f" ] || { [ -e "$f" ] || [ -L "$f" ]; } && echo "$f"; done < "$work/files")
+[ -z "$left" ] || { echo "left behind by apt-get purge:"; echo "$left"; exit 1; }
+for f in /etc/apache2/mods-enabled/okta_authcode.load /etc/apache2/mods-enabled/okta_authcode.conf; do
+    [ ! -e "$f" ] && [ ! -L "$f" ] || { echo "left behind by apt-get purge: $f"; exit 1; }
+done
+echo "purged: none of the package's $(wc -l < "$work/files") paths is left"
