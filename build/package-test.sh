@@ -28,10 +28,13 @@ version=$(sed -n 's/^AC_INIT(\[[^]]*\], \[\([^]]*\)\].*/\1/p' configure.ac)
 echo "package: $(basename "$deb"), version $version"
 lintian --tag-display-limit 0 "$deb" || true
 
+# a first install: no copy from the source tree, and no record of an
+# administrator's a2enmod/a2dismod, which the package's scripts respect
 if ! dpkg -s "$package" > /dev/null 2>&1; then
-    a2dismod -q -f okta_authcode > /dev/null 2>&1 || true
     rm -f /usr/lib/apache2/modules/mod_okta_authcode.so \
-        /etc/apache2/mods-available/okta_authcode.load /etc/apache2/mods-available/okta_authcode.conf
+        /etc/apache2/mods-available/okta_authcode.load /etc/apache2/mods-available/okta_authcode.conf \
+        /etc/apache2/mods-enabled/okta_authcode.load /etc/apache2/mods-enabled/okta_authcode.conf \
+        /var/lib/apache2/module/*/okta_authcode
 fi
 apt-get install -y -q "$deb" > /dev/null
 dpkg -L "$package" > "$work/files"
@@ -42,7 +45,12 @@ apache2ctl -t
 perl "$top/tests/package/sign-in"
 
 apt-get purge -y -q "$package" > /dev/null
-left=$(while read -r f; do [ -d "$f" ] || { [ -e "$f" ] || [ -L "$f" ]; } && echo "$f"; done < "$work/files")
+# directories shared with other packages stay; the package's own go
+left=$(while read -r f; do
+    if { [ ! -d "$f" ] || [ "${f##*/}" = "$package" ]; } && { [ -e "$f" ] || [ -L "$f" ]; }; then
+        echo "$f"
+    fi
+done < "$work/files")
 [ -z "$left" ] || { echo "left behind by apt-get purge:"; echo "$left"; exit 1; }
 for f in /etc/apache2/mods-enabled/okta_authcode.load /etc/apache2/mods-enabled/okta_authcode.conf; do
     [ ! -e "$f" ] && [ ! -L "$f" ] || { echo "left behind by apt-get purge: $f"; exit 1; }
