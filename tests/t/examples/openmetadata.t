@@ -1,0 +1,147 @@
+# conf-examples/openmetadata.conf as an operator would use it, with a
+# stand-in for OpenMetadata (tests/examples/openmetadata-standin.js) that
+# echoes what it receives and takes WebSocket upgrades, signing in at the
+# scripted provider: the proxied request carries the user, the UI's
+# WebSocket goes through for a signed-in user and is refused without a
+# session, the single-page application's calls get 401, never a redirect.
+use strict;
+use warnings;
+use FindBin;
+use lib "$FindBin::Bin/../../lib";
+use Apache::Test qw(-withtestmore);
+use Cwd qw(abs_path);
+use File::Temp qw(tempdir);
+use IO::Socket::INET;
+use JSON::PP qw(decode_json);
+use LWP::UserAgent;
+use URI;
+use URI::QueryParam;
+use Okta::Process ();
+use Okta::Test qw(new_browser sign_in_fake);
+
+plan tests => 16;
+
+my $vars = Apache::Test::config()->{vars};
+my $top = abs_path("$vars->{top_dir}/..");
+my $src = abs_path("$FindBin::Bin/../../..");
+my $modules = '/usr/lib/apache2/modules';
+my $dir = tempdir('okta-openmetadata-XXXXXX', TMPDIR => 1, CLEANUP => 1);
+chmod 0755, $dir;
+
+sub free_port {
+    my $s = IO::Socket::INET->new(Listen => 1, LocalAddr => '127.0.0.1', LocalPort => 0)
+        or die "no free port: $!";
+    return $s->sockport;
+}
+my ($port, $backend_port) = (free_port(), free_port());
+
+my $backend = Okta::Process::spawn(
+    name => 'openmetadata stand-in', log => "$dir/standin.log",
+    cmd => ['node', "$src/tests/examples/openmetadata-standin.js", $backend_port],
+    ready => sub { IO::Socket::INET->new(PeerAddr => "127.0.0.1:$backend_port") });
+
+# The example's secrets come from files, as it says.
+for (['secret', 'fake-secret'], ['passphrase', 'PMNA1PKzFfYtXBYTsIgLrzbKfEhfBPAozY1WWbzNhQ0=']) {
+    open my $fh, '>', "$dir/$_->[0]" or die $!;
+    print $fh "$_->[1]\n";
+    close $fh;
+}
+open my $fh, '>', "$dir/httpd.conf" or die $!;
+print $fh <<"CONF";
+ServerRoot "$dir"
+ServerName localhost
+PidFile "$dir/httpd.pid"
+DefaultRuntimeDir "$dir"
+ErrorLog "$dir/error_log"
+LogLevel info
+User nobody
+Group nogroup
+LoadModule mpm_event_module $modules/mod_mpm_event.so
+LoadModule authn_core_module $modules/mod_authn_core.so
+LoadModule authz_core_module $modules/mod_authz_core.so
+LoadModule authz_user_module $modules/mod_authz_user.so
+LoadModule alias_module $modules/mod_alias.so
+LoadModule proxy_module $modules/mod_proxy.so
+LoadModule proxy_http_module $modules/mod_proxy_http.so
+LoadModule socache_shmcb_module $modules/mod_socache_shmcb.so
+LoadModule okta_authcode_module "$top/.libs/mod_okta_authcode.so"
+Listen 127.0.0.1:$port
+Define OPENMETADATA_DEFINED
+Define OPENMETADATA_HOST localhost
+Define OPENMETADATA_PORT $port
+Define OPENMETADATA_BACKEND http://127.0.0.1:$backend_port
+Define OKTA_ISSUER $ENV{OKTA_FAKE_BASE}/good
+Define OKTA_CLIENT_ID fake-client
+Define OKTA_SECRET_FILE $dir/secret
+Define OKTA_PASSPHRASE_FILE $dir/passphrase
+Include "$src/conf-examples/openmetadata.conf"
+CONF
+close $fh;
+my $probe = LWP::UserAgent->new(timeout => 2, max_redirect => 0);
+my $httpd = Okta::Process::spawn(
+    name => 'apache2 with openmetadata.conf', log => "$dir/stdout",
+    cmd => [$vars->{httpd}, '-d', $dir, '-f', "$dir/httpd.conf", '-D', 'FOREGROUND'],
+    ready => sub { $probe->get("http://127.0.0.1:$port/")->code == 302 });
+
+my $base = "http://localhost:$port";
+
+# A WebSocket upgrade of the UI (as a browser sends it, with its cookies):
+# the status line, and the first frame's text when it was upgraded.
+sub websocket {
+    my ($cookie) = @_;
+    my $s = IO::Socket::INET->new(PeerAddr => "127.0.0.1:$port", Timeout => 10) or die $!;
+    print $s "GET /api/v1/push/feed/socket.io/?EIO=4&transport=websocket HTTP/1.1\r\n"
+        . "Host: localhost:$port\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        . "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+        . "Origin: $base\r\nSec-Fetch-Mode: websocket\r\n"
+        . ($cookie ? "Cookie: $cookie\r\n" : '') . "\r\n";
+    my $status = <$s> // '';
+    $status =~ s/\r?\n$//;
+    my $line;
+    while (defined($line = <$s>) && $line ne "\r\n") { }
+    my $text;
+    if ($status =~ / 101 /) {
+        read($s, my $head, 2) == 2 or die "no frame";
+        read($s, $text, ord(substr($head, 1, 1)) & 0x7f);
+    }
+    return ($status, $text);
+}
+
+# ---- without a session ----------------------------------------------------
+my $ua = new_browser();
+my $res = $ua->get("$base/my-data", Accept => 'text/html');
+is $res->code, 302, 'the UI without a session: sent to sign in';
+like $res->header('Location') // '', qr{^\Q$ENV{OKTA_FAKE_BASE}\E/good/authorize\?},
+    'at the provider';
+is(URI->new($res->header('Location') // '')->query_param('redirect_uri'), "$base/callback",
+   'coming back to /callback, as in OpenMetadata\'s Okta guide');
+$res = $ua->get("$base/api/v1/users/loggedInUser", Accept => 'application/json',
+                'X-Requested-With' => 'XMLHttpRequest');
+is $res->code, 401, 'the application\'s API call without a session: 401';
+is $res->header('Location'), undef, 'not a redirect';
+my ($status) = websocket(undef);
+like $status, qr{^HTTP/1\.1 401}, 'the WebSocket without a session: refused (401)';
+
+# ---- signed in ----------------------------------------------------------------
+my (undef, undef, $callback) = sign_in_fake($ua, "$base/my-data");
+is $callback->code, 302, 'signed in at the provider';
+$res = $ua->get("$base/api/v1/users/loggedInUser", Accept => 'application/json',
+                'X-Okta-Claim-email' => 'admin@example.com');
+is $res->code, 200, 'the API call with the session: proxied';
+my $seen = eval { decode_json($res->decoded_content) } // {};
+is $seen->{url}, '/api/v1/users/loggedInUser', 'OpenMetadata got the request';
+is $seen->{headers}{'x-okta-claim-email'}, 'mallory@example.com',
+    'and the user\'s e-mail in X-Okta-Claim-email (the one the client sent was removed)';
+is $seen->{headers}{host}, "localhost:$port", 'with the browser\'s Host (ProxyPreserveHost)';
+my ($cookie) = $ua->cookie_jar->as_string =~ /(okta_session=[A-Za-z0-9_-]+)/;
+my $text;
+($status, $text) = websocket($cookie);
+like $status, qr{^HTTP/1\.1 101}, 'the WebSocket with the session: upgraded';
+is $text, 'hello mallory@example.com', 'through to OpenMetadata, with the user';
+
+# ---- signing out --------------------------------------------------------------
+$res = $ua->get("$base/signin", Accept => 'text/html');
+is $res->code, 302, 'OpenMetadata\'s /signin after its sign-out';
+is $res->header('Location'), "$base/logout", 'goes to the module\'s sign-out';
+unlike do { local (@ARGV, $/) = "$dir/error_log"; <> }, qr/exit signal|AH00052/,
+    'no process crashed';
