@@ -37,16 +37,24 @@ typedef struct {
     okta_provider_meta_t meta;
 } check_t;
 
+/* ServerName's port, else the virtual host's address's, else (the main
+ * server) the first Listen's. */
 static apr_port_t server_port(const server_rec *s)
 {
-    return s->port ? s->port : ap_listeners ? ap_listeners->bind_addr->port : 80;
+    if (s->port) {
+        return s->port;
+    }
+    if (s->is_virtual && s->addrs && s->addrs->host_port) {
+        return s->addrs->host_port;
+    }
+    return ap_listeners ? ap_listeners->bind_addr->port : 80;
 }
 
 /* The scheme, host and port browsers reach this server at. */
 static const char *server_origin(apr_pool_t *p, const server_rec *s)
 {
-    const char *scheme = s->server_scheme ? s->server_scheme : s->port == 443 ? "https" : "http";
     apr_port_t port = server_port(s);
+    const char *scheme = s->server_scheme ? s->server_scheme : port == 443 ? "https" : "http";
     int default_port = port == (strcmp(scheme, "https") == 0 ? 443 : 80);
 
     return apr_psprintf(p, "%s://%s%s", scheme, s->server_hostname,

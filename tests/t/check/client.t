@@ -80,6 +80,15 @@ my @cases = (
     at('post-logout URI not registered', register => [undef, ["http://localhost:$port/"]],
        directives => { OktaLogoutURI => '/logout', OktaPostLogoutRedirectURI => $logged_out },
        status => 1, expect => [['post_logout_redirect_uri', 'FAIL', undef, qr/Sign-out redirect URIs/]]),
+    # A virtual host named without a port: the port of its address, not
+    # of the server's first Listen, makes its redirect URIs absolute.
+    { label => 'virtual host named without a port', ports => [8558, $port],
+      server_name => 'localhost',
+      conf => "<VirtualHost 127.0.0.1:$port>\nServerName localhost\n"
+              . okta_check_directives(OktaIssuer => "$fake/good") . "</VirtualHost>\n",
+      env => { OKTA_CHECK_SECRET => 'fake-secret' }, status => 0, only_ok => 1,
+      expect => [['redirect_uri', 'ok', qr/\Q$callback\E/],
+                 ['silent_redirect_uri', 'ok', qr/\Q$silent\E/]] },
     at('no end_session_endpoint', tenant => 'no-logout',
        directives => { OktaLogoutURI => '/logout', OktaPostLogoutRedirectURI => $logged_out },
        status => 0, expect => [['post_logout_redirect_uri', 'warn', qr/not checked/]]),
