@@ -5,7 +5,8 @@
 #     test user alice / alice-password), which runs until Ctrl-C;
 #   - at a real Okta tenant when OKTA_ISSUER, OKTA_CLIENT_ID and
 #     OKTA_CLIENT_SECRET are set (the app's Sign-in redirect URIs must include
-#     http://localhost:8585/callback).
+#     http://localhost:8585/callback, its Sign-out redirect URIs
+#     http://localhost:8585/logged-out; apache2ctl -t -D OKTA_CHECK says).
 set -eu
 cd "$(dirname "$0")/.."
 sh build/build.sh
