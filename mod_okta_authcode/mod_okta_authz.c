@@ -67,68 +67,61 @@ static apr_array_header_t *words_of(cmd_parms *cmd, const char *line)
     return words;
 }
 
-static const char *parse_group(cmd_parms *cmd, const char *line, const void **parsed)
+/* What each kind of rule is written as, needs, and says it requires. */
+static const struct {
+    const char *name; /* Require okta-... */
+    int claim_first; /* the first word is a claim's name */
+    const char *usage;
+    const char *one, *many; /* before the values on the 403 page */
+} kinds[] = {
+    [RULE_GROUP] = { "okta-group", 0, "Require okta-group needs at least one group name",
+                     "membership in the group ", "membership in one of the groups " },
+    [RULE_CLAIM] = { "okta-claim", 1, "Require okta-claim needs a claim name (a dotted path for "
+                     "nested claims) and at least one value", "", "one of " },
+    [RULE_SCOPE] = { "okta-scope", 0, "Require okta-scope needs at least one scope",
+                     "an access token with the scope ", "an access token with one of the scopes " },
+};
+
+static const char *parse_rule(cmd_parms *cmd, rule_kind_t kind, const char *line,
+                              const void **parsed)
 {
     apr_array_header_t *words = words_of(cmd, line);
     rule_t *rule = apr_pcalloc(cmd->pool, sizeof(*rule));
+    int first = kinds[kind].claim_first;
+    const char *values, *claim;
 
-    if (words->nelts < 1) {
-        return "Require okta-group needs at least one group name";
+    if (words->nelts < first + 1) {
+        return kinds[kind].usage;
     }
-    rule->kind = RULE_GROUP;
-    rule->values = (const char **)words->elts;
-    rule->nvalues = words->nelts;
-    rule->required = apr_pstrcat(cmd->pool, "membership in ",
-                                 rule->nvalues > 1 ? "one of the groups " : "the group ",
-                                 quoted_list(cmd->pool, rule->values, rule->nvalues, ", "),
+    rule->kind = kind;
+    rule->claim = first ? APR_ARRAY_IDX(words, 0, const char *) : NULL;
+    rule->values = (const char **)words->elts + first;
+    rule->nvalues = words->nelts - first;
+    values = quoted_list(cmd->pool, rule->values, rule->nvalues, ", ");
+    claim = rule->claim ? apr_psprintf(cmd->pool, "the claim \"%s\" to be ", rule->claim) : "";
+    rule->required = apr_pstrcat(cmd->pool, claim,
+                                 rule->nvalues > 1 ? kinds[kind].many : kinds[kind].one, values,
                                  NULL);
-    rule->rule = apr_pstrcat(cmd->pool, "Require okta-group ",
+    rule->rule = apr_pstrcat(cmd->pool, "Require ", kinds[kind].name, " ",
+                             rule->claim ? apr_psprintf(cmd->pool, "\"%s\" ", rule->claim) : "",
                              quoted_list(cmd->pool, rule->values, rule->nvalues, " "), NULL);
     *parsed = rule;
     return NULL;
+}
+
+static const char *parse_group(cmd_parms *cmd, const char *line, const void **parsed)
+{
+    return parse_rule(cmd, RULE_GROUP, line, parsed);
 }
 
 static const char *parse_claim(cmd_parms *cmd, const char *line, const void **parsed)
 {
-    apr_array_header_t *words = words_of(cmd, line);
-    rule_t *rule = apr_pcalloc(cmd->pool, sizeof(*rule));
-
-    if (words->nelts < 2) {
-        return "Require okta-claim needs a claim name (a dotted path for nested claims) and "
-               "at least one value";
-    }
-    rule->kind = RULE_CLAIM;
-    rule->claim = APR_ARRAY_IDX(words, 0, const char *);
-    rule->values = (const char **)words->elts + 1;
-    rule->nvalues = words->nelts - 1;
-    rule->required = apr_psprintf(cmd->pool, "the claim \"%s\" to be %s%s", rule->claim,
-                                  rule->nvalues > 1 ? "one of " : "",
-                                  quoted_list(cmd->pool, rule->values, rule->nvalues, ", "));
-    rule->rule = apr_psprintf(cmd->pool, "Require okta-claim \"%s\" %s", rule->claim,
-                              quoted_list(cmd->pool, rule->values, rule->nvalues, " "));
-    *parsed = rule;
-    return NULL;
+    return parse_rule(cmd, RULE_CLAIM, line, parsed);
 }
 
 static const char *parse_scope(cmd_parms *cmd, const char *line, const void **parsed)
 {
-    apr_array_header_t *words = words_of(cmd, line);
-    rule_t *rule = apr_pcalloc(cmd->pool, sizeof(*rule));
-
-    if (words->nelts < 1) {
-        return "Require okta-scope needs at least one scope";
-    }
-    rule->kind = RULE_SCOPE;
-    rule->values = (const char **)words->elts;
-    rule->nvalues = words->nelts;
-    rule->required = apr_pstrcat(cmd->pool, "an access token with ",
-                                 rule->nvalues > 1 ? "one of the scopes " : "the scope ",
-                                 quoted_list(cmd->pool, rule->values, rule->nvalues, ", "),
-                                 NULL);
-    rule->rule = apr_pstrcat(cmd->pool, "Require okta-scope ",
-                             quoted_list(cmd->pool, rule->values, rule->nvalues, " "), NULL);
-    *parsed = rule;
-    return NULL;
+    return parse_rule(cmd, RULE_SCOPE, line, parsed);
 }
 
 static void note_scopes(request_rec *r, const rule_t *rule)

@@ -167,16 +167,10 @@ static int token_session(request_rec *r, const char *token, const json_t *payloa
                          okta_session_t *s, const char **why)
 {
     okta_server_conf_t *sc = okta_server_conf(r);
-    const json_t *user = json_object_get(payload, sc->remote_user_claim);
 
     memset(s, 0, sizeof(*s));
-    if (json_is_string(user) && *json_string_value(user)) {
-        s->user = json_string_value(user);
-    }
-    else if (json_is_integer(user)) {
-        s->user = apr_psprintf(r->pool, "%" APR_INT64_T_FMT, (apr_int64_t)json_integer_value(user));
-    }
-    else {
+    s->user = okta_claim_string(r->pool, payload, sc->remote_user_claim);
+    if (!s->user || !*s->user) {
         *why = apr_psprintf(r->pool, "the access token has no claim \"%s\" for REMOTE_USER "
                             "(OktaRemoteUserClaim)", sc->remote_user_claim);
         return OKTA_JWT_NO_SUBJECT;
@@ -192,6 +186,24 @@ static int token_session(request_rec *r, const char *token, const json_t *payloa
         return OKTA_JWT_MALFORMED;
     }
     return OKTA_JWT_OK;
+}
+
+/* Remembers what a verified token says: in this process until `until`,
+ * and for an introspected one in the session cache under `cache_id` too,
+ * so that every process and node shares the provider's answer. */
+static void remember(request_rec *r, const char *token, const okta_session_t *s,
+                     apr_int64_t until, const char *cache_id)
+{
+    unsigned char *record;
+    apr_size_t len;
+
+    if (okta_session_encode(&record, &len, r->pool, s) != APR_SUCCESS) {
+        return;
+    }
+    if (cache_id) {
+        okta_store_put(r, INTROSPECTION_KIND, cache_id, record, len, apr_time_from_sec(until));
+    }
+    okta_token_memo_remember(okta_server_conf(r)->token_memo, token, until, record, len);
 }
 
 static int is_jwt(const char *token)
@@ -236,8 +248,6 @@ static int introspected(request_rec *r, const okta_provider_meta_t *meta, const 
     okta_server_conf_t *sc = okta_server_conf(r);
     const char *id = token_digest(r, token);
     apr_int64_t until = apr_time_sec(r->request_time) + sc->introspection_cache;
-    unsigned char *record;
-    apr_size_t len;
     json_t *claims;
     int result;
 
@@ -257,13 +267,9 @@ static int introspected(request_rec *r, const okta_provider_meta_t *meta, const 
     if (result != OKTA_JWT_OK || (result = token_session(r, token, claims, s, why)) != OKTA_JWT_OK) {
         return result;
     }
-    if (s->access_expires && s->access_expires < until) {
-        until = s->access_expires;
-    }
-    if (okta_session_encode(&record, &len, r->pool, s) == APR_SUCCESS) {
-        okta_store_put(r, INTROSPECTION_KIND, id, record, len, apr_time_from_sec(until));
-        okta_token_memo_remember(sc->token_memo, token, until, record, len);
-    }
+    remember(r, token, s, s->access_expires && s->access_expires < until ? s->access_expires
+                                                                          : until,
+             id);
     return OKTA_JWT_OK;
 }
 
@@ -272,14 +278,11 @@ static int introspected(request_rec *r, const okta_provider_meta_t *meta, const 
  * cannot be asked now. */
 static int verify(request_rec *r, const char *token, okta_session_t *s, const char **why)
 {
-    okta_server_conf_t *sc = okta_server_conf(r);
     const okta_provider_meta_t *meta;
     okta_jwt_t *jwt;
-    unsigned char *record;
-    apr_size_t len;
     int result, status;
 
-    if (!is_jwt(token) && !sc->introspection) {
+    if (!is_jwt(token) && !okta_server_conf(r)->introspection) {
         *why = "the token is not a JWT (an opaque token needs OktaTokenIntrospection On)";
         return OKTA_JWT_MALFORMED;
     }
@@ -293,9 +296,7 @@ static int verify(request_rec *r, const char *token, okta_session_t *s, const ch
         || (result = token_session(r, token, jwt->payload, s, why)) != OKTA_JWT_OK) {
         return result;
     }
-    if (okta_session_encode(&record, &len, r->pool, s) == APR_SUCCESS) {
-        okta_token_memo_remember(sc->token_memo, token, s->access_expires, record, len);
-    }
+    remember(r, token, s, s->access_expires, NULL);
     return OKTA_JWT_OK;
 }
 

@@ -16,14 +16,12 @@
 
 #include "mod_okta_caches.h"
 #include "mod_okta_check.h"
+#include "mod_okta_provider.h"
 #include "okta_crypto.h"
-#include "okta_http.h"
-#include "okta_provider.h"
 #include "okta_setup.h"
 #include "okta_util.h"
 
 #define CHECK_DEFINE "OKTA_CHECK"
-#define MAX_DOCUMENT_BYTES (256 * 1024)
 /* About what a session takes in the cache with Okta's tokens (ID token,
  * access token and claims, sealed): to say how many sessions fit. */
 #define SESSION_BYTES 4096
@@ -137,20 +135,15 @@ static void check_jwks(check_t *c)
 static void check_credentials(check_t *c, okta_client_auth_t method)
 {
     okta_http_response_t resp;
-    const char *form = "", *authorization = NULL, *why = NULL;
+    const char *form = "", *authorization, *why = NULL;
 
     okta_form_add(c->p, &form, "grant_type", "authorization_code");
     okta_form_add(c->p, &form, "code", apr_pstrcat(c->p, "okta-check-", okta_random_id(c->p, 16),
                                                    NULL));
     okta_form_add(c->p, &form, "redirect_uri", absolute(c, c->sc->redirect_uri));
     okta_form_add(c->p, &form, "code_verifier", okta_random_id(c->p, 32));
-    if (method == OKTA_CLIENT_AUTH_BASIC) {
-        authorization = okta_client_basic_auth(c->p, c->sc->client_id, c->sc->client_secret);
-    }
-    else {
-        okta_form_add(c->p, &form, "client_id", c->sc->client_id);
-        okta_form_add(c->p, &form, "client_secret", c->sc->client_secret);
-    }
+    authorization = okta_client_auth(c->p, method == OKTA_CLIENT_AUTH_BASIC, c->sc->client_id,
+                                     c->sc->client_secret, &form);
     if (okta_http_post_form(&resp, c->p, &c->opts, c->meta.token_endpoint, form, authorization,
                             &why) != APR_SUCCESS) {
         okta_check_add(c->checks, OKTA_CHECK_FAIL, "credentials", why,
@@ -268,10 +261,7 @@ static void check_server(apr_pool_t *p, server_rec *s, okta_server_conf_t *sc, i
     c.s = s;
     c.sc = sc;
     c.checks = okta_checks_make(p);
-    c.opts.ca_file = sc->ca_file;
-    c.opts.timeout_ms = sc->http_timeout * 1000L;
-    c.opts.connect_timeout_ms = c.opts.timeout_ms < 5000 ? c.opts.timeout_ms : 5000;
-    c.opts.max_body = MAX_DOCUMENT_BYTES;
+    c.opts = okta_provider_http_options(sc, 0);
     check_provider(&c);
     check_locally(&c);
     printf("OktaCheck: %s:%u (OktaIssuer %s)\n%s", s->server_hostname, server_port(s),

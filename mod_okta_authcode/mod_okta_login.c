@@ -284,7 +284,7 @@ static int create_session(request_rec *r, const okta_token_response_t *tr,
     okta_session_t session;
     const char *id, *withheld;
 
-    session.user = okta_jwt_claim_string(jwt, r->pool, sc->remote_user_claim);
+    session.user = okta_claim_string(r->pool, jwt->payload, sc->remote_user_claim);
     if (!session.user || !*session.user) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       OKTALOGNO(00024) "the ID token has no claim \"%s\" for REMOTE_USER: add "

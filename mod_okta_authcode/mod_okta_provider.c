@@ -19,9 +19,8 @@
 #define DISCOVERY_BACKOFF apr_time_from_sec(5)
 #define MAX_DOCUMENT_BYTES (256 * 1024)
 
-/* OktaHTTPTimeout for the whole exchange, and no later than `deadline`
- * when there is one. */
-static okta_http_options_t http_options(const okta_server_conf_t *sc, apr_time_t deadline)
+okta_http_options_t okta_provider_http_options(const okta_server_conf_t *sc,
+                                               apr_time_t deadline)
 {
     okta_http_options_t opts;
 
@@ -56,7 +55,7 @@ void okta_provider_child_init(apr_pool_t *p, server_rec *s)
 static const char *fetch_document(request_rec *r, const char *url, const char *what)
 {
     okta_server_conf_t *sc = okta_server_conf(r);
-    okta_http_options_t opts = http_options(sc, 0);
+    okta_http_options_t opts = okta_provider_http_options(sc, 0);
     okta_http_response_t resp;
     const char *why = NULL;
     apr_status_t rv = okta_http_get(&resp, r->pool, &opts, url, NULL, &why);
@@ -280,9 +279,9 @@ static apr_status_t post_as_client(request_rec *r, const okta_provider_meta_t *m
                                    okta_http_response_t *resp, const char **why)
 {
     okta_server_conf_t *sc = okta_server_conf(r);
-    okta_http_options_t opts = http_options(sc, deadline);
+    okta_http_options_t opts = okta_provider_http_options(sc, deadline);
     okta_client_auth_t method = okta_client_auth_in_use(sc, meta);
-    const char *authorization = NULL;
+    const char *authorization;
 
     if (sc->client_auth == OKTA_CLIENT_AUTH_AUTO) {
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
@@ -291,13 +290,8 @@ static apr_status_t post_as_client(request_rec *r, const okta_provider_meta_t *m
                       method == OKTA_CLIENT_AUTH_BASIC ? "client_secret_basic"
                                                        : "client_secret_post");
     }
-    if (method == OKTA_CLIENT_AUTH_BASIC) {
-        authorization = okta_client_basic_auth(r->pool, sc->client_id, sc->client_secret);
-    }
-    else {
-        okta_form_add(r->pool, &form, "client_id", sc->client_id);
-        okta_form_add(r->pool, &form, "client_secret", sc->client_secret);
-    }
+    authorization = okta_client_auth(r->pool, method == OKTA_CLIENT_AUTH_BASIC, sc->client_id,
+                                     sc->client_secret, &form);
     return okta_http_post_form(resp, r->pool, &opts, url, form, authorization, why);
 }
 
@@ -334,7 +328,7 @@ static okta_userinfo_result_t read_userinfo(request_rec *r, const okta_provider_
                                             apr_time_t deadline, json_t **claims,
                                             const char **why)
 {
-    okta_http_options_t opts = http_options(okta_server_conf(r), deadline);
+    okta_http_options_t opts = okta_provider_http_options(okta_server_conf(r), deadline);
     okta_http_response_t resp;
     apr_status_t rv;
 

@@ -7,6 +7,7 @@
 #include <apr_thread_mutex.h>
 
 #include "mod_okta_config.h"
+#include "okta_http.h"
 #include "okta_jwt.h"
 #include "okta_provider.h"
 
@@ -25,6 +26,11 @@ typedef struct okta_provider_cache_t {
 } okta_provider_cache_t;
 
 void okta_provider_child_init(apr_pool_t *p, server_rec *s);
+/** How the provider is asked: OktaCAFile, OktaHTTPTimeout for the whole
+ * exchange (no later than `deadline`, when not 0), connecting within 5 s
+ * at most, answers of 256 KiB at most. */
+okta_http_options_t okta_provider_http_options(const okta_server_conf_t *sc,
+                                               apr_time_t deadline);
 /** The provider's metadata; on failure an error page has been prepared
  * and the HTTP status to return is in *status. */
 const okta_provider_meta_t *okta_provider_meta(request_rec *r, int *status);

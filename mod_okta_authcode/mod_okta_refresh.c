@@ -156,9 +156,9 @@ static int id_token_ok(void *ctx, const char *old_id_token, const char *new_id_t
         return 0;
     }
     old_sub = okta_jwt_parse(&old_jwt, c->r->pool, old_id_token, &why) == OKTA_JWT_OK
-                  ? okta_jwt_claim_string(old_jwt, c->r->pool, "sub")
+                  ? okta_claim_string(c->r->pool, old_jwt->payload, "sub")
                   : NULL;
-    new_sub = okta_jwt_claim_string(new_jwt, c->r->pool, "sub");
+    new_sub = okta_claim_string(c->r->pool, new_jwt->payload, "sub");
     if (!old_sub || !new_sub || strcmp(old_sub, new_sub) != 0) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, c->r,
                       OKTALOGNO(00031) "refreshed ID token is about another user (sub \"%s\", "

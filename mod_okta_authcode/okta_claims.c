@@ -5,6 +5,7 @@
 #include <apr_tables.h>
 
 #include "okta_claims.h"
+#include "okta_util.h"
 
 /* The ID token's own claims (OpenID Connect Core 2, 5.1, and Okta's
  * at_hash/sid): what the token says about itself, never userinfo's to
@@ -26,21 +27,14 @@ static int is_registered(const char *name)
     return 0;
 }
 
-static apr_status_t release_json(void *json)
-{
-    json_decref(json);
-    return APR_SUCCESS;
-}
-
 json_t *okta_claims_merge(apr_pool_t *p, const json_t *id_token, const json_t *userinfo)
 {
-    json_t *merged = json_copy((json_t *)id_token), *value;
+    json_t *merged = okta_json_pool_owned(p, json_copy((json_t *)id_token)), *value;
     const char *name;
 
     if (!merged) {
         return NULL;
     }
-    apr_pool_cleanup_register(p, merged, release_json, apr_pool_cleanup_null);
     json_object_foreach((json_t *)userinfo, name, value) {
         if (!is_registered(name)) {
             json_object_set(merged, name, value);

@@ -516,9 +516,9 @@ okta_jwt_result_t okta_access_token_check(const okta_jwt_t *jwt,
     return check_access_token_times(claims, expect, p, why);
 }
 
-const char *okta_jwt_claim_string(const okta_jwt_t *jwt, apr_pool_t *p, const char *name)
+const char *okta_claim_string(apr_pool_t *p, const json_t *claims, const char *name)
 {
-    const json_t *v = json_object_get(jwt->payload, name);
+    const json_t *v = json_object_get(claims, name);
 
     if (json_is_string(v)) {
         return json_string_value(v);

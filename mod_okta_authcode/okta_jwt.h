@@ -120,7 +120,8 @@ okta_jwt_result_t okta_access_token_check(const okta_jwt_t *jwt,
  * to the reason ("" when nothing in particular). */
 const char *okta_jwt_result_hint(okta_jwt_result_t result);
 
-/** A claim of the payload as a string (numbers are formatted), or NULL. */
-const char *okta_jwt_claim_string(const okta_jwt_t *jwt, apr_pool_t *p, const char *name);
+/** A claim of a token's claims (a payload, an introspection answer) as a
+ * string (integers are formatted), or NULL. */
+const char *okta_claim_string(apr_pool_t *p, const json_t *claims, const char *name);
 
 #endif

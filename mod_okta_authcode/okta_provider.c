@@ -39,20 +39,6 @@ const char *okta_discovery_url(apr_pool_t *p, const char *issuer)
                        ".well-known/openid-configuration", NULL);
 }
 
-/* Whether the array `name` of the document holds the string `value`. */
-static int lists(const json_t *doc, const char *name, const char *value)
-{
-    const json_t *item;
-    size_t i;
-
-    json_array_foreach(json_object_get(doc, name), i, item) {
-        if (json_is_string(item) && strcmp(json_string_value(item), value) == 0) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
 okta_meta_result_t okta_provider_meta_parse(okta_provider_meta_t *meta, apr_pool_t *p,
                                             const char *json, apr_size_t len,
                                             const char *expected_issuer, const char **why)
@@ -74,8 +60,10 @@ okta_meta_result_t okta_provider_meta_parse(okta_provider_meta_t *meta, apr_pool
     meta->introspection_endpoint = member(doc, "introspection_endpoint");
     meta->auth_methods_listed = json_is_array(json_object_get(doc,
                                                               "token_endpoint_auth_methods_supported"));
-    meta->offers_basic = lists(doc, "token_endpoint_auth_methods_supported", "client_secret_basic");
-    meta->offers_post = lists(doc, "token_endpoint_auth_methods_supported", "client_secret_post");
+    meta->offers_basic = okta_json_lists(doc, "token_endpoint_auth_methods_supported",
+                                         "client_secret_basic") == 1;
+    meta->offers_post = okta_json_lists(doc, "token_endpoint_auth_methods_supported",
+                                        "client_secret_post") == 1;
     if (!meta->issuer || !meta->authorization_endpoint || !meta->token_endpoint
         || !meta->jwks_uri) {
         *why = "discovery document lacks issuer, authorization_endpoint, token_endpoint or "

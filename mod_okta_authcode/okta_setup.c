@@ -49,23 +49,6 @@ const char *okta_checks_text(const okta_checks_t *c, apr_pool_t *p)
 
 /* ---- discovery ---------------------------------------------------------- */
 
-/* 1: `name` lists `value`; 0: it does not; -1: the document has no `name`. */
-static int lists(const json_t *doc, const char *name, const char *value)
-{
-    const json_t *array = json_object_get(doc, name), *item;
-    size_t i;
-
-    if (!json_is_array(array)) {
-        return -1;
-    }
-    json_array_foreach(array, i, item) {
-        if (json_is_string(item) && strcmp(json_string_value(item), value) == 0) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
 /* Okta's Dynamic issuer mode names the org URL: the origin of OktaIssuer. */
 static int is_dynamic_issuer(apr_pool_t *p, const char *configured, const char *named)
 {
@@ -110,7 +93,7 @@ static void check_issuer(okta_checks_t *c, const json_t *doc, const okta_setup_t
 static void check_listed(okta_checks_t *c, const json_t *doc, const char *name,
                          const char *list, const char *value, const char *fix)
 {
-    switch (lists(doc, list, value)) {
+    switch (okta_json_lists(doc, list, value)) {
     case 1:
         okta_check_add(c, OKTA_CHECK_OK, name, apr_psprintf(c->p, "%s has %s", list, value),
                        NULL);
@@ -129,7 +112,7 @@ static void check_listed(okta_checks_t *c, const json_t *doc, const char *name,
 /* authorization_code, and refresh_token for offline_access: one line. */
 static void check_grants(okta_checks_t *c, const json_t *doc, int refresh)
 {
-    int code = lists(doc, "grant_types_supported", "authorization_code");
+    int code = okta_json_lists(doc, "grant_types_supported", "authorization_code");
 
     if (code < 0) {
         okta_check_add(c, OKTA_CHECK_WARN, "grant_types", "grant_types_supported is not "
@@ -142,7 +125,7 @@ static void check_grants(okta_checks_t *c, const json_t *doc, int refresh)
                        "Authorization Code, and in the authorization server's access policy "
                        "rule");
     }
-    else if (refresh && lists(doc, "grant_types_supported", "refresh_token") != 1) {
+    else if (refresh && okta_json_lists(doc, "grant_types_supported", "refresh_token") != 1) {
         okta_check_add(c, OKTA_CHECK_FAIL, "grant_types", "grant_types_supported lacks "
                        "refresh_token, which OktaScope's offline_access needs",
                        "in Okta, App > General > Grant type: allow Refresh Token (and in the "
@@ -169,7 +152,7 @@ static void check_scopes(okta_checks_t *c, const json_t *doc, const char *scope)
         return;
     }
     for (s = apr_strtok(scopes, " ", &last); s; s = apr_strtok(NULL, " ", &last)) {
-        if (lists(doc, "scopes_supported", s) != 1) {
+        if (okta_json_lists(doc, "scopes_supported", s) != 1) {
             missing = missing ? apr_pstrcat(c->p, missing, " ", s, NULL) : s;
         }
     }
@@ -194,7 +177,7 @@ static void check_capabilities(okta_checks_t *c, const json_t *doc, const okta_s
     check_grants(c, doc, strstr(setup->scope, "offline_access") != NULL);
     check_scopes(c, doc, setup->scope);
     if (setup->client_auth_chosen
-        && lists(doc, "token_endpoint_auth_methods_supported", setup->client_auth) == 1) {
+        && okta_json_lists(doc, "token_endpoint_auth_methods_supported", setup->client_auth) == 1) {
         okta_check_add(c, OKTA_CHECK_OK, "client_auth",
                        apr_psprintf(c->p, "OktaTokenEndpointAuth is not set: %s, which the "
                                     "provider offers, is used", setup->client_auth),

@@ -156,8 +156,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         fuzz_touch(why);
 
-        fuzz_touch(okta_jwt_claim_string(jwt, p, "sub"));
-        fuzz_touch(okta_jwt_claim_string(jwt, p, "exp"));
+        fuzz_touch(okta_claim_string(p, jwt->payload, "sub"));
+        fuzz_touch(okta_claim_string(p, jwt->payload, "exp"));
     }
     else {
         FUZZ_INVARIANT(why != NULL);
