@@ -14,11 +14,11 @@ use LWP::UserAgent;
 use MIME::Base64 qw(encode_base64url);
 use Apache::Test ();
 use Okta::Process ();
+use Okta::Test ();
 
 our @EXPORT_OK = qw(port_free ask start_cache start_node redis lock_key refresh_lock_id
                     pids_connected_to);
 
-my $modules = '/usr/lib/apache2/modules';
 
 sub port_free {
     my ($port) = @_;
@@ -66,7 +66,6 @@ sub start_node {
     my ($root, $port) = @args{qw(root port)};
     local $_; # Apache::Test's config parsing uses it: callers may alias it to a constant
     my $vars = Apache::Test::config()->{vars};
-    my $module = abs_path("$vars->{top_dir}/../.libs/mod_okta_authcode.so");
     my $cgi = abs_path("$vars->{top_dir}/t/cgi-bin/show-env.cgi");
     (my $cgi_dir = $cgi) =~ s{/[^/]+$}{};
     mkdir $root or die "$root: $!";
@@ -87,17 +86,7 @@ ErrorLog "$root/error_log"
 LogLevel info
 User nobody
 Group nogroup
-LoadModule mpm_event_module $modules/mod_mpm_event.so
-LoadModule authn_core_module $modules/mod_authn_core.so
-LoadModule authz_core_module $modules/mod_authz_core.so
-LoadModule authz_user_module $modules/mod_authz_user.so
-LoadModule alias_module $modules/mod_alias.so
-LoadModule cgid_module $modules/mod_cgid.so
-LoadModule socache_shmcb_module $modules/mod_socache_shmcb.so
-LoadModule socache_redis_module $modules/mod_socache_redis.so
-LoadModule socache_memcache_module $modules/mod_socache_memcache.so
-LoadModule okta_authcode_module "$module"
-# Tests stop a process (SIGSTOP) while its connections wait: a connection
+@{[ Okta::Test::load_modules(qw(alias cgid socache_redis socache_memcache)) ]}# Tests stop a process (SIGSTOP) while its connections wait: a connection
 # idle before the stop must not be closed for keep-alive timeout once the
 # process runs again, before the request that came meanwhile is read.
 KeepAliveTimeout 300

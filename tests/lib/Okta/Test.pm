@@ -523,8 +523,6 @@ sub okta_check {
     require File::Temp;
     require POSIX;
     my $httpd = Apache::Test::vars('httpd');
-    my $module = Apache::Test::vars('top_dir') . '/../.libs/mod_okta_authcode.so';
-    my $modules = '/usr/lib/apache2/modules';
     my $dir = File::Temp::tempdir('okta-check-XXXXXX', TMPDIR => 1, CLEANUP => 1);
     my @ports = @{ $args{ports} // [8559] };
     my $server_name = $args{server_name} // "localhost:$ports[0]";
@@ -537,15 +535,7 @@ ServerName $server_name
 ErrorLog "$dir/error_log"
 PidFile "$dir/httpd.pid"
 DefaultRuntimeDir "$dir"
-LoadModule mpm_event_module $modules/mod_mpm_event.so
-LoadModule authn_core_module $modules/mod_authn_core.so
-LoadModule authz_core_module $modules/mod_authz_core.so
-LoadModule authz_user_module $modules/mod_authz_user.so
-LoadModule socache_shmcb_module $modules/mod_socache_shmcb.so
-LoadModule socache_redis_module $modules/mod_socache_redis.so
-LoadModule socache_memcache_module $modules/mod_socache_memcache.so
-LoadModule okta_authcode_module "$module"
-$listen<Location /app>
+@{[ load_modules(qw(socache_redis socache_memcache)) ]}$listen<Location /app>
     AuthType Okta
     Require valid-user
 </Location>
@@ -760,6 +750,19 @@ sub token_refused {
     Test::More::ok(($body->{error} // '') eq 'invalid_token'
                    && ($body->{error_description} // '') =~ $check,
                    "$what: JSON error invalid_token, with the description");
+}
+
+# The LoadModule lines of an apache2 of a test's own: the event MPM, authn
+# and authz core, authz_user, socache_shmcb, Debian's modules named in
+# @extra (alias, proxy, ...), then the module under test as built.
+push @EXPORT_OK, 'load_modules';
+sub load_modules {
+    my (@extra) = @_;
+    my $modules = '/usr/lib/apache2/modules';
+    my $built = Apache::Test::vars('top_dir') . '/../.libs/mod_okta_authcode.so';
+    return join('', map { "LoadModule ${_}_module $modules/mod_$_.so\n" }
+                        qw(mpm_event authn_core authz_core authz_user socache_shmcb), @extra)
+        . qq{LoadModule okta_authcode_module "$built"\n};
 }
 
 1;

@@ -2,10 +2,13 @@
 # and the a2enmod files load.  Runs `apache2 -t` on small configurations.
 use strict;
 use warnings;
+use FindBin;
+use lib "$FindBin::Bin/../../lib";
 use Apache::Test qw(-withtestmore);
 use File::Temp qw(tempdir);
 use IO::Socket::INET;
 use LWP::UserAgent;
+use Okta::Test qw(load_modules);
 
 my @cases = (
     [ 'OktaIssuer http://idp.example.com/oauth2/default',
@@ -55,9 +58,7 @@ plan tests => 2 * @cases + 17;
 
 my $vars = Apache::Test::config()->{vars};
 my $httpd = $vars->{httpd};
-my $module = "$vars->{top_dir}/../.libs/mod_okta_authcode.so";
 my $dir = tempdir(CLEANUP => 1);
-my $modules = '/usr/lib/apache2/modules';
 
 # Runs apache2 -t on a configuration with the module and `extra`, listening
 # on `$port` (none that can be used by default); returns (exit status, output).
@@ -71,13 +72,7 @@ ServerName localhost
 ErrorLog "$dir/error_log"
 PidFile "$dir/httpd.pid"
 DefaultRuntimeDir "$dir"
-LoadModule mpm_event_module $modules/mod_mpm_event.so
-LoadModule authn_core_module $modules/mod_authn_core.so
-LoadModule authz_core_module $modules/mod_authz_core.so
-LoadModule authz_user_module $modules/mod_authz_user.so
-LoadModule socache_shmcb_module $modules/mod_socache_shmcb.so
-LoadModule okta_authcode_module "$module"
-Listen 127.0.0.1:@{[ $port // 1 ]}
+@{[ load_modules() ]}Listen 127.0.0.1:@{[ $port // 1 ]}
 $extra
 CONF
     close $fh;

@@ -17,14 +17,12 @@ use LWP::UserAgent;
 use URI;
 use URI::QueryParam;
 use Okta::Process ();
-use Okta::Test qw(new_browser sign_in_fake);
+use Okta::Test qw(new_browser sign_in_fake load_modules);
 
 plan tests => 16;
 
 my $vars = Apache::Test::config()->{vars};
-my $top = abs_path("$vars->{top_dir}/..");
 my $src = abs_path("$FindBin::Bin/../../..");
-my $modules = '/usr/lib/apache2/modules';
 my $dir = tempdir('okta-openmetadata-XXXXXX', TMPDIR => 1, CLEANUP => 1);
 chmod 0755, $dir;
 
@@ -56,16 +54,7 @@ ErrorLog "$dir/error_log"
 LogLevel info
 User nobody
 Group nogroup
-LoadModule mpm_event_module $modules/mod_mpm_event.so
-LoadModule authn_core_module $modules/mod_authn_core.so
-LoadModule authz_core_module $modules/mod_authz_core.so
-LoadModule authz_user_module $modules/mod_authz_user.so
-LoadModule alias_module $modules/mod_alias.so
-LoadModule proxy_module $modules/mod_proxy.so
-LoadModule proxy_http_module $modules/mod_proxy_http.so
-LoadModule socache_shmcb_module $modules/mod_socache_shmcb.so
-LoadModule okta_authcode_module "$top/.libs/mod_okta_authcode.so"
-Listen 127.0.0.1:$port
+@{[ load_modules(qw(alias proxy proxy_http)) ]}Listen 127.0.0.1:$port
 Define OPENMETADATA_DEFINED
 Define OPENMETADATA_HOST localhost
 Define OPENMETADATA_PORT $port
