@@ -1,7 +1,8 @@
 #!/bin/sh
 # Installs dependencies, builds, and runs every test: the C unit tests and
 # the Apache::Test suite (real provider, scripted fake, headless browser),
-# the Debian package (build/package-test.sh), the installation an operator
+# the Debian package (build/package-test.sh), the release tarball
+# (build/dist-test.sh, make distcheck), the installation an operator
 # does from source, then both suites again under
 # AddressSanitizer + UndefinedBehaviorSanitizer (built in build/asan, so the
 # source tree's build stays uninstrumented), and a short fuzzing run.
@@ -40,6 +41,7 @@ fuzz_briefly() {
 
 stage "unit and Apache::Test suites" unit_and_apache_tests
 stage "Debian package: build, lintian, install, sign-in, purge" sh build/package-test.sh
+stage "release tarball: make distcheck, every tracked file in it" sh build/dist-test.sh
 stage "make install, a2enmod, configtest" install_and_enable
 stage "build with ASan+UBSan" sh build/variant.sh asan --enable-sanitizers
 stage "unit and Apache::Test suites under ASan+UBSan" unit_and_apache_tests -C build/asan
