@@ -277,21 +277,22 @@ static void warn_no_refresh_token(request_rec *r)
 }
 
 static int create_session(request_rec *r, const okta_token_response_t *tr,
-                          const okta_jwt_t *jwt, const json_t *claims, const okta_login_t *login)
+                          const json_t *claims, const okta_login_t *login)
 {
     okta_server_conf_t *sc = okta_server_conf(r);
     apr_int64_t now = apr_time_sec(apr_time_now());
     okta_session_t session;
     const char *id, *withheld;
 
-    session.user = okta_claim_string(r->pool, jwt->payload, sc->remote_user_claim);
+    /* the merged claims: Okta serves custom claims from userinfo only */
+    session.user = okta_claim_string(r->pool, claims, sc->remote_user_claim);
     if (!session.user || !*session.user) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                      OKTALOGNO(00024) "the ID token has no claim \"%s\" for REMOTE_USER: add "
-                      "the scope that carries it to OktaScope, or change OktaRemoteUserClaim",
-                      sc->remote_user_claim);
+                      OKTALOGNO(00024) "neither the ID token nor the userinfo endpoint has a "
+                      "claim \"%s\" for REMOTE_USER: add the scope that carries it to "
+                      "OktaScope, or change OktaRemoteUserClaim", sc->remote_user_claim);
         return okta_error_page(r, HTTP_BAD_GATEWAY, "Sign-in failed",
-                               apr_psprintf(r->pool, "The identity token has no \"%s\" claim.",
+                               apr_psprintf(r->pool, "The sign-in provider sent no \"%s\" claim.",
                                             sc->remote_user_claim));
     }
     session.created = session.last_seen = now;
@@ -418,5 +419,5 @@ int okta_login_callback(request_rec *r, int silent)
         || (status = sign_in_claims(r, meta, &call.tr, jwt, &claims)) != OK) {
         return status;
     }
-    return create_session(r, &call.tr, jwt, claims, &login);
+    return create_session(r, &call.tr, claims, &login);
 }

@@ -10,9 +10,9 @@ use FindBin;
 use lib "$FindBin::Bin/../../lib";
 use Apache::Test qw(-withtestmore);
 use Okta::Test qw(new_browser server_url sign_in app_env op_requests op_reset
-                  op_userinfo_requests set_cookie);
+                  op_userinfo_requests set_cookie error_log_mark error_log_since);
 
-plan tests => 37;
+plan tests => 43;
 
 my $op = $ENV{OKTA_OP_ISSUER};
 my $base = server_url();
@@ -84,3 +84,25 @@ ok !exists $env->{OKTA_CLAIM_groups}, 'OktaUserInfo Off: no groups (the ID token
 ok !exists $env->{OKTA_CLAIM_department}, 'OktaUserInfo Off: no department';
 ok !exists $env->{OKTA_CLAIM_address} && !exists $env->{OKTA_CLAIM_employee_number},
     'OktaUserInfo Off: no address, no employee_number';
+
+# ---- OktaRemoteUserClaim naming a claim only userinfo has ------------------
+# As Okta serves custom claims by default: REMOTE_USER is taken from the
+# merged claims, not from the ID token alone.
+my $by_number = server_url('okta_userinfo_user');
+my $numbered = new_browser();
+$res = sign_in($numbered, "$by_number/authz/any", 'alice', 'alice-password');
+is $res->code, 302, 'REMOTE_USER from a userinfo claim: alice signed in';
+$env = app_env($numbered->get("$by_number/authz/any"));
+is $env->{REMOTE_USER}, '42', 'REMOTE_USER is her employee_number (userinfo only)';
+is $env->{OKTA_CLAIM_sub}, 'alice', 'sub is still the ID token\'s';
+
+# bob has no employee_number, in either place: no sign-in, and the log says
+# where the claim was looked for
+my $mark = error_log_mark();
+$res = sign_in(new_browser(), "$by_number/authz/any", 'bob', 'bob-password');
+is $res->code, 502, 'a user without the claim: 502';
+like $res->decoded_content, qr/no &quot;employee_number&quot; claim|no "employee_number" claim/,
+    'the page names the claim';
+like error_log_since($mark),
+    qr/OKTA00024: neither the ID token nor the userinfo endpoint has a claim "employee_number"/,
+    'OKTA00024 says where the claim was looked for';

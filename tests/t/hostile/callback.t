@@ -278,7 +278,7 @@ $callback = start_sign_in($ua, server_url('okta_claimless') . '/app/claimless');
 $mark = error_log_mark();
 $res = $ua->get($callback);
 is $res->code, 502, 'no claim for REMOTE_USER: 502';
-like error_log_since($mark), qr/OKTA00024: the ID token has no claim "employee_number"[^\n]*OktaRemoteUserClaim/,
+like error_log_since($mark), qr/OKTA00024: neither the ID token nor the userinfo endpoint has a claim "employee_number"[^\n]*OktaRemoteUserClaim/,
     'no claim for REMOTE_USER: the log names OktaScope and OktaRemoteUserClaim (OKTA00024)';
 is set_cookie($res, 'okta_session'), '', 'no claim for REMOTE_USER: no session';
 
