@@ -18,11 +18,12 @@ use Apache::Test qw(-withtestmore);
 use Time::HiRes qw(time sleep);
 use URI;
 use URI::QueryParam;
+use JSON::PP qw(decode_json);
 use Okta::Test qw(new_browser keepalive_browser server_url app_env set_cookie start_provider
                   fake_mode_at fake_requests_at sign_in_fake error_log_mark error_log_since
                   wait_until set_token_ttl);
 
-plan tests => 127;
+plan tests => 131;
 
 my $http_timeout = 2;
 my %fake_args = (script => 'fake-op.js', port => $ENV{OKTA_FAKE_SHORT_PORT},
@@ -273,6 +274,13 @@ $log = error_log_since($mark);
 unlike $log, qr/OKTA000(?:26|34)|AH00052|Segmentation/, 'the session did not end; no worker gave up or crashed';
 $res = $expired->get("$base/app/down", Accept => 'application/json');
 is $res->code, 503, 'down, token expired: a script gets 503 too';
+# OktaInfoURI: the session cannot be vouched for, nor has it ended
+$res = $expired->get("$base/okta/info");
+is $res->code, 503, 'down, token expired: OktaInfoURI answers 503';
+like $res->header('Content-Type') // '', qr{^application/json}, 'OktaInfoURI 503: JSON';
+is eval { decode_json($res->decoded_content)->{error} }, 'sessions_unavailable',
+    'OktaInfoURI 503: {"error": "sessions_unavailable"}, not "not signed in"';
+like $res->header('Cache-Control') // '', qr/no-store/, 'OktaInfoURI 503: no-store';
 
 provider_online(1);
 $res = until_not_503($expired, "$base/app/down");
