@@ -1,9 +1,10 @@
 #!/bin/sh
 # The release tarball: make distcheck in a build of its own (build/dist),
 # which builds the tarball, then configures, builds and runs every test
-# from it outside its source tree, installs, uninstalls and cleans; then
-# checks that the tarball holds every file git tracks (but .ci/run and the
-# .gitignore files), so that no test or example is left out of a release.
+# from it outside its source tree, installs, uninstalls and cleans.  Then
+# checks that the tarball holds every file git tracks (but .ci/run and
+# git's own .gitignore and build/.keep), so that no test or example is left
+# out of a release, and nothing that a build or a test run writes.
 set -eu
 cd "$(dirname "$0")/.."
 sh build/variant.sh dist
@@ -14,11 +15,19 @@ grep -E '^(Files=|Result:)' build/dist/distcheck.log
 version=$(sed -n 's/^AC_INIT(\[[^]]*\], \[\([^]]*\)\].*/\1/p' configure.ac)
 tarball=build/dist/mod_okta_authcode-$version.tar.gz
 tar -tzf "$tarball" | sed 's|^[^/]*/||' | sort > build/dist/in-tarball.txt
-git ls-files | grep -v -e '^\.ci/run$' -e '\.gitignore$' | sort > build/dist/tracked.txt
+git ls-files | grep -v -e '^\.ci/run$' -e '\.gitignore$' -e '/\.keep$' | sort > build/dist/tracked.txt
 missing=$(comm -13 build/dist/in-tarball.txt build/dist/tracked.txt)
 if [ -n "$missing" ]; then
     echo "dist-test: tracked files missing from $tarball (add them to EXTRA_DIST):"
     echo "$missing"
+    exit 1
+fi
+# and nothing a build or a test run writes
+built=$(grep -E '\.(o|lo|la|so|log|trs)$|(^|/)(\.libs|\.deps|node_modules|logs|htdocs)/|^tests/t/(TEST|modules\.conf|conf/(httpd|extra)\.conf)$' \
+    build/dist/in-tarball.txt || true)
+if [ -n "$built" ]; then
+    echo "dist-test: $tarball holds what a build or a test run wrote:"
+    echo "$built"
     exit 1
 fi
 echo "dist-test: $tarball holds all $(wc -l < build/dist/tracked.txt) tracked files"
