@@ -192,12 +192,13 @@ static int exchange_code(request_rec *r, const okta_provider_meta_t *meta, const
 }
 
 static int validate_id_token(request_rec *r, const okta_provider_meta_t *meta,
-                             const char *id_token, const okta_login_t *login, okta_jwt_t **jwt)
+                             const okta_token_response_t *tr, const okta_login_t *login,
+                             okta_jwt_t **jwt)
 {
     const char *why = NULL;
     int result;
 
-    if (!id_token) {
+    if (!tr->id_token) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       OKTALOGNO(00023) "the token response has no id_token: OktaScope must "
                       "include openid");
@@ -205,7 +206,8 @@ static int validate_id_token(request_rec *r, const okta_provider_meta_t *meta,
                                "The sign-in provider sent no identity token: OktaScope must "
                                "include openid.");
     }
-    result = okta_provider_validate_id_token(r, meta, id_token, login->nonce, jwt, &why);
+    result = okta_provider_validate_id_token(r, meta, tr->id_token, login->nonce,
+                                             tr->access_token, jwt, &why);
     if (result == OKTA_JWT_OK) {
         return OK;
     }
@@ -415,7 +417,7 @@ int okta_login_callback(request_rec *r, int silent)
     okta_form_add(r->pool, &form, "redirect_uri", redirect_uri(r, silent));
     okta_form_add(r->pool, &form, "code_verifier", login.code_verifier);
     if ((status = exchange_code(r, meta, form, &call)) != OK
-        || (status = validate_id_token(r, meta, call.tr.id_token, &login, &jwt)) != OK
+        || (status = validate_id_token(r, meta, &call.tr, &login, &jwt)) != OK
         || (status = sign_in_claims(r, meta, &call.tr, jwt, &claims)) != OK) {
         return status;
     }

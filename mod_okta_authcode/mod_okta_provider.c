@@ -215,7 +215,8 @@ static int verify_signature(request_rec *r, const okta_provider_meta_t *meta,
 okta_jwt_result_t okta_provider_validate_id_token(request_rec *r,
                                                   const okta_provider_meta_t *meta,
                                                   const char *id_token, const char *nonce,
-                                                  okta_jwt_t **jwt, const char **why)
+                                                  const char *access_token, okta_jwt_t **jwt,
+                                                  const char **why)
 {
     okta_server_conf_t *sc = okta_server_conf(r);
     okta_id_token_expect_t expect;
@@ -231,6 +232,7 @@ okta_jwt_result_t okta_provider_validate_id_token(request_rec *r,
         expect.issuer = sc->issuer;
         expect.client_id = sc->client_id;
         expect.nonce = nonce;
+        expect.access_token = access_token;
         expect.now = apr_time_sec(apr_time_now());
         expect.skew = sc->clock_skew;
         result = okta_id_token_check(*jwt, &expect, r->pool, why);

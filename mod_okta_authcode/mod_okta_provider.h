@@ -37,11 +37,13 @@ const okta_provider_meta_t *okta_provider_meta(request_rec *r, int *status);
 /** Parses and validates an ID token (OpenID Connect Core 3.1.3.7): the
  * signature, refetching the JWKS (at most once per OKTA_JWKS_MIN_REFETCH)
  * when it names a key we do not know, then the claims; `nonce` NULL skips
- * the nonce check.  Failures are logged with their reason in *why. */
+ * the nonce check; an at_hash must be that of `access_token`, the one
+ * issued with it.  Failures are logged with their reason in *why. */
 okta_jwt_result_t okta_provider_validate_id_token(request_rec *r,
                                                   const okta_provider_meta_t *meta,
                                                   const char *id_token, const char *nonce,
-                                                  okta_jwt_t **jwt, const char **why);
+                                                  const char *access_token, okta_jwt_t **jwt,
+                                                  const char **why);
 
 /** Parses and validates a JWT access token: the signature (as for ID
  * tokens), then okta_access_token_check against OktaIssuer,

@@ -145,14 +145,15 @@ static void token_call(void *ctx, const char *refresh_token, apr_time_t deadline
 
 /* A refreshed ID token must be valid and about the same user (OpenID
  * Connect Core 12.2). */
-static int id_token_ok(void *ctx, const char *old_id_token, const char *new_id_token)
+static int id_token_ok(void *ctx, const char *old_id_token, const char *new_id_token,
+                       const char *new_access_token)
 {
     refresh_ctx_t *c = ctx;
     okta_jwt_t *old_jwt, *new_jwt;
     const char *why = NULL, *old_sub, *new_sub;
 
-    if (okta_provider_validate_id_token(c->r, c->meta, new_id_token, NULL, &new_jwt, &why)
-        != OKTA_JWT_OK) {
+    if (okta_provider_validate_id_token(c->r, c->meta, new_id_token, NULL, new_access_token,
+                                        &new_jwt, &why) != OKTA_JWT_OK) {
         return 0;
     }
     old_sub = okta_jwt_parse(&old_jwt, c->r->pool, old_id_token, &why) == OKTA_JWT_OK

@@ -369,6 +369,21 @@ static int is_numeric_date(const json_t *v)
     return (json_is_integer(v) || json_is_real(v)) && t >= 0 && t < 1e12;
 }
 
+/* at_hash (OpenID Connect Core 3.1.3.8, 3.2.2.9): base64url of the left
+ * half of the access token's hash, by the hash of the ID token's algorithm. */
+static int at_hash_matches(const okta_jwt_t *jwt, const json_t *at_hash, const char *access_token,
+                           apr_pool_t *p)
+{
+    int alg = okta_alg_from_name(jwt->alg_name);
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    size_t len = 0;
+
+    return json_is_string(at_hash) && alg >= 0
+           && EVP_Q_digest(NULL, algs[alg].digest, NULL, access_token, strlen(access_token),
+                           digest, &len) == 1
+           && okta_ct_streq(json_string_value(at_hash), okta_b64url_encode(p, digest, len / 2));
+}
+
 okta_jwt_result_t okta_id_token_check(const okta_jwt_t *jwt, const okta_id_token_expect_t *expect,
                                       apr_pool_t *p, const char **why)
 {
@@ -376,6 +391,7 @@ okta_jwt_result_t okta_id_token_check(const okta_jwt_t *jwt, const okta_id_token
     const char *iss = json_str(claims, "iss"), *azp = json_str(claims, "azp");
     const char *nonce = json_str(claims, "nonce"), *sub = json_str(claims, "sub");
     const json_t *exp = json_object_get(claims, "exp"), *iat = json_object_get(claims, "iat");
+    const json_t *at_hash = json_object_get(claims, "at_hash");
     size_t naud = 0;
 
     if (!iss || strcmp(iss, expect->issuer) != 0) {
@@ -418,6 +434,10 @@ okta_jwt_result_t okta_id_token_check(const okta_jwt_t *jwt, const okta_id_token
     if (!sub || !*sub) {
         *why = "ID token has no sub";
         return OKTA_JWT_NO_SUBJECT;
+    }
+    if (at_hash && expect->access_token && !at_hash_matches(jwt, at_hash, expect->access_token, p)) {
+        *why = "ID token at_hash does not match the access token";
+        return OKTA_JWT_BAD_AT_HASH;
     }
     return OKTA_JWT_OK;
 }

@@ -68,7 +68,8 @@ typedef enum {
     OKTA_JWT_NOT_ACCESS_TOKEN, /* an ID token, or a typ of another kind */
     OKTA_JWT_NOT_YET_VALID, /* nbf in the future */
     OKTA_JWT_BAD_CLIENT, /* cid / client_id not among the allowed */
-    OKTA_JWT_INACTIVE /* introspection says the token is not active */
+    OKTA_JWT_INACTIVE, /* introspection says the token is not active */
+    OKTA_JWT_BAD_AT_HASH /* the ID token was not issued with this access token */
 } okta_jwt_result_t;
 
 /** Splits and decodes a compact JWS (header and payload must be JSON
@@ -86,11 +87,14 @@ typedef struct okta_id_token_expect_t {
     const char *issuer;
     const char *client_id;
     const char *nonce; /* NULL: not checked (a refreshed ID token) */
+    const char *access_token; /* issued with it: the at_hash it has must be
+                                 this one's; NULL: not checked */
     apr_int64_t now; /* seconds since the epoch */
     apr_int64_t skew; /* seconds of clock difference tolerated */
 } okta_id_token_expect_t;
 
-/** The claim checks: iss, aud, azp, exp, iat, nonce, sub. */
+/** The claim checks: iss, aud, azp, exp, iat, nonce, sub, and at_hash
+ * when the token has one. */
 okta_jwt_result_t okta_id_token_check(const okta_jwt_t *jwt, const okta_id_token_expect_t *expect,
                                       apr_pool_t *p, const char **why);
 

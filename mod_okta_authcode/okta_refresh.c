@@ -177,7 +177,8 @@ static okta_refresh_outcome_t refresh_now(refresh_t *rf)
         env->note(env->ctx, OKTA_REFRESH_REFUSED, &call);
         return end_session(rf, "refresh refused");
     }
-    if (call.tr.id_token && !env->id_token_ok(env->ctx, rf->s->id_token, call.tr.id_token)) {
+    if (call.tr.id_token
+        && !env->id_token_ok(env->ctx, rf->s->id_token, call.tr.id_token, call.tr.access_token)) {
         return end_session(rf, "the refreshed ID token was refused");
     }
     if (refreshed(rf, &call.tr) != OKTA_REFRESH_FRESH) {

@@ -76,7 +76,9 @@ typedef struct okta_refresh_env_t {
     int (*provider_ready)(void *ctx);
     void (*token_call)(void *ctx, const char *refresh_token, apr_time_t deadline,
                        okta_token_call_t *call);
-    int (*id_token_ok)(void *ctx, const char *old_id_token, const char *new_id_token);
+    /* The ID token of a refresh, issued with `new_access_token`. */
+    int (*id_token_ok)(void *ctx, const char *old_id_token, const char *new_id_token,
+                       const char *new_access_token);
     /* Rebuilds the claims of a session whose tokens were just refreshed
      * (the userinfo endpoint may say new things), by `deadline`; when it
      * cannot, the old claims stay. */

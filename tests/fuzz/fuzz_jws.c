@@ -36,6 +36,7 @@ static const char fixed_jwks[] =
 #define EXPECT_ISSUER "https://idp.example.com/oauth2/default"
 #define EXPECT_CLIENT "0oa-fuzz-client"
 #define EXPECT_NONCE "n-0S6_WzA2Mj"
+#define EXPECT_ACCESS_TOKEN "fuzz-access-token"
 #define EXPECT_NOW 1700000000 /* the seeds have iat = now, exp = now + 3600 */
 
 /* The JWKS is parsed into each input's pool (only for inputs that parse as
@@ -121,7 +122,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     if (okta_jwt_parse(&jwt, p, compact, &why) == OKTA_JWT_OK) {
         okta_id_token_expect_t expect = { EXPECT_ISSUER, EXPECT_CLIENT, EXPECT_NONCE,
-                                          EXPECT_NOW, 300 };
+                                          EXPECT_ACCESS_TOKEN, EXPECT_NOW, 300 };
         okta_jwks_t *jwks = fixed_keys(p);
         okta_jwt_result_t verified;
 

@@ -145,6 +145,8 @@ const MODES = new Set([
   'alg_none',
   'hs256',
   'missing_sub',
+  // the ID token's at_hash is not the access token's
+  'at_hash_mismatch',
   'azp_wrong',
   'multi_aud_no_azp',
   'multi_aud_with_azp',
@@ -310,9 +312,15 @@ const signers = {
   HS256: (secret) => (data) => crypto.createHmac('sha256', secret).update(data).digest(),
 };
 
+// at_hash (OpenID Connect Core 3.2.2.9): the left half of the access
+// token's SHA-256 (every algorithm the fake signs with is a *256 one).
+const atHash = (accessToken) =>
+  crypto.createHash('sha256').update(accessToken, 'ascii').digest().subarray(0, 16).toString('base64url');
+
 // Build the ID token for the current mode. `grant` holds what the
-// authorization request said (tenant, nonce, client id).
-function idTokenFor(grant, currentMode) {
+// authorization request said (tenant, nonce, client id); as Okta does, the
+// token carries the at_hash of the access token issued with it.
+function idTokenFor(grant, currentMode, accessToken) {
   const now = Math.floor(Date.now() / 1000);
   const issuer = issuerOf(grant.tenant);
   const payload = {
@@ -329,6 +337,7 @@ function idTokenFor(grant, currentMode) {
     preferred_username: 'mallory',
   };
   if (grant.nonce !== undefined) payload.nonce = grant.nonce;
+  payload.at_hash = atHash(currentMode === 'at_hash_mismatch' ? `not-${accessToken}` : accessToken);
 
   let header = { alg: 'RS256', typ: 'JWT', kid: 'fake-rsa-1' };
   let signer = signers.RS256(rsaKey.privateKey);
@@ -677,7 +686,7 @@ function mintTokens(grant, family) {
     token_type: 'Bearer',
     expires_in: accessTokenTtl,
     scope: grant.scope,
-    id_token: mode === 'no_id_token' ? undefined : idTokenFor(grant, mode),
+    id_token: mode === 'no_id_token' ? undefined : idTokenFor(grant, mode, accessToken),
     refresh_token: refreshToken,
   };
 }

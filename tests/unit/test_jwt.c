@@ -540,9 +540,24 @@ END_TEST
 
 /* Runs the ID token checks on a token carrying `claims` (reference taken),
  * expecting `nonce` (NULL: a refreshed token, nonce not checked). */
+/* The claim checks of an ID token signed with `alg` (the claim checks do
+ * not verify the signature, so an RS256 one stands in for any), issued
+ * with `access_token`. */
+static okta_jwt_result_t check_issued_with(json_t *claims, const char *alg,
+                                           const char *access_token)
+{
+    okta_id_token_expect_t expect = { ISSUER, CLIENT, NONCE, access_token, NOW, SKEW };
+    okta_jwt_t *jwt = parse_ok(test_jws_simple(test_pool, alg, "rsa1", claims,
+                                               TEST_SIG_RS256, test_rsa_key()));
+    const char *why = NULL;
+
+    json_decref(claims);
+    return okta_id_token_check(jwt, &expect, test_pool, &why);
+}
+
 static okta_jwt_result_t check_claims_nonce(json_t *claims, const char *nonce)
 {
-    okta_id_token_expect_t expect = { ISSUER, CLIENT, nonce, NOW, SKEW };
+    okta_id_token_expect_t expect = { ISSUER, CLIENT, nonce, NULL, NOW, SKEW };
     okta_jwt_t *jwt = parse_ok(test_jws_simple(test_pool, "RS256", "rsa1", claims,
                                                TEST_SIG_RS256, test_rsa_key()));
     const char *why = NULL;
@@ -706,6 +721,53 @@ START_TEST(id_token_refreshed_without_nonce_check)
     ck_assert_int_eq(check_claims_nonce(with(good_claims(), "iss", json_string("https://x")),
                                         NULL),
                      OKTA_JWT_BAD_ISSUER);
+}
+END_TEST
+
+/* OpenID Connect Core A.3's example: this access token's at_hash under
+ * RS256; the SHA-384 and SHA-512 halves computed apart (Python hashlib). */
+#define AT "jHkWEdUXMU1BwAsC4vtUsZwnNvTIxEl0z9K3vx5KF0Y"
+#define AT_HASH_SHA256 "77QmUPtjPfzWtF2AnpK9RQ"
+#define AT_HASH_SHA384 "jtAeDp945y1dDqU3nkIVGNZP1HjH_MFs"
+#define AT_HASH_SHA512 "q7nS86GgvvFaZkzALLWqJYaJIKw2wCDAVfCAsm5CrBM"
+
+static json_t *with_at_hash(const char *at_hash)
+{
+    return with(good_claims(), "at_hash", json_string(at_hash));
+}
+
+START_TEST(id_token_at_hash_of_its_access_token)
+{
+    ck_assert_int_eq(check_issued_with(with_at_hash(AT_HASH_SHA256), "RS256", AT), OKTA_JWT_OK);
+    ck_assert_int_eq(check_issued_with(with_at_hash(AT_HASH_SHA256), "ES256", AT), OKTA_JWT_OK);
+    /* the hash is the algorithm's */
+    ck_assert_int_eq(check_issued_with(with_at_hash(AT_HASH_SHA384), "RS384", AT), OKTA_JWT_OK);
+    ck_assert_int_eq(check_issued_with(with_at_hash(AT_HASH_SHA512), "PS512", AT), OKTA_JWT_OK);
+}
+END_TEST
+
+START_TEST(id_token_at_hash_of_another_token)
+{
+    ck_assert_int_eq(check_issued_with(with_at_hash(AT_HASH_SHA256), "RS256", AT "x"),
+                     OKTA_JWT_BAD_AT_HASH);
+    /* SHA-256's half under RS384, or the whole hash: not the same */
+    ck_assert_int_eq(check_issued_with(with_at_hash(AT_HASH_SHA256), "RS384", AT),
+                     OKTA_JWT_BAD_AT_HASH);
+    ck_assert_int_eq(check_issued_with(with_at_hash(AT_HASH_SHA384), "RS256", AT),
+                     OKTA_JWT_BAD_AT_HASH);
+    ck_assert_int_eq(check_issued_with(with_at_hash(""), "RS256", AT), OKTA_JWT_BAD_AT_HASH);
+    ck_assert_int_eq(check_issued_with(with(good_claims(), "at_hash", json_integer(7)), "RS256",
+                                       AT),
+                     OKTA_JWT_BAD_AT_HASH);
+}
+END_TEST
+
+START_TEST(id_token_at_hash_optional)
+{
+    /* "If the ID Token contains an at_hash Claim": none is fine */
+    ck_assert_int_eq(check_issued_with(good_claims(), "RS256", AT), OKTA_JWT_OK);
+    /* and nothing to check it against: not checked */
+    ck_assert_int_eq(check_issued_with(with_at_hash("anything"), "RS256", NULL), OKTA_JWT_OK);
 }
 END_TEST
 
@@ -899,6 +961,9 @@ TCase *jwt_tcase(void)
     tcase_add_test(tc, verify_refuses_key_pinned_to_other_alg);
     tcase_add_test(tc, verify_refuses_es256_der_signature);
     tcase_add_test(tc, id_token_good);
+    tcase_add_test(tc, id_token_at_hash_of_its_access_token);
+    tcase_add_test(tc, id_token_at_hash_of_another_token);
+    tcase_add_test(tc, id_token_at_hash_optional);
     tcase_add_test(tc, id_token_wrong_issuer);
     tcase_add_test(tc, id_token_wrong_audience_string);
     tcase_add_test(tc, id_token_audience_array_without_client);

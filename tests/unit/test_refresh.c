@@ -157,10 +157,12 @@ static void w_token_call(void *ctx, const char *refresh_token, apr_time_t deadli
     w->clock += w->call_takes;
 }
 
-static int w_id_token_ok(void *ctx, const char *old_id, const char *new_id)
+static int w_id_token_ok(void *ctx, const char *old_id, const char *new_id,
+                         const char *new_access)
 {
     (void)old_id;
     (void)new_id;
+    (void)new_access;
     return !((world_t *)ctx)->id_token_refused;
 }
 

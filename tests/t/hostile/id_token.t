@@ -23,6 +23,9 @@ my %refused = (
     alg_none         => [502, 'OKTA00015', qr/ID token signature refused: signature algorithm "none" is not accepted/],
     hs256            => [502, 'OKTA00015', qr/ID token signature refused: signature algorithm "HS256" is not accepted/],
     missing_sub      => [502, 'OKTA00022', qr/ID token refused: ID token has no sub/],
+    # the ID token was not issued with this access token (OpenID Connect
+    # Core 3.2.2.9): a token swapped in transit, or a provider's mix-up
+    at_hash_mismatch => [502, 'OKTA00022', qr/ID token refused: ID token at_hash does not match the access token/],
     azp_wrong        => [502, 'OKTA00022', qr/ID token refused: ID token azp "someone-else" is not client "fake-client"/],
     multi_aud_no_azp => [502, 'OKTA00022', qr/ID token refused: ID token azp "\(none\)" is not client "fake-client"/],
     # The fake signs PS256 with key fake-rsa-1, which its JWKS pins to

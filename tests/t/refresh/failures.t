@@ -23,7 +23,7 @@ use Okta::Test qw(new_browser keepalive_browser server_url app_env set_cookie st
                   fake_mode_at fake_requests_at sign_in_fake error_log_mark error_log_since
                   wait_until set_token_ttl);
 
-plan tests => 131;
+plan tests => 135;
 
 my $http_timeout = 2;
 my %fake_args = (script => 'fake-op.js', port => $ENV{OKTA_FAKE_SHORT_PORT},
@@ -176,11 +176,15 @@ for my $case (['refresh_invalid_client', 'invalid_client'],
 }
 
 # ---- (a2) the refreshed ID token is refused ---------------------------------
-# A refresh whose new ID token names another user, or does not verify, ends
-# the session: nothing it brought is used.
+# A refresh whose new ID token names another user, does not verify, or was
+# not issued with the new access token, ends the session: nothing it
+# brought is used.
 for my $case (['refresh_other_sub',
                qr/OKTA00031: refreshed ID token is about another user \(sub "eve-sub", was "mallory-sub"\)/],
-              ['bad_signature', qr/OKTA00015: ID token signature refused: signature does not verify/]) {
+              ['bad_signature', qr/OKTA00015: ID token signature refused: signature does not verify/],
+              # not issued with the refresh's access token
+              ['at_hash_mismatch',
+               qr/OKTA00022: ID token refused: ID token at_hash does not match the access token/]) {
     my ($mode, $why) = @$case;
     ($res, $log) = expired_then($mode, "/app/$mode");
     is $res->code, 302, "$mode at refresh: not served; sent to sign in";
