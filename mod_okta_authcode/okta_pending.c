@@ -1,6 +1,7 @@
 #include <string.h>
 #include <apr_lib.h>
 #include <apr_strings.h>
+#include <openssl/crypto.h>
 
 #include "okta_pending.h"
 #include "okta_util.h"
@@ -62,7 +63,8 @@ const char *okta_pending_seal(apr_pool_t *p, const okta_keys_t *keys, const okta
     return apr_pstrcat(p, login->state, "~", okta_b64url_encode(p, sealed, sealed_len), NULL);
 }
 
-/* The index of the item of `state`, or -1. */
+/* The index of the item of `state`, or -1.  States are compared in
+ * constant time, as every secret the module checks. */
 static int find_item(const apr_array_header_t *items, const char *state)
 {
     apr_size_t state_len = strlen(state);
@@ -70,7 +72,9 @@ static int find_item(const apr_array_header_t *items, const char *state)
 
     for (i = 0; i < items->nelts; i++) {
         const char *item = APR_ARRAY_IDX(items, i, const char *);
-        if (strncmp(item, state, state_len) == 0 && item[state_len] == STATE_SEP) {
+        const char *sep = strchr(item, STATE_SEP);
+        if (sep && (apr_size_t)(sep - item) == state_len
+            && CRYPTO_memcmp(item, state, state_len) == 0) {
             return i;
         }
     }
@@ -103,7 +107,7 @@ apr_status_t okta_pending_take(okta_login_t *login, apr_array_header_t *items, a
         || okta_open(&record, &record_len, keys, aad, sizeof(aad), sealed, sealed_len)
                != APR_SUCCESS
         || okta_login_decode(login, record, record_len) != APR_SUCCESS
-        || strcmp(login->state, state) != 0) {
+        || !okta_ct_streq(login->state, state)) {
         return APR_EINVAL;
     }
     return APR_SUCCESS;
