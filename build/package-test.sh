@@ -1,8 +1,9 @@
 #!/bin/sh
 # The Debian package as an operator meets it: built with dpkg-buildpackage
 # from a clean copy of the sources (what git tracks), checked with lintian,
-# installed with apt, enabled, a configuration test and one sign-in through
-# the installed module, then purged; no file of the package may be left.
+# installed with apt, enabled, a configuration test (also with the example
+# virtual host) and one sign-in through the installed module, then removed
+# (the module disabled) and purged; no file of the package may be left.
 # A module installed from the source tree before ("make install") is
 # removed first, so that the package installs into a clean place; the
 # test command installs it again afterwards.
@@ -42,7 +43,29 @@ dpkg -L "$package" > "$work/files"
     || { echo "the package did not enable the module"; exit 1; }
 a2enmod -q okta_authcode
 apache2ctl -t
+# the example virtual host, as an operator starts from it (its passphrase
+# file in the scratch directory)
+openssl rand -base64 32 > "$work/passphrase"
+sed "s|file:/etc/apache2/okta-passphrase|file:$work/passphrase|" \
+    "$top/conf-examples/vhost-okta.conf" > /etc/apache2/sites-available/okta-package-test.conf
+a2ensite -q okta-package-test
+example_ok=0
+apache2ctl -t && example_ok=1
+a2dissite -q okta-package-test
+rm /etc/apache2/sites-available/okta-package-test.conf
+[ "$example_ok" = 1 ] || { echo "configtest failed with conf-examples/vhost-okta.conf"; exit 1; }
 perl "$top/tests/package/sign-in"
+
+# remove: the module is disabled and gone, its configuration files kept
+apt-get remove -y -q "$package" > /dev/null
+for f in /etc/apache2/mods-enabled/okta_authcode.load /etc/apache2/mods-enabled/okta_authcode.conf; do
+    [ ! -e "$f" ] && [ ! -L "$f" ] || { echo "apt-get remove left the module enabled: $f"; exit 1; }
+done
+[ ! -e /usr/lib/apache2/modules/mod_okta_authcode.so ] \
+    || { echo "apt-get remove left the module's .so"; exit 1; }
+[ -e /etc/apache2/mods-available/okta_authcode.load ] \
+    || { echo "apt-get remove took the configuration files (only purge should)"; exit 1; }
+echo "removed: the module is disabled, its configuration files kept until purge"
 
 apt-get purge -y -q "$package" > /dev/null
 # directories shared with other packages stay; the package's own go
