@@ -13,10 +13,12 @@ use MIME::Base64 qw(encode_base64url);
 use Time::HiRes qw(time);
 use URI;
 use URI::QueryParam;
+use Time::HiRes qw(time);
 use Okta::Test qw(new_browser server_url sign_in app_env fake_mode fake_requests
-                  fake_requests_for error_log_mark error_log_since set_cookie start_sign_in);
+                  fake_requests_for error_log_mark error_log_since set_cookie start_sign_in
+                  wait_until);
 
-plan tests => 114;
+plan tests => 119;
 
 my $base = server_url('okta_fake');
 my $authorize = $ENV{OKTA_FAKE_BASE} . '/good/authorize';
@@ -63,6 +65,25 @@ is scalar(fake_requests_for('/good/token')), 1, 'replay: the code was redeemed o
 $res = $ua->get("$base/app/replay");
 is $res->code, 200, 'replay: the first session still works';
 is app_env($res)->{REMOTE_USER}, 'mallory-sub', 'replay: as the first user';
+
+# ---- a callback after OktaLoginTimeout (okta_login_short: 1 s) ----------
+# The browser drops the login cookie then (its Max-Age); one that kept it,
+# or someone who copied it, is refused by the server's own check.
+fake_mode('normal');
+$ua = new_browser();
+$callback = start_sign_in($ua, server_url('okta_login_short') . '/app/slow');
+my $started = time; # the sign-in began at this second or before
+my $kept_cookies = cookie_sent($ua, $callback);
+wait_until(int($started) + 2.05);
+$mark = error_log_mark();
+$res = new_browser()->get($callback, Cookie => $kept_cookies);
+is $res->code, 400, 'after OktaLoginTimeout: 400';
+like $res->decoded_content, qr/This sign-in took too long \(OktaLoginTimeout\)/,
+    'after OktaLoginTimeout: the page says why';
+is set_cookie($res, 'okta_session'), '', 'after OktaLoginTimeout: no session';
+like error_log_since($mark), qr/OKTA00019: sign-in callback refused: This sign-in took too long/,
+    'after OktaLoginTimeout: OKTA00019';
+is scalar(fake_requests_for('/good/token')), 0, 'after OktaLoginTimeout: the code was not redeemed';
 
 # ---- a callback without state, or with it twice --------------------------
 fake_mode('normal');
