@@ -732,6 +732,7 @@ function refresh(tenant, res, form, entry) {
   const answer = mintTokens({ ...record.grant, nonce: undefined }, record.family);
   entry.new_access_token = answer.access_token;
   entry.new_refresh_token = answer.refresh_token;
+  entry.new_id_token = answer.id_token;
   if (mode === 'refresh_spend_hang') {
     // processed (the token is spent), and the answer never comes
     holdOpen(res, entry);
@@ -847,6 +848,7 @@ function token(tenant, req, res, form, entry) {
   const answer = mintTokens(grant);
   entry.new_access_token = answer.access_token;
   entry.new_refresh_token = answer.refresh_token;
+  entry.new_id_token = answer.id_token;
   sendJson(res, 200, answer);
 }
 
