@@ -133,6 +133,8 @@ const MODES = new Set([
   // the authorization endpoint answers consent_required (the user has not
   // consented to the scopes)
   'authorize_consent_required',
+  // interaction_required (the user must see the provider, e.g. for MFA)
+  'authorize_interaction_required',
   // no refresh token, even for offline_access (the app lacks the Refresh
   // Token grant)
   'no_refresh_token',
@@ -641,6 +643,9 @@ function authorize(tenant, url, res) {
   } else if (mode === 'authorize_consent_required') {
     target.searchParams.set('error', 'consent_required');
     target.searchParams.set('error_description', 'The client requires user consent');
+  } else if (mode === 'authorize_interaction_required') {
+    target.searchParams.set('error', 'interaction_required');
+    target.searchParams.set('error_description', 'The user must interact with the provider');
   } else {
     pruneCodes();
     const code = randomToken();

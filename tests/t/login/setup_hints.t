@@ -1,7 +1,8 @@
 # What sign-in says about the Okta setup, as the setup checker does
 # (apache2ctl -t -D OKTA_CHECK): a provider that sends no refresh token
 # although offline_access was asked for (a warning once per process, not
-# per sign-in), consent_required (the app's User Consent setting), and the
+# per sign-in), consent_required and interaction_required (the app's User
+# Consent setting; silently, a reason to sign in as usual), and the
 # client authentication chosen from discovery when OktaTokenEndpointAuth is
 # not set.
 use strict;
@@ -13,7 +14,7 @@ use URI;
 use Okta::Test qw(new_browser server_url sign_in_fake fake_mode fake_requests error_log_mark
                   error_log_since kept_connection kept_get app_env);
 
-plan tests => 12;
+plan tests => 21;
 
 my $fake = server_url('okta_fake');
 my ($port) = $fake =~ /:(\d+)$/;
@@ -55,11 +56,42 @@ like error_log_since($mark), qr/OKTA00018: .*consent_required.*User Consent.*Req
     'the log names the app\'s and the scope\'s consent settings';
 fake_mode('normal');
 
+# ---- interaction_required ---------------------------------------------------
+# Interactively: the user cannot be signed in, and the page says what to check.
+fake_mode('authorize_interaction_required');
+$mark = error_log_mark();
+($start, $authorize, $callback) = sign_in_fake(new_browser(), "$fake/app/interaction");
+is $callback->code, 403, 'interaction_required: 403';
+like $callback->decoded_content, qr/User Consent/, 'interaction_required: the page names User Consent';
+like error_log_since($mark), qr/OKTA00018: the provider refused the sign-in: interaction_required/,
+    'interaction_required: OKTA00018';
+# Silently (prompt=none, for a browser whose session the server no longer
+# has): not an error, but a reason to sign in the usual way.
+my $silent = new_browser();
+$silent->cookie_jar->set_cookie(0, 'okta_session', 'D' x 43, '/', 'localhost.local', undef, 1, 0,
+                                3600, 0);
+$start = $silent->get("$fake/app/interaction", Accept => 'text/html');
+my $asked = URI->new($start->header('Location') // '');
+is $asked->query_param('prompt'), 'none', 'an unknown session: a silent sign-in first';
+$authorize = $silent->get($asked->as_string);
+my $answer = URI->new($authorize->header('Location') // '');
+is $answer->query_param('error'), 'interaction_required', 'the provider answers interaction_required';
+$callback = $silent->get(URI->new_abs($answer, $fake)->as_string);
+is $callback->code, 302, 'silent interaction_required: 302';
+$asked = URI->new($callback->header('Location') // '');
+is $asked->path, '/good/authorize', 'to the authorization endpoint again';
+ok !defined $asked->query_param('prompt'), 'this time without prompt=none';
+fake_mode('normal');
+
 # ---- client authentication from discovery --------------------------------
 my $post_only = server_url('okta_post_only');
 my $ua = new_browser();
+$mark = error_log_mark();
 ($start, $authorize, $callback) = sign_in_fake($ua, "$post_only/app/method");
 is $callback->code, 302, 'a provider that offers client_secret_post only: signed in';
+like error_log_since($mark),
+    qr/OKTA00052: client authentication client_secret_post, as the provider's discovery document offers/,
+    'the method chosen is logged at debug (OKTA00052)';
 my @exchanges = grep { ($_->{path} // '') eq '/post-only/token' } @{ fake_requests() };
 ok @exchanges && !$exchanges[-1]{auth_scheme} && defined $exchanges[-1]{form}{client_secret},
     'with client_secret_post, which its discovery offers';
