@@ -8,7 +8,7 @@ use URI;
 use URI::QueryParam;
 use Okta::Test qw(new_browser server_url sign_in follow_to_callback app_env op_requests op_reset);
 
-plan tests => 41;
+plan tests => 44;
 
 my $base = server_url();
 my $op = $ENV{OKTA_OP_ISSUER};
@@ -59,14 +59,19 @@ is $env->{OKTA_CLAIM_iss}, $op, 'iss claim';
 $env = app_env($ua->get("$base/app/preset"));
 is $env->{OKTA_CLAIM_email}, 'alice@example.com', 'a claim variable set before sign-in is replaced';
 isnt $env->{OKTA_ACCESS_TOKEN}, 'preset', 'so is the access token variable';
+my $access_token = $env->{OKTA_ACCESS_TOKEN} // '';
+ok length $access_token, 'the session\'s access token is in OKTA_ACCESS_TOKEN';
 
 # Claims as request headers, and client-sent ones stripped.
 $res = $ua->get("$base/app/headers", 'X-Okta-Claim-email' => 'forged@example.com',
-                'X-Okta-Claim-admin' => 'yes');
+                'X-Okta-Claim-admin' => 'yes', 'X-Okta-Access-Token' => 'forged');
 $env = app_env($res);
 is $env->{HTTP_X_OKTA_CLAIM_EMAIL}, 'alice@example.com', 'claim header set by the module';
 ok !exists $env->{HTTP_X_OKTA_CLAIM_ADMIN}, 'client-sent claim header stripped';
+is $env->{HTTP_X_OKTA_ACCESS_TOKEN}, $access_token,
+    'OktaClaimsHeaders On: X-Okta-Access-Token is the session\'s, not the client\'s';
 ok !exists $env->{OKTA_CLAIM_email}, 'OktaClaimsEnv Off';
+ok !exists $env->{OKTA_ACCESS_TOKEN}, 'OktaClaimsEnv Off: no OKTA_ACCESS_TOKEN either';
 
 # Authorization still applies.
 is $ua->get("$base/app/bob-only")->code, 403, 'Require user bob: alice gets 403';
