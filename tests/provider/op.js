@@ -57,7 +57,7 @@ function portsFromEnv(name, fallback) {
 const PORT = intFromEnv('OP_PORT', 8601);
 const HOST = '127.0.0.1';
 const ISSUER = `http://${HOST}:${PORT}`;
-const RP_PORTS = portsFromEnv('OP_RP_PORTS', '8529-8560');
+const RP_PORTS = portsFromEnv('OP_RP_PORTS', '8529-8576');
 const ACCESS_TOKEN_TTL = intFromEnv('OP_ACCESS_TOKEN_TTL', 3600);
 const ID_TOKEN_TTL = intFromEnv('OP_ID_TOKEN_TTL', 3600);
 const REFRESH_TOKEN_TTL = intFromEnv('OP_REFRESH_TOKEN_TTL', 24 * 60 * 60);

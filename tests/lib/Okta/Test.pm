@@ -17,7 +17,7 @@ use IO::Socket::INET;
 use Net::HTTP;
 use Time::HiRes ();
 
-our @EXPORT_OK = qw(new_browser server_url sign_in follow_to_callback app_env
+our @EXPORT_OK = qw(new_browser server_url sign_in follow_to_callback app_env rp_top_port
                     op_requests op_reset fake_mode fake_requests error_log_since
                     error_log_mark set_cookie start_sign_in keepalive_browser
                     fake_requests_for log_pids start_provider fake_mode_at fake_requests_at
@@ -89,6 +89,21 @@ sub app_env {
     my ($res) = @_;
     my %env = $res->decoded_content =~ /^([A-Z_a-z0-9]+)=(.*)$/mg;
     return \%env;
+}
+
+# The highest port of OKTA_RP_PORTS (those the providers accept redirect
+# URIs for), for servers a test starts itself on it and the `$count` - 1
+# below it.  Apache::Test's own servers take the bottom of the range: dies
+# unless those `$count` ports are above every one of them.
+sub rp_top_port {
+    my ($count) = @_;
+    my ($low, $high) = ($ENV{OKTA_RP_PORTS} // '') =~ /^(\d+)-(\d+)$/
+        or die "OKTA_RP_PORTS is not set: run this through tests/run-apache-tests\n";
+    my ($taken) = sort { $b <=> $a } Apache::Test::vars('port'),
+        map { $_->{port} // () } values %{ Apache::Test::config()->{vhosts} };
+    die "OKTA_RP_PORTS $low-$high has not $count ports above the virtual hosts' (up to $taken): "
+        . "widen it in tests/run-apache-tests\n" if $high - $count < $taken;
+    return $high;
 }
 
 sub op_requests { decode_json(LWP::UserAgent->new->get("$op/_test/requests")->decoded_content) }

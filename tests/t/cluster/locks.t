@@ -21,12 +21,12 @@ use Time::HiRes qw(time sleep);
 use Okta::Cluster qw(ask start_cache start_node redis lock_key refresh_lock_id
                      pids_connected_to);
 use Okta::Test qw(new_browser sign_in_fake start_provider fake_mode_at fake_requests_at
-                  set_token_ttl app_env kept_connection server_pids_of_connections wait_until);
+                  set_token_ttl app_env kept_connection server_pids_of_connections wait_until
+                  rp_top_port);
 
 plan tests => 5 + 2 * 8;
 
-my ($rp_low, $rp_high) = ($ENV{OKTA_RP_PORTS} // '') =~ /^(\d+)-(\d+)$/
-    or die "OKTA_RP_PORTS is not set: run this through tests/run-apache-tests\n";
+my $rp_high = rp_top_port(8);
 my $redis_port = $ENV{OKTA_TEST_REDIS_PORT} // 8621;
 my $memcached_port = $ENV{OKTA_TEST_MEMCACHED_PORT} // 8622;
 my $fake_base = $ENV{OKTA_FAKE_SHORT_BASE};

@@ -29,7 +29,7 @@ use IO::Socket::INET;
 use List::Util qw(max);
 use Okta::Cluster qw(ask);
 use Time::HiRes qw(time sleep);
-use Okta::Test qw(new_browser sign_in app_env set_cookie start_provider op_requests_at
+use Okta::Test qw(new_browser sign_in app_env set_cookie start_provider op_requests_at rp_top_port
                   op_reset_at wait_until kept_connection kept_get set_token_ttl
                   wait_token_expired issued_by_code_at);
 
@@ -38,12 +38,9 @@ my $recovery = 60;    # seconds allowed for both nodes to use a restarted cache 
 my $pool_ttl = 2;     # RedisConnPoolTTL and MemcacheConnTTL of the nodes
 my $modules = '/usr/lib/apache2/modules';
 
-# The nodes must listen on ports the providers accept redirect URIs for;
-# Apache::Test's own vhosts use the bottom of that range, so take the top.
-my ($rp_low, $rp_high) = ($ENV{OKTA_RP_PORTS} // '') =~ /^(\d+)-(\d+)$/
-    or die "OKTA_RP_PORTS is not set: run this through tests/run-apache-tests\n";
-die "OKTA_RP_PORTS $rp_low-$rp_high is too small for the cluster nodes\n"
-    if $rp_high - 7 <= $rp_low + 16;
+# The nodes listen on ports the providers accept redirect URIs for, at
+# the top of that range, above Apache::Test's own servers.
+my $rp_high = rp_top_port(8);
 
 my %backends = (
     shmcb => { name => "shmcb", nodes => [$rp_high - 5, $rp_high - 4] },
