@@ -394,9 +394,9 @@ static const command_rec okta_cmds[] = {
     AP_INIT_ITERATE("OktaAccessTokenClients", okta_add_token_client, NULL, OR_AUTHCFG,
                     "Client IDs a bearer access token may come from (cid, client_id; default "
                     "any)"),
-    SERVER_FLAG("OktaTokenIntrospection", introspection,
-                "Ask the provider's introspection endpoint about bearer tokens that are not "
-                "JWTs (default Off)"),
+    AP_INIT_TAKE1("OktaTokenIntrospection", okta_set_introspection, NULL, RSRC_CONF,
+                  "Ask the provider's introspection endpoint about bearer tokens: Off "
+                  "(default), On (tokens that are not JWTs) or All (JWTs too, for revocation)"),
     SERVER_DURATION("OktaIntrospectionCacheSeconds", introspection_cache,
                     "Seconds an introspection answer is kept, at most (default 60)"),
     DIR_FLAG("OktaClaimsEnv", claim_env,

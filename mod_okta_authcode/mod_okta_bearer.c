@@ -13,7 +13,9 @@
  * server issues) is asked about at the provider's introspection endpoint
  * with OktaTokenIntrospection On (RFC 7662), and the answer kept in the
  * session cache, named by the token's digest, for OktaIntrospectionCache
- * seconds at most: every process and node shares it.
+ * seconds at most: every process and node shares it.  With All, a JWT
+ * that verifies here is asked about too, so that one revoked at the
+ * provider is refused before it expires.
  *
  * Refusals follow RFC 6750: 401 with WWW-Authenticate: Bearer and an
  * error (none when there was no token), 403 for a missing scope, each
@@ -222,7 +224,7 @@ static const char *token_digest(request_rec *r, const char *token)
     return okta_b64url_encode(r->pool, digest, sizeof(digest));
 }
 
-/* The cached verdict on an opaque token: OKTA_JWT_OK with *s,
+/* The cached verdict on a token asked about: OKTA_JWT_OK with *s,
  * OKTA_JWT_INACTIVE, or -1 when the cache has none. */
 static int cached_introspection(request_rec *r, const char *id, okta_session_t *s,
                                 const char **why)
@@ -240,10 +242,13 @@ static int cached_introspection(request_rec *r, const char *id, okta_session_t *
     return okta_session_decode(s, r->pool, data, len) == APR_SUCCESS ? OKTA_JWT_OK : -1;
 }
 
-/* An opaque token, as the provider's introspection endpoint judges it;
- * -1 when it cannot be asked now. */
+/* A token as the provider's introspection endpoint judges it: an opaque
+ * one, which the answer describes, or (OktaTokenIntrospection All) a JWT
+ * that verified here, which `payload` describes, asked about so that a
+ * revoked one is refused before it expires.  -1 when the provider cannot
+ * be asked now. */
 static int introspected(request_rec *r, const okta_provider_meta_t *meta, const char *token,
-                        okta_session_t *s, const char **why)
+                        const json_t *payload, okta_session_t *s, const char **why)
 {
     okta_server_conf_t *sc = okta_server_conf(r);
     const char *id = token_digest(r, token);
@@ -264,7 +269,8 @@ static int introspected(request_rec *r, const okta_provider_meta_t *meta, const 
                        apr_time_from_sec(until));
         return result;
     }
-    if (result != OKTA_JWT_OK || (result = token_session(r, token, claims, s, why)) != OKTA_JWT_OK) {
+    if (result != OKTA_JWT_OK
+        || (result = token_session(r, token, payload ? payload : claims, s, why)) != OKTA_JWT_OK) {
         return result;
     }
     remember(r, token, s, s->access_expires && s->access_expires < until ? s->access_expires
@@ -274,15 +280,17 @@ static int introspected(request_rec *r, const okta_provider_meta_t *meta, const 
 }
 
 /* Verifies a JWT the memo did not know, and remembers it until it
- * expires; or has an opaque one introspected.  -1 when the provider
- * cannot be asked now. */
+ * expires; or has an opaque one introspected, and with
+ * OktaTokenIntrospection All a JWT that verified too.  -1 when the
+ * provider cannot be asked now. */
 static int verify(request_rec *r, const char *token, okta_session_t *s, const char **why)
 {
+    int introspection = okta_server_conf(r)->introspection;
     const okta_provider_meta_t *meta;
     okta_jwt_t *jwt;
     int result, status;
 
-    if (!is_jwt(token) && !okta_server_conf(r)->introspection) {
+    if (!is_jwt(token) && introspection == OKTA_INTROSPECT_OFF) {
         *why = "the token is not a JWT (an opaque token needs OktaTokenIntrospection On)";
         return OKTA_JWT_MALFORMED;
     }
@@ -290,10 +298,15 @@ static int verify(request_rec *r, const char *token, okta_session_t *s, const ch
         return -1;
     }
     if (!is_jwt(token)) {
-        return introspected(r, meta, token, s, why);
+        return introspected(r, meta, token, NULL, s, why);
     }
-    if ((result = okta_provider_validate_access_token(r, meta, token, &jwt, why)) != OKTA_JWT_OK
-        || (result = token_session(r, token, jwt->payload, s, why)) != OKTA_JWT_OK) {
+    if ((result = okta_provider_validate_access_token(r, meta, token, &jwt, why)) != OKTA_JWT_OK) {
+        return result;
+    }
+    if (introspection == OKTA_INTROSPECT_ALL) {
+        return introspected(r, meta, token, jwt->payload, s, why);
+    }
+    if ((result = token_session(r, token, jwt->payload, s, why)) != OKTA_JWT_OK) {
         return result;
     }
     remember(r, token, s, s->access_expires, NULL);

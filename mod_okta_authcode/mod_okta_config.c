@@ -180,7 +180,7 @@ static void apply_defaults(okta_server_conf_t *sc)
         sc->token_audiences = apr_array_make(sc->state->pool, 1, sizeof(const char *));
         APR_ARRAY_PUSH(sc->token_audiences, const char *) = DEFAULT_TOKEN_AUDIENCE;
     }
-    sc->introspection = INT_OR(sc->introspection, 0);
+    sc->introspection = INT_OR(sc->introspection, OKTA_INTROSPECT_OFF);
     sc->introspection_cache = INT_OR(sc->introspection_cache, DEFAULT_INTROSPECTION_CACHE);
 }
 
@@ -279,44 +279,59 @@ const char *okta_set_silent_redirect_uri(cmd_parms *cmd, void *dummy, const char
     return parse_redirect_uri(cmd, arg, &sc->silent_redirect_uri, &sc->silent_redirect_path);
 }
 
+/* A directive taking one of a few words: sets *field to the word's value
+ * (words compared without case), or returns `usage`. */
+typedef struct {
+    const char *word;
+    int value;
+} keyword_t;
+
+static const char *set_keyword(int *field, const char *arg, const keyword_t *words,
+                               const char *usage)
+{
+    for (; words->word; words++) {
+        if (strcasecmp(arg, words->word) == 0) {
+            *field = words->value;
+            return NULL;
+        }
+    }
+    return usage;
+}
+
 const char *okta_set_unauth_action(cmd_parms *cmd, void *dirconf, const char *arg)
 {
-    okta_dir_conf_t *dc = dirconf;
+    static const keyword_t actions[] = {
+        { "auth", OKTA_UNAUTH_AUTH }, { "401", OKTA_UNAUTH_401 }, { "pass", OKTA_UNAUTH_PASS },
+        { NULL, 0 }
+    };
 
     (void)cmd;
-    if (strcasecmp(arg, "auth") == 0) {
-        dc->unauth_action = OKTA_UNAUTH_AUTH;
-    }
-    else if (strcmp(arg, "401") == 0) {
-        dc->unauth_action = OKTA_UNAUTH_401;
-    }
-    else if (strcasecmp(arg, "pass") == 0) {
-        dc->unauth_action = OKTA_UNAUTH_PASS;
-    }
-    else {
-        return "OktaUnauthAction: auth, 401 or pass";
-    }
-    return NULL;
+    return set_keyword(&((okta_dir_conf_t *)dirconf)->unauth_action, arg, actions,
+                       "OktaUnauthAction: auth, 401 or pass");
 }
 
 const char *okta_set_bearer(cmd_parms *cmd, void *dirconf, const char *arg)
 {
-    okta_dir_conf_t *dc = dirconf;
+    static const keyword_t modes[] = {
+        { "Off", OKTA_BEARER_OFF }, { "On", OKTA_BEARER_ON }, { "Only", OKTA_BEARER_ONLY },
+        { NULL, 0 }
+    };
 
     (void)cmd;
-    if (strcasecmp(arg, "Off") == 0) {
-        dc->bearer = OKTA_BEARER_OFF;
-    }
-    else if (strcasecmp(arg, "On") == 0) {
-        dc->bearer = OKTA_BEARER_ON;
-    }
-    else if (strcasecmp(arg, "Only") == 0) {
-        dc->bearer = OKTA_BEARER_ONLY;
-    }
-    else {
-        return "OktaBearer: Off, On or Only";
-    }
-    return NULL;
+    return set_keyword(&((okta_dir_conf_t *)dirconf)->bearer, arg, modes,
+                       "OktaBearer: Off, On or Only");
+}
+
+const char *okta_set_introspection(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    static const keyword_t modes[] = {
+        { "Off", OKTA_INTROSPECT_OFF }, { "On", OKTA_INTROSPECT_OPAQUE },
+        { "All", OKTA_INTROSPECT_ALL }, { NULL, 0 }
+    };
+
+    (void)dummy;
+    return set_keyword(&cmd_server_conf(cmd)->introspection, arg, modes,
+                       "OktaTokenIntrospection: Off, On or All");
 }
 
 /* A list directive given again in a narrower scope replaces the wider
@@ -491,17 +506,12 @@ const char *okta_set_server_flag(cmd_parms *cmd, void *dummy, int flag)
 
 const char *okta_set_client_auth(cmd_parms *cmd, void *dummy, const char *arg)
 {
-    okta_server_conf_t *sc = cmd_server_conf(cmd);
+    static const keyword_t methods[] = {
+        { "client_secret_basic", OKTA_CLIENT_AUTH_BASIC },
+        { "client_secret_post", OKTA_CLIENT_AUTH_POST }, { NULL, 0 }
+    };
 
     (void)dummy;
-    if (strcmp(arg, "client_secret_basic") == 0) {
-        sc->client_auth = OKTA_CLIENT_AUTH_BASIC;
-    }
-    else if (strcmp(arg, "client_secret_post") == 0) {
-        sc->client_auth = OKTA_CLIENT_AUTH_POST;
-    }
-    else {
-        return "OktaTokenEndpointAuth: client_secret_basic or client_secret_post";
-    }
-    return NULL;
+    return set_keyword(&cmd_server_conf(cmd)->client_auth, arg, methods,
+                       "OktaTokenEndpointAuth: client_secret_basic or client_secret_post");
 }

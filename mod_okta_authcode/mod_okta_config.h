@@ -19,6 +19,14 @@ typedef enum {
     OKTA_UNAUTH_PASS /* anonymous requests through where Require allows them */
 } okta_unauth_action_t;
 
+/* Which bearer tokens the provider's introspection endpoint is asked about
+ * (OktaTokenIntrospection). */
+typedef enum {
+    OKTA_INTROSPECT_OFF, /* none: opaque tokens are refused */
+    OKTA_INTROSPECT_OPAQUE, /* On: tokens that are not JWTs */
+    OKTA_INTROSPECT_ALL /* JWTs too, once they verify here (revocation) */
+} okta_introspection_t;
+
 /* How a location takes bearer access tokens (OktaBearer). */
 typedef enum {
     OKTA_BEARER_OFF, /* sessions only */
@@ -69,7 +77,7 @@ typedef struct okta_server_conf_t {
     int info_access_token; /* OktaInfoURI hands out the access token */
     apr_array_header_t *token_audiences; /* const char *: a bearer token's
                                             aud must hold one */
-    int introspection; /* opaque bearer tokens asked at introspection */
+    int introspection; /* okta_introspection_t */
     int introspection_cache; /* seconds an introspection answer is kept */
     struct okta_token_memo_t *token_memo; /* verified tokens, child_init */
     struct okta_provider_cache_t *provider; /* created in child_init */
@@ -114,6 +122,7 @@ const char *okta_set_passphrase(cmd_parms *cmd, void *dummy, const char *arg);
 const char *okta_set_client_auth(cmd_parms *cmd, void *dummy, const char *arg);
 const char *okta_set_unauth_action(cmd_parms *cmd, void *dirconf, const char *arg);
 const char *okta_set_bearer(cmd_parms *cmd, void *dirconf, const char *arg);
+const char *okta_set_introspection(cmd_parms *cmd, void *dummy, const char *arg);
 /** One more bearer token audience (OktaAccessTokenAudience, per server) or
  * client (OktaAccessTokenClients, per directory). */
 const char *okta_add_token_audience(cmd_parms *cmd, void *dummy, const char *arg);

@@ -10,6 +10,10 @@
 # On okta_bearer_introspect_short (answers kept up to 2 s): a token revoked
 # at the provider is refused once its answer has aged out.  On okta_fake
 # (OktaTokenIntrospection Off): an opaque token is a 401, nothing is asked.
+# On okta_bearer_introspect_all (OktaTokenIntrospection All, answers kept up
+# to 2 s): a JWT that verifies here must also be active at the provider, so
+# that a revoked one is refused before it expires; one that does not verify
+# is refused without asking.
 use strict;
 use warnings;
 use FindBin;
@@ -21,13 +25,14 @@ use Okta::Test qw(new_browser server_url app_env error_log_mark error_log_since 
                   fake_mode fake_requests_for fake_introspection fake_mint poll_until
                   bearer_challenge json_body);
 
-plan tests => 66;
+plan tests => 80;
 
 my $fake = $ENV{OKTA_FAKE_BASE};
 my $issuer = "$fake/good";
 my $base = server_url('okta_bearer_introspect');
 my $short = server_url('okta_bearer_introspect_short');
 my $off = server_url('okta_fake');
+my $all = server_url('okta_bearer_introspect_all');
 my ($res, $env, $mark, @lines);
 
 # A new opaque token, as Okta's org authorization server issues them.
@@ -221,3 +226,42 @@ my $aged = poll_until(sub {
 }, step => 0.2, timeout => 90);
 ok $aged, 'a token expiring in a second: its answer is not kept past its exp';
 fake_mode('normal');
+
+# ---- OktaTokenIntrospection All: JWTs are asked about too ----------------------------------------
+fake_mode('normal');
+$now = int(time);
+my %jwt = map { $_ => fake_mint({ %claims, jti => "introspect-all-$$-$_" }) }
+    qw(active unknown revoked down);
+my $forged = fake_mint({ %claims, jti => "introspect-all-$$-forged" }, sign => 'other-key');
+fake_introspection({ %answers, (map { $jwt{$_} => active(sub => 'jwt-user') } qw(active revoked down)) });
+$res = get_at("$all/bearer/all", $jwt{active});
+is $res->code, 200, 'All: a valid JWT the provider calls active: 200';
+is app_env($res)->{REMOTE_USER}, 'jwt-user', 'All: as its sub';
+is asked_about($jwt{active}), 1, 'All: the provider was asked about the JWT';
+is get_at("$all/bearer/all", $jwt{active})->code, 200, 'All: the same JWT again: 200';
+is asked_about($jwt{active}), 1, 'All: the answer is kept (asked once)';
+
+$res = get_at("$all/bearer/all", $jwt{unknown});
+is $res->code, 401, 'All: a valid JWT the provider calls inactive: 401';
+like((bearer_challenge($res) // {})->{error_description} // '', qr/inactive/, 'All: inactive');
+
+$res = get_at("$all/bearer/all", $forged);
+is $res->code, 401, 'All: a JWT whose signature does not verify: 401';
+is asked_about($forged), 0, 'All: a JWT refused here is not asked about';
+
+$res = get_at("$all/bearer/all", $jwt{revoked});
+is $res->code, 200, 'All: a JWT active at first: 200';
+fake_introspection({ %answers, $jwt{revoked} => { active => JSON::PP::false } });
+$t0 = time;
+$refused = poll_until(sub { get_at("$all/bearer/all", $jwt{revoked})->code == 401 },
+                      step => 0.2, timeout => 30);
+ok $refused, sprintf('All: revoked at the provider, refused before it expires, within %.1f s',
+                     time - $t0);
+
+fake_mode('introspect_down');
+$res = get_at("$all/bearer/all", $jwt{down});
+is $res->code, 503, 'All: the provider cannot answer about a valid JWT: 503, never a pass';
+like $res->header('Retry-After') // '', qr/^\d+$/, 'All, provider down: Retry-After';
+fake_mode('normal');
+is get_at("$off/bearer/all", $jwt{active})->code, 200,
+    'OktaTokenIntrospection Off elsewhere: the JWT is checked here alone';

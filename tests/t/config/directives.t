@@ -32,6 +32,8 @@ my @cases = (
       'unknown client authentication refused' ],
     [ '<Location /x>\nOktaUnauthAction maybe\n</Location>', qr/OktaUnauthAction: auth, 401 or pass/,
       'unknown OktaUnauthAction refused' ],
+    [ 'OktaTokenIntrospection Sometimes', qr/OktaTokenIntrospection: Off, On or All/,
+      'unknown OktaTokenIntrospection refused' ],
     [ 'OktaSessionCache nosuchcache', qr/OktaSessionCache: unknown cache type 'nosuchcache'/,
       'unknown session cache refused' ],
     [ 'OktaSessionCache shmcb:/run/okta(lots)',
