@@ -105,6 +105,7 @@ static int check_discovery(check_t *c, okta_client_auth_t *method)
     setup.issuer = c->sc->issuer;
     setup.scope = c->sc->scope;
     setup.userinfo = c->sc->userinfo;
+    setup.introspection = c->sc->introspection != OKTA_INTROSPECT_OFF;
     setup.client_auth = *method == OKTA_CLIENT_AUTH_BASIC ? "client_secret_basic"
                                                           : "client_secret_post";
     setup.client_auth_chosen = c->sc->client_auth == OKTA_CLIENT_AUTH_AUTO;

@@ -168,6 +168,20 @@ static void check_scopes(okta_checks_t *c, const json_t *doc, const char *scope)
                                 "rule), or remove it from OktaScope", missing));
 }
 
+/* An endpoint that a setting needs, when it is set. */
+static void check_endpoint(okta_checks_t *c, const json_t *doc, const char *name,
+                           const char *member, const char *fix)
+{
+    if (json_is_string(json_object_get(doc, member))) {
+        okta_check_add(c, OKTA_CHECK_OK, name, apr_psprintf(c->p, "the provider has a %s", member),
+                       NULL);
+    }
+    else {
+        okta_check_add(c, OKTA_CHECK_FAIL, name,
+                       apr_psprintf(c->p, "the provider has no %s", member), fix);
+    }
+}
+
 static void check_capabilities(okta_checks_t *c, const json_t *doc, const okta_setup_t *setup)
 {
     check_listed(c, doc, "response_types", "response_types_supported", "code",
@@ -190,16 +204,15 @@ static void check_capabilities(okta_checks_t *c, const json_t *doc, const okta_s
                      "Client secret; set OktaTokenEndpointAuth to a method the provider "
                      "offers");
     }
-    if (!setup->userinfo) {
-        return;
-    }
-    if (json_is_string(json_object_get(doc, "userinfo_endpoint"))) {
-        okta_check_add(c, OKTA_CHECK_OK, "userinfo", "the provider has a userinfo_endpoint",
-                       NULL);
-    }
-    else {
-        okta_check_add(c, OKTA_CHECK_FAIL, "userinfo", "the provider has no userinfo_endpoint",
+    if (setup->userinfo) {
+        check_endpoint(c, doc, "userinfo", "userinfo_endpoint",
                        "set OktaUserInfo Off (sessions then get the ID token's claims only)");
+    }
+    if (setup->introspection) {
+        check_endpoint(c, doc, "introspection", "introspection_endpoint",
+                       "set OktaTokenIntrospection Off (bearer tokens are then JWTs checked "
+                       "here alone), or use an authorization server that offers introspection "
+                       "(Okta's do)");
     }
 }
 

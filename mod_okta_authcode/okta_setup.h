@@ -38,10 +38,11 @@ typedef struct okta_setup_t {
     const char *client_auth; /* the method in use: client_secret_basic or _post */
     int client_auth_chosen; /* picked from discovery (OktaTokenEndpointAuth unset) */
     int userinfo; /* OktaUserInfo */
+    int introspection; /* OktaTokenIntrospection On or All */
 } okta_setup_t;
 
 /** issuer (with the hint for Okta's Dynamic issuer mode), response_types,
- * pkce, grant_types, scopes, client_auth, userinfo. */
+ * pkce, grant_types, scopes, client_auth, userinfo, introspection. */
 void okta_setup_check_discovery(okta_checks_t *c, const char *json, apr_size_t len,
                                 const okta_setup_t *setup);
 /** jwks: at least one key the module can use (RSA of 2048 bits or more, EC

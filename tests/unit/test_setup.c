@@ -9,7 +9,7 @@
 #define ISSUER "https://example.okta.com/oauth2/default"
 
 static const okta_setup_t setup = {
-    ISSUER, "openid profile email offline_access", "client_secret_basic", 0, 1
+    ISSUER, "openid profile email offline_access", "client_secret_basic", 0, 1, 0
 };
 
 static const char *good_discovery(void)
@@ -98,6 +98,25 @@ START_TEST(setup_discovery_missing_values_and_lists)
     ck_assert_int_eq(status_of(c, "userinfo", NULL), OKTA_CHECK_FAIL);
     c = discovery("not json", &setup);
     ck_assert_int_eq(c->counts[OKTA_CHECK_FAIL], 1);
+}
+END_TEST
+
+/* OktaTokenIntrospection On or All needs the provider's endpoint. */
+START_TEST(setup_discovery_introspection)
+{
+    okta_setup_t introspecting = setup;
+    const char *fix = NULL;
+    okta_checks_t *c;
+
+    ck_assert_int_eq(status_of(discovery(good_discovery(), &setup), "introspection", NULL), -1);
+    introspecting.introspection = 1;
+    c = discovery(good_discovery(), &introspecting);
+    ck_assert_int_eq(status_of(c, "introspection", &fix), OKTA_CHECK_FAIL);
+    ck_assert_ptr_nonnull(strstr(fix, "OktaTokenIntrospection Off"));
+    c = discovery(apr_pstrcat(test_pool, "{\"introspection_endpoint\":\"" ISSUER "/v1/introspect\",",
+                              good_discovery() + 1, NULL),
+                  &introspecting);
+    ck_assert_int_eq(status_of(c, "introspection", NULL), OKTA_CHECK_OK);
 }
 END_TEST
 
@@ -198,6 +217,7 @@ TCase *setup_tcase(void)
     tcase_add_test(tc, setup_discovery_all_ok);
     tcase_add_test(tc, setup_discovery_dynamic_issuer);
     tcase_add_test(tc, setup_discovery_missing_values_and_lists);
+    tcase_add_test(tc, setup_discovery_introspection);
     tcase_add_test(tc, setup_credentials);
     tcase_add_test(tc, setup_redirect_uris);
     tcase_add_test(tc, setup_clock);

@@ -3,7 +3,8 @@
 # S256, the authorization_code grant (and refresh_token when OktaScope has
 # offline_access), every scope of OktaScope, the client authentication in
 # use (when OktaTokenEndpointAuth is unset: client_secret_basic if offered,
-# else client_secret_post), a userinfo endpoint when OktaUserInfo is On.
+# else client_secret_post), a userinfo endpoint when OktaUserInfo is On, an
+# introspection endpoint when OktaTokenIntrospection is On or All.
 # A list the document leaves out is a warning ("not advertised").
 use strict;
 use warnings;
@@ -57,6 +58,12 @@ my @cases = (
        expect => [['userinfo', 'FAIL', undef, qr/OktaUserInfo/]]),
     at('no userinfo endpoint, OktaUserInfo Off', 'nouserinfo', status => 0,
        directives => { OktaUserInfo => 'Off' }, only_ok => 1),
+    at('introspection endpoint, OktaTokenIntrospection All', 'good', status => 0, only_ok => 1,
+       directives => { OktaTokenIntrospection => 'All' },
+       expect => [['introspection', 'ok']]),
+    at('no introspection endpoint, OktaTokenIntrospection On', 'post-only', status => 1,
+       directives => { OktaTokenIntrospection => 'On' },
+       expect => [['introspection', 'FAIL', undef, qr/OktaTokenIntrospection Off/]]),
     at('lists not advertised', 'unadvertised', status => 0,
        expect => [map { [$_, 'warn', qr/not advertised/] }
                       qw(response_types pkce grant_types scopes client_auth)]),
