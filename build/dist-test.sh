@@ -14,6 +14,7 @@ grep -E '^(Files=|Result:)' build/dist/distcheck.log
 
 version=$(sed -n 's/^AC_INIT(\[[^]]*\], \[\([^]]*\)\].*/\1/p' configure.ac)
 tarball=build/dist/mod_okta_authcode-$version.tar.gz
+[ -f "$tarball" ] || { echo "dist-test: no $tarball (configure.ac's version: '$version')"; exit 1; }
 tar -tzf "$tarball" | sed 's|^[^/]*/||' | sort > build/dist/in-tarball.txt
 git ls-files | grep -v -e '^\.ci/run$' -e '\.gitignore$' -e '/\.keep$' | sort > build/dist/tracked.txt
 missing=$(comm -13 build/dist/in-tarball.txt build/dist/tracked.txt)

@@ -12,7 +12,9 @@ cd "$(dirname "$0")/.."
 top=$(pwd)
 package=libapache2-mod-okta-authcode
 work=$(mktemp -d /tmp/okta-package-XXXXXX)
-trap 'rm -rf "$work"' EXIT
+example_site=/etc/apache2/sites-available/okta-package-test.conf
+# whatever stops the script, the example site is not left behind
+trap 'a2dissite -q okta-package-test > /dev/null 2>&1; rm -f "$example_site"; rm -rf "$work"' EXIT
 
 apt-get install -y -q lintian dpkg-dev > /dev/null
 mkdir "$work/src"
@@ -47,13 +49,11 @@ apache2ctl -t
 # file in the scratch directory)
 openssl rand -base64 32 > "$work/passphrase"
 sed "s|file:/etc/apache2/okta-passphrase|file:$work/passphrase|" \
-    "$top/conf-examples/vhost-okta.conf" > /etc/apache2/sites-available/okta-package-test.conf
+    "$top/conf-examples/vhost-okta.conf" > "$example_site"
 a2ensite -q okta-package-test
-example_ok=0
-apache2ctl -t && example_ok=1
+apache2ctl -t || { echo "configtest failed with conf-examples/vhost-okta.conf"; exit 1; }
 a2dissite -q okta-package-test
-rm /etc/apache2/sites-available/okta-package-test.conf
-[ "$example_ok" = 1 ] || { echo "configtest failed with conf-examples/vhost-okta.conf"; exit 1; }
+rm "$example_site"
 perl "$top/tests/package/sign-in"
 
 # remove: the module is disabled and gone, its configuration files kept
