@@ -6,8 +6,9 @@
  * it says is kept as a session would be (okta_session_t: user, claims,
  * facts), so that the application and the Require lines see a token's
  * claims as they see a session's.  A verified token is remembered by this
- * process until it expires: the next request with it costs a digest and a
- * copy, no JSON and no signature.
+ * process until it expires (with OktaTokenIntrospection All, for
+ * OktaIntrospectionCacheSeconds at most): the next request with it costs
+ * a digest and a copy, no JSON and no signature.
  *
  * A token that is not a JWT (an opaque one, as Okta's org authorization
  * server issues) is asked about at the provider's introspection endpoint
@@ -242,6 +243,15 @@ static int cached_introspection(request_rec *r, const char *id, okta_session_t *
     return okta_session_decode(s, r->pool, data, len) == APR_SUCCESS ? OKTA_JWT_OK : -1;
 }
 
+/* An introspection answer about a JWT names its sub, if it names one. */
+static int same_subject(request_rec *r, const json_t *payload, const json_t *answer)
+{
+    const char *answered = okta_claim_string(r->pool, answer, "sub");
+    const char *own = okta_claim_string(r->pool, payload, "sub");
+
+    return !answered || (own && strcmp(own, answered) == 0);
+}
+
 /* A token as the provider's introspection endpoint judges it: an opaque
  * one, which the answer describes, or (OktaTokenIntrospection All) a JWT
  * that verified here, which `payload` describes, asked about so that a
@@ -268,6 +278,10 @@ static int introspected(request_rec *r, const okta_provider_meta_t *meta, const 
         okta_store_put(r, INTROSPECTION_KIND, id, inactive_mark, sizeof(inactive_mark),
                        apr_time_from_sec(until));
         return result;
+    }
+    if (result == OKTA_JWT_OK && payload && !same_subject(r, payload, claims)) {
+        *why = "the introspection answer is about another subject than the token";
+        result = OKTA_JWT_MALFORMED;
     }
     if (result != OKTA_JWT_OK
         || (result = token_session(r, token, payload ? payload : claims, s, why)) != OKTA_JWT_OK) {

@@ -10,10 +10,11 @@
 # On okta_bearer_introspect_short (answers kept up to 2 s): a token revoked
 # at the provider is refused once its answer has aged out.  On okta_fake
 # (OktaTokenIntrospection Off): an opaque token is a 401, nothing is asked.
-# On okta_bearer_introspect_all (OktaTokenIntrospection All, answers kept up
-# to 2 s): a JWT that verifies here must also be active at the provider, so
-# that a revoked one is refused before it expires; one that does not verify
-# is refused without asking.
+# On okta_bearer_introspect_all (OktaTokenIntrospection All): a JWT that
+# verifies here must also be active at the provider, in an answer about its
+# own sub and issuer; its claims are the JWT's; one that does not verify is
+# refused without asking.  On okta_bearer_introspect_all_short (answers kept
+# up to 2 s): a revoked JWT is refused before it expires.
 use strict;
 use warnings;
 use FindBin;
@@ -25,7 +26,7 @@ use Okta::Test qw(new_browser server_url app_env error_log_mark error_log_since 
                   fake_mode fake_requests_for fake_introspection fake_mint poll_until
                   bearer_challenge json_body);
 
-plan tests => 80;
+plan tests => 87;
 
 my $fake = $ENV{OKTA_FAKE_BASE};
 my $issuer = "$fake/good";
@@ -33,6 +34,7 @@ my $base = server_url('okta_bearer_introspect');
 my $short = server_url('okta_bearer_introspect_short');
 my $off = server_url('okta_fake');
 my $all = server_url('okta_bearer_introspect_all');
+my $all_short = server_url('okta_bearer_introspect_all_short');
 my ($res, $env, $mark, @lines);
 
 # A new opaque token, as Okta's org authorization server issues them.
@@ -228,15 +230,30 @@ ok $aged, 'a token expiring in a second: its answer is not kept past its exp';
 fake_mode('normal');
 
 # ---- OktaTokenIntrospection All: JWTs are asked about too ----------------------------------------
+# The answers name the JWTs' own sub, except where a test says otherwise;
+# their other members (the default active() ones) differ from the JWTs'
+# claims, so that what the application gets shows where it came from.
 fake_mode('normal');
 $now = int(time);
 my %jwt = map { $_ => fake_mint({ %claims, jti => "introspect-all-$$-$_" }) }
-    qw(active unknown revoked down);
+    qw(active unknown revoked down other_sub other_iss);
 my $forged = fake_mint({ %claims, jti => "introspect-all-$$-forged" }, sign => 'other-key');
-fake_introspection({ %answers, (map { $jwt{$_} => active(sub => 'jwt-user') } qw(active revoked down)) });
+my $all_opaque = opaque();
+my %all_answers = (
+    %answers,
+    (map { $jwt{$_} => active(sub => 'jwt-user', department => 'from-introspection') }
+         qw(active revoked down)),
+    $jwt{other_sub} => active(sub => 'someone-else'),
+    $jwt{other_iss} => active(sub => 'jwt-user', iss => "$fake/nouserinfo"),
+    $all_opaque => active(),
+);
+fake_introspection(\%all_answers);
 $res = get_at("$all/bearer/all", $jwt{active});
 is $res->code, 200, 'All: a valid JWT the provider calls active: 200';
-is app_env($res)->{REMOTE_USER}, 'jwt-user', 'All: as its sub';
+$env = app_env($res);
+is $env->{REMOTE_USER}, 'jwt-user', 'All: as its sub';
+is $env->{OKTA_CLAIM_cid}, 'api-client', 'All: the application gets the JWT\'s claims';
+ok !exists $env->{OKTA_CLAIM_department}, 'All: not the introspection answer\'s';
 is asked_about($jwt{active}), 1, 'All: the provider was asked about the JWT';
 is get_at("$all/bearer/all", $jwt{active})->code, 200, 'All: the same JWT again: 200';
 is asked_about($jwt{active}), 1, 'All: the answer is kept (asked once)';
@@ -244,16 +261,25 @@ is asked_about($jwt{active}), 1, 'All: the answer is kept (asked once)';
 $res = get_at("$all/bearer/all", $jwt{unknown});
 is $res->code, 401, 'All: a valid JWT the provider calls inactive: 401';
 like((bearer_challenge($res) // {})->{error_description} // '', qr/inactive/, 'All: inactive');
+$res = get_at("$all/bearer/all", $jwt{other_sub});
+is $res->code, 401, 'All: an answer about another sub than the JWT\'s: 401';
+$res = get_at("$all/bearer/all", $jwt{other_iss});
+is $res->code, 401, 'All: an answer naming another issuer: 401';
+like((bearer_challenge($res) // {})->{error_description} // '', qr/issuer/, 'All, another issuer: issuer');
 
 $res = get_at("$all/bearer/all", $forged);
 is $res->code, 401, 'All: a JWT whose signature does not verify: 401';
 is asked_about($forged), 0, 'All: a JWT refused here is not asked about';
+$res = get_at("$all/bearer/all", $all_opaque);
+is $res->code, 200, 'All: an opaque token is introspected as with On';
+is app_env($res)->{REMOTE_USER}, 'svc-user', 'All, an opaque token: as the answer\'s sub';
 
-$res = get_at("$all/bearer/all", $jwt{revoked});
+# okta_bearer_introspect_all_short: answers kept up to 2 s
+$res = get_at("$all_short/bearer/all", $jwt{revoked});
 is $res->code, 200, 'All: a JWT active at first: 200';
-fake_introspection({ %answers, $jwt{revoked} => { active => JSON::PP::false } });
+fake_introspection({ %all_answers, $jwt{revoked} => { active => JSON::PP::false } });
 $t0 = time;
-$refused = poll_until(sub { get_at("$all/bearer/all", $jwt{revoked})->code == 401 },
+$refused = poll_until(sub { get_at("$all_short/bearer/all", $jwt{revoked})->code == 401 },
                       step => 0.2, timeout => 30);
 ok $refused, sprintf('All: revoked at the provider, refused before it expires, within %.1f s',
                      time - $t0);
