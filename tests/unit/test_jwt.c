@@ -538,8 +538,6 @@ START_TEST(verify_refuses_es256_der_signature)
 }
 END_TEST
 
-/* Runs the ID token checks on a token carrying `claims` (reference taken),
- * expecting `nonce` (NULL: a refreshed token, nonce not checked). */
 /* The claim checks of an ID token signed with `alg` (the claim checks do
  * not verify the signature, so an RS256 one stands in for any), issued
  * with `access_token`. */
@@ -555,6 +553,8 @@ static okta_jwt_result_t check_issued_with(json_t *claims, const char *alg,
     return okta_id_token_check(jwt, &expect, test_pool, &why);
 }
 
+/* Runs the ID token checks on a token carrying `claims` (reference taken),
+ * expecting `nonce` (NULL: a refreshed token, nonce not checked). */
 static okta_jwt_result_t check_claims_nonce(json_t *claims, const char *nonce)
 {
     okta_id_token_expect_t expect = { ISSUER, CLIENT, nonce, NULL, NOW, SKEW };

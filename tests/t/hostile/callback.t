@@ -13,7 +13,6 @@ use MIME::Base64 qw(encode_base64url);
 use Time::HiRes qw(time);
 use URI;
 use URI::QueryParam;
-use Time::HiRes qw(time);
 use Okta::Test qw(new_browser server_url sign_in app_env fake_mode fake_requests
                   fake_requests_for error_log_mark error_log_since set_cookie start_sign_in
                   wait_until);

@@ -8,6 +8,7 @@ use strict;
 use warnings;
 use Apache::Test qw(-withtestmore);
 use JSON::PP ();
+use MIME::Base64 ();
 use URI;
 use Okta::Test qw(new_browser server_url fake_mode fake_requests error_log_mark error_log_since
                   set_cookie sign_in_fake set_token_ttl fake_mint fake_introspection);
@@ -39,6 +40,8 @@ sub keep_what_the_provider_saw {
 }
 
 keep('client secret', 'fake-secret');
+# as the token endpoint gets it (client_secret_basic)
+keep('client credentials', MIME::Base64::encode_base64('fake-client:fake-secret', ''));
 keep('crypto passphrase', $passphrase);
 ok length($passphrase // ''), 'okta_trace\'s passphrase is known';
 my $mark = error_log_mark();

@@ -90,7 +90,7 @@ $mark = error_log_mark();
 ($start, $authorize, $callback) = sign_in_fake($ua, "$post_only/app/method");
 is $callback->code, 302, 'a provider that offers client_secret_post only: signed in';
 like error_log_since($mark),
-    qr/OKTA00052: client authentication client_secret_post, as the provider's discovery document offers/,
+    qr/\[okta_authcode:debug\][^\n]*OKTA00052: client authentication client_secret_post, as the provider's discovery document offers/,
     'the method chosen is logged at debug (OKTA00052)';
 my @exchanges = grep { ($_->{path} // '') eq '/post-only/token' } @{ fake_requests() };
 ok @exchanges && !$exchanges[-1]{auth_scheme} && defined $exchanges[-1]{form}{client_secret},
