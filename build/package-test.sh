@@ -13,8 +13,9 @@ top=$(pwd)
 package=libapache2-mod-okta-authcode
 work=$(mktemp -d /tmp/okta-package-XXXXXX)
 example_site=/etc/apache2/sites-available/okta-package-test.conf
-# whatever stops the script, the example site is not left behind
-trap 'a2dissite -q okta-package-test > /dev/null 2>&1; rm -f "$example_site"; rm -rf "$work"' EXIT
+# whatever stops the script, the example site is not left behind (set -e
+# holds in the trap too: disabling a site already disabled must not fail it)
+trap 'a2dissite -q okta-package-test > /dev/null 2>&1 || true; rm -f "$example_site"; rm -rf "$work"' EXIT
 
 apt-get install -y -q lintian dpkg-dev > /dev/null
 mkdir "$work/src"
