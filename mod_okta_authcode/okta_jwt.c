@@ -359,10 +359,7 @@ static int audience_contains(const json_t *aud, const char *client_id, size_t *c
     return found;
 }
 
-/* A NumericDate (RFC 7519 2) between the epoch and year 33658: anything
- * else is not a time a provider would mean, and would overflow the
- * arithmetic below. */
-static int is_numeric_date(const json_t *v)
+int okta_numeric_date(const json_t *v)
 {
     double t = json_number_value(v);
 
@@ -409,7 +406,7 @@ okta_jwt_result_t okta_id_token_check(const okta_jwt_t *jwt, const okta_id_token
                             expect->client_id);
         return OKTA_JWT_BAD_AZP;
     }
-    if (!is_numeric_date(exp)) {
+    if (!okta_numeric_date(exp)) {
         *why = "ID token has no exp, or one out of range";
         return OKTA_JWT_MALFORMED;
     }
@@ -418,7 +415,7 @@ okta_jwt_result_t okta_id_token_check(const okta_jwt_t *jwt, const okta_id_token
                             expect->now - (apr_int64_t)json_number_value(exp));
         return OKTA_JWT_EXPIRED;
     }
-    if (!is_numeric_date(iat)) {
+    if (!okta_numeric_date(iat)) {
         *why = "ID token has no iat, or one out of range";
         return OKTA_JWT_MALFORMED;
     }
@@ -491,7 +488,7 @@ static okta_jwt_result_t check_access_token_times(const json_t *claims,
     const json_t *exp = json_object_get(claims, "exp"), *iat = json_object_get(claims, "iat");
     const json_t *nbf = json_object_get(claims, "nbf");
 
-    if (!is_numeric_date(exp) || !is_numeric_date(iat) || (nbf && !is_numeric_date(nbf))) {
+    if (!okta_numeric_date(exp) || !okta_numeric_date(iat) || (nbf && !okta_numeric_date(nbf))) {
         *why = "access token has no exp or iat, or one out of range";
         return OKTA_JWT_MALFORMED;
     }

@@ -108,6 +108,11 @@ typedef struct okta_access_token_expect_t {
     apr_int64_t skew; /* seconds of clock difference tolerated */
 } okta_access_token_expect_t;
 
+/** 1 for a NumericDate (RFC 7519 2) between the epoch and year 33658:
+ * anything else is not a time a provider would mean, and would overflow
+ * the arithmetic of the time checks. */
+int okta_numeric_date(const json_t *v);
+
 /** 1 when "aud" (a string or an array of strings) holds one of the
  * expected audiences. */
 int okta_audience_allowed(const json_t *aud, const okta_access_token_expect_t *expect);

@@ -58,8 +58,6 @@ okta_meta_result_t okta_provider_meta_parse(okta_provider_meta_t *meta, apr_pool
     meta->end_session_endpoint = member(doc, "end_session_endpoint");
     meta->userinfo_endpoint = member(doc, "userinfo_endpoint");
     meta->introspection_endpoint = member(doc, "introspection_endpoint");
-    meta->auth_methods_listed = json_is_array(json_object_get(doc,
-                                                              "token_endpoint_auth_methods_supported"));
     meta->offers_basic = okta_json_lists(doc, "token_endpoint_auth_methods_supported",
                                          "client_secret_basic") == 1;
     meta->offers_post = okta_json_lists(doc, "token_endpoint_auth_methods_supported",
@@ -189,8 +187,9 @@ okta_jwt_result_t okta_introspection_parse(json_t **claims, apr_pool_t *p, const
         return OKTA_JWT_BAD_AUDIENCE;
     }
     exp = json_object_get(doc, "exp");
-    if (exp && (!json_is_integer(exp) || json_integer_value(exp) + expect->skew <= expect->now)) {
-        *why = "introspected token expired";
+    if (exp && (!okta_numeric_date(exp)
+                || json_number_value(exp) + (double)expect->skew <= (double)expect->now)) {
+        *why = "introspected token expired, or its exp is not a time";
         return OKTA_JWT_EXPIRED;
     }
     *claims = doc;

@@ -360,6 +360,9 @@ START_TEST(introspection_answers)
                      OKTA_JWT_EXPIRED);
     ck_assert_int_eq(introspection("{\"active\":true,\"exp\":\"never\"}"),
                      OKTA_JWT_EXPIRED);
+    /* a time no provider means: refused, without overflowing the arithmetic */
+    ck_assert_int_eq(introspection("{\"active\":true,\"exp\":9223372036854775807}"),
+                     OKTA_JWT_EXPIRED);
     ck_assert_int_eq(introspection("active"), OKTA_JWT_MALFORMED);
 }
 END_TEST
