@@ -8,8 +8,6 @@
 #include "okta_setup.h"
 #include "okta_util.h"
 
-#define MIN_RSA_BITS 2048
-
 okta_checks_t *okta_checks_make(apr_pool_t *p)
 {
     okta_checks_t *c = apr_pcalloc(p, sizeof(*c));
@@ -237,22 +235,14 @@ void okta_setup_check_jwks(okta_checks_t *c, const char *json, apr_size_t len)
 {
     okta_jwks_t *jwks;
     const char *why = NULL;
-    int i, usable = 0, weak = 0;
+    int usable;
 
     if (okta_jwks_parse(&jwks, c->p, json, len, &why) != APR_SUCCESS) {
         okta_check_add(c, OKTA_CHECK_FAIL, "jwks", why, "check the provider's jwks_uri");
         return;
     }
-    for (i = 0; i < jwks->keys->nelts; i++) {
-        const okta_jwk_t *key = &APR_ARRAY_IDX(jwks->keys, i, okta_jwk_t);
-
-        if (strcmp(key->kty, "RSA") == 0 && EVP_PKEY_get_bits(key->pkey) < MIN_RSA_BITS) {
-            weak++;
-        }
-        else {
-            usable++;
-        }
-    }
+    /* okta_jwks_parse keeps only the keys the module can use */
+    usable = jwks->keys->nelts;
     if (usable) {
         okta_check_add(c, OKTA_CHECK_OK, "jwks",
                        apr_psprintf(c->p, "%d signing key%s the module can use", usable,
@@ -261,8 +251,8 @@ void okta_setup_check_jwks(okta_checks_t *c, const char *json, apr_size_t len)
         return;
     }
     okta_check_add(c, OKTA_CHECK_FAIL, "jwks",
-                   weak ? "only RSA keys shorter than 2048 bits"
-                        : "no signing key the module can use (RSA or EC P-256/384/521)",
+                   "no signing key the module can use (RSA of 2048 bits or more, or EC "
+                   "P-256/384/521)",
                    "the provider must sign with RSA of 2048 bits or more, or EC P-256, "
                    "P-384 or P-521 (Okta does)");
 }
@@ -304,7 +294,7 @@ void okta_setup_check_redirect(okta_checks_t *c, const char *name, const char *u
         okta_check_add(c, OKTA_CHECK_OK, name, apr_psprintf(c->p, "%s is registered", uri),
                        NULL);
     }
-    else if (status == 400 || names(body, "redirect_uri")) {
+    else if (status == 400 && names(body, "redirect_uri")) {
         okta_check_add(c, OKTA_CHECK_FAIL, name,
                        apr_psprintf(c->p, "%s is not one of the app's redirect URIs", uri),
                        apr_psprintf(c->p, "in Okta, App > General > Sign-in redirect URIs: "

@@ -149,6 +149,10 @@ START_TEST(setup_redirect_uris)
     ck_assert_int_eq(status_of(c, "redirect_uri", NULL), OKTA_CHECK_OK);
     ck_assert_int_eq(status_of(c, "silent_redirect_uri", &fix), OKTA_CHECK_FAIL);
     ck_assert_ptr_nonnull(strstr(fix, "Sign-in redirect URIs: add https://a/s"));
+    /* a 400 for another reason is not taken for an unregistered URI */
+    c = okta_checks_make(test_pool);
+    okta_setup_check_redirect(c, "redirect_uri", "https://a/cb", 400, "invalid client_id");
+    ck_assert_int_eq(status_of(c, "redirect_uri", NULL), OKTA_CHECK_WARN);
     c = okta_checks_make(test_pool);
     okta_setup_check_post_logout(c, "https://a/bye", 400, "post_logout_redirect_uri not "
                                  "registered");
