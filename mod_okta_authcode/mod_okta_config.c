@@ -130,7 +130,7 @@ okta_client_auth_t okta_client_auth_in_use(const okta_server_conf_t *sc,
     if (sc->client_auth != OKTA_CLIENT_AUTH_AUTO) {
         return sc->client_auth;
     }
-    return !meta->auth_methods_listed || meta->offers_basic || !meta->offers_post
+    return meta->offers_basic || !meta->offers_post
                ? OKTA_CLIENT_AUTH_BASIC
                : OKTA_CLIENT_AUTH_POST;
 }

@@ -103,7 +103,6 @@ static apr_status_t perform(okta_http_response_t *resp, apr_pool_t *p,
         resp->body = body.buf ? body.buf : "";
         resp->len = body.len;
         resp->date = header_value(curl, p, "Date");
-        resp->location = header_value(curl, p, "Location");
     }
     else if (body.too_large) {
         *why = apr_psprintf(p, "answer from %s is larger than %" APR_SIZE_T_FMT " bytes", url,

@@ -18,7 +18,6 @@ typedef struct okta_http_response_t {
     apr_size_t len;
     int sent; /* the request went out, even if no answer came back */
     const char *date; /* the Date header; NULL when none */
-    const char *location; /* the Location header (redirects are not followed) */
 } okta_http_response_t;
 
 /** Process-wide libcurl setup; call once before any thread starts. */

@@ -17,7 +17,6 @@ typedef struct okta_provider_meta_t {
     const char *end_session_endpoint; /* NULL when the provider has none */
     const char *userinfo_endpoint; /* NULL when the provider has none */
     const char *introspection_endpoint; /* NULL when the provider has none */
-    int auth_methods_listed; /* token_endpoint_auth_methods_supported is given */
     int offers_basic; /* it lists client_secret_basic */
     int offers_post; /* it lists client_secret_post */
 } okta_provider_meta_t;

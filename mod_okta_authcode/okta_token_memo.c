@@ -4,6 +4,7 @@
 #include <apr_thread_mutex.h>
 
 #include "okta_token_memo.h"
+#include "okta_util.h"
 
 /* How much of the token's end chooses its slot. */
 #define HASHED_TAIL 32
@@ -11,7 +12,6 @@
 typedef struct {
     apr_thread_mutex_t *lock;
     char *token; /* malloc'ed, as data: outlive requests, replaced often */
-    apr_size_t token_len;
     apr_int64_t until; /* 0: empty */
     unsigned char *data;
     apr_size_t len;
@@ -71,8 +71,8 @@ int okta_token_memo_recall(okta_token_memo_t *memo, const char *token, apr_int64
     int found;
 
     apr_thread_mutex_lock(slot->lock);
-    found = now < slot->until && slot->token_len == token_len
-            && memcmp(slot->token, token, token_len) == 0;
+    /* constant time: the slot holds another client's valid token */
+    found = now < slot->until && okta_ct_streq(slot->token, token);
     if (found) {
         *data = apr_pmemdup(p, slot->data, slot->len);
         *len = slot->len;
@@ -105,7 +105,6 @@ void okta_token_memo_remember(okta_token_memo_t *memo, const char *token, apr_in
     free(slot->token);
     free(slot->data);
     slot->token = token_copy;
-    slot->token_len = token_len;
     slot->until = until;
     slot->data = copy;
     slot->len = len;
