@@ -91,14 +91,15 @@ static ap_filter_rec_t *keep_private_filter;
  * cache (a proxy, or mod_cache, which serves before authentication) must
  * not store it, unless the application chose a caching policy itself; and
  * then, as a shared cache may store it, one user's copy must not be served
- * for another's cookie. */
+ * for another's credential: the request header in the filter's context,
+ * Cookie (a session) or Authorization (a bearer token). */
 static apr_status_t keep_private(ap_filter_t *f, apr_bucket_brigade *bb)
 {
     request_rec *r = f->r;
 
     if (apr_table_get(r->headers_out, "Cache-Control")
         || apr_table_get(r->err_headers_out, "Cache-Control")) {
-        apr_table_mergen(r->headers_out, "Vary", "Cookie");
+        apr_table_mergen(r->headers_out, "Vary", f->ctx);
     }
     else {
         apr_table_setn(r->headers_out, "Cache-Control", "private");
@@ -107,12 +108,13 @@ static apr_status_t keep_private(ap_filter_t *f, apr_bucket_brigade *bb)
     return ap_pass_brigade(f->next, bb);
 }
 
-static int authenticated(request_rec *r, const char *user)
+/* `credential`: the request header that made `user` (see keep_private) */
+static int authenticated(request_rec *r, const char *user, const char *credential)
 {
     r->user = (char *)user;
     r->ap_auth_type = OKTA_AUTH_TYPE;
     if (!r->main) {
-        ap_add_output_filter_handle(keep_private_filter, NULL, r, r->connection);
+        ap_add_output_filter_handle(keep_private_filter, (void *)credential, r, r->connection);
     }
     return OK;
 }
@@ -195,7 +197,7 @@ static int no_session(request_rec *r, int had_session)
         if (apr_table_get(r->notes, ANONYMOUS_GRANTED_NOTE)) {
             /* httpd needs a user once authentication has run: "" is
              * nobody, and authorization has granted the request already */
-            return authenticated(r, "");
+            return authenticated(r, "", "Cookie");
         }
         /* a user is required here (Require valid-user, ...): sign in */
         action = OKTA_UNAUTH_AUTH;
@@ -220,9 +222,8 @@ static int bearer_mode(request_rec *r)
 }
 
 /* The token decides, even when the request also has a session cookie. */
-static int by_bearer_token(request_rec *r)
+static int by_bearer_token(request_rec *r, const char *token)
 {
-    const char *token = okta_bearer_token(r);
     okta_session_ref_t *ref;
     int status;
 
@@ -234,12 +235,13 @@ static int by_bearer_token(request_rec *r)
     }
     okta_session_attach(r, ref);
     hand_session_to_application(r, &ref->session);
-    return authenticated(r, ref->session.user);
+    return authenticated(r, ref->session.user, "Authorization");
 }
 
 static int check_authn(request_rec *r)
 {
     okta_session_ref_t *ref;
+    const char *token;
     apr_status_t rv;
 
     if (!is_okta_auth_type(r)) {
@@ -256,14 +258,14 @@ static int check_authn(request_rec *r)
         && strcasecmp(r->main->ap_auth_type, OKTA_AUTH_TYPE) == 0) {
         /* a subrequest (DirectoryIndex, SSI, ...) inherits the main
          * request's user, environment and headers */
-        return authenticated(r, r->main->user);
+        return authenticated(r, r->main->user, NULL);
     }
     switch (bearer_mode(r)) {
     case OKTA_BEARER_ONLY:
-        return by_bearer_token(r);
+        return by_bearer_token(r, okta_bearer_token(r));
     case OKTA_BEARER_ON:
-        if (okta_bearer_token(r)) {
-            return by_bearer_token(r);
+        if ((token = okta_bearer_token(r))) {
+            return by_bearer_token(r, token);
         }
         break;
     }
@@ -276,7 +278,7 @@ static int check_authn(request_rec *r)
         case OKTA_REFRESH_FRESH:
             okta_session_attach(r, ref);
             hand_session_to_application(r, &ref->session);
-            return authenticated(r, ref->session.user);
+            return authenticated(r, ref->session.user, "Cookie");
         case OKTA_REFRESH_ENDED:
             return no_session(r, 1);
         case OKTA_REFRESH_UNAVAILABLE:

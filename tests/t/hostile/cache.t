@@ -8,9 +8,10 @@ use FindBin;
 use lib "$FindBin::Bin/../../lib";
 use Apache::Test qw(-withtestmore);
 use File::Path qw(make_path);
-use Okta::Test qw(new_browser server_url follow_to_callback set_cookie);
+use Okta::Test qw(new_browser server_url follow_to_callback set_cookie
+                  op_client_credentials_token);
 
-plan tests => 13;
+plan tests => 17;
 
 # Files a day old: mod_cache thinks them fresh for a while (a tenth of
 # their age) without being told.
@@ -53,3 +54,13 @@ $res = $alice->get("$base/cached/expires/page.txt");
 like $res->decoded_content, qr/alice's page/, 'alice is served again';
 $res = new_browser()->get("$base/cached/expires/page.txt");
 is $res->code, 302, 'an anonymous request is sent to sign in, not served alice\'s copy';
+
+# The same for a client's bearer token: the response is that token's, so a
+# shared cache must key it by Authorization, not by Cookie.
+my $token = op_client_credentials_token('read:reports', 'api://default');
+$res = new_browser()->get("$base/cached/expires/page.txt", Authorization => "Bearer $token");
+is $res->code, 200, 'a bearer token: served';
+is $res->header('Cache-Control'), 'max-age=60', 'a bearer token: the application\'s Cache-Control';
+like $res->header('Vary') // '', qr/\bAuthorization\b/i, 'a bearer token: Vary: Authorization';
+$res = new_browser()->get("$base/cached/expires/page.txt", Accept => 'application/json');
+isnt $res->code, 200, 'a request without the token is not served the token\'s copy';
