@@ -180,7 +180,7 @@ like $res->header('Content-Type') // '', qr{^application/json}, 'provider down: 
 is((json_body($res) // {})->{error}, 'temporarily_unavailable', 'provider down: JSON error temporarily_unavailable');
 is app_env($res)->{REMOTE_USER}, undef, 'provider down: nobody is served';
 is asked_about($token{down}), 1, 'provider down: the provider was asked';
-like error_log_since($mark), qr/OKTA\d{5}:/, 'provider down: logged';
+like error_log_since($mark), qr/OKTA00051: cannot introspect a bearer token/, 'provider down: logged (OKTA00051)';
 $res = get_at("$base/bearer/warm", $token{warm});
 is $res->code, 200, 'provider down: a token asked about before is still let in (its answer is kept)';
 
@@ -192,7 +192,8 @@ my $took = time - $t0;
 is $res->code, 503, 'introspection never answers: 503';
 like $res->header('Retry-After') // '', qr/^\d+$/, 'introspection never answers: Retry-After';
 # OktaHTTPTimeout 3 on okta_bearer_introspect (a margin for a slow machine)
-ok $took < 3 + 5, sprintf('introspection never answers: given up after OktaHTTPTimeout (%.1f s)', $took);
+ok $took >= 2.5 && $took < 3 + 5,
+    sprintf('introspection never answers: given up after OktaHTTPTimeout (%.1f s)', $took);
 
 fake_mode('normal');    # lets the held request go
 fake_introspection({ %answers, $token{down} => active() });
@@ -217,7 +218,8 @@ like((bearer_challenge($res) // {})->{error_description} // '', qr/inactive/, 'r
 
 # ---- never kept past the token's exp ----------------------------------------------------------
 # On okta_bearer_introspect (up to 60 s): an answer whose exp is a second
-# ahead is not used once it has passed: the module asks again, or refuses.
+# ahead is not used once it has passed: the module asks again, or refuses,
+# well before the 60 s it would keep an answer without exp.
 my $brief = opaque();
 fake_introspection({ %answers, $brief => active(exp => int(time) + 1) });
 $res = get_at("$base/bearer/brief", $brief);
@@ -225,7 +227,7 @@ is $res->code, 200, 'a token expiring in a second: 200';
 my $aged = poll_until(sub {
     my $code = get_at("$base/bearer/brief", $brief)->code;
     return $code != 200 || asked_about($brief) >= 2;
-}, step => 0.2, timeout => 90);
+}, step => 0.2, timeout => 30);
 ok $aged, 'a token expiring in a second: its answer is not kept past its exp';
 fake_mode('normal');
 

@@ -13,7 +13,7 @@ use URI;
 use Okta::Test qw(new_browser server_url fake_mode fake_requests error_log_mark error_log_since
                   set_cookie sign_in_fake set_token_ttl fake_mint fake_introspection);
 
-plan tests => 19;
+plan tests => 20;
 
 my $base = server_url('okta_trace');
 my $fake = $ENV{OKTA_FAKE_BASE};
@@ -115,6 +115,9 @@ for my $what ('access token', 'refresh token', 'ID token') {
     # each kind was seen more than once (sign-in, refresh, refused refresh)
     cmp_ok scalar(@{ $secrets{$what} // [] }), '>=', 2, "several ${what}s were seen";
 }
+# every kind was seen, so that none is checked vacuously
+ok !(grep { !@{ $secrets{$_} } } sort keys %secrets), 'a value of every kind of secret was collected'
+    or diag join ', ', grep { !@{ $secrets{$_} } } sort keys %secrets;
 my @found;
 for my $what (sort keys %secrets) {
     for my $value (@{ $secrets{$what} }) {
