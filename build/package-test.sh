@@ -16,6 +16,9 @@ example_site=/etc/apache2/sites-available/okta-package-test.conf
 # whatever stops the script, the example site is not left behind (set -e
 # holds in the trap too: disabling a site already disabled must not fail it)
 trap 'a2dissite -q okta-package-test > /dev/null 2>&1 || true; rm -f "$example_site"; rm -rf "$work"' EXIT
+# dash runs the EXIT trap on exit only: make Ctrl-C and kill exit
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 apt-get install -y -q lintian dpkg-dev > /dev/null
 mkdir "$work/src"
@@ -32,14 +35,16 @@ version=$(sed -n 's/^AC_INIT(\[[^]]*\], \[\([^]]*\)\].*/\1/p' configure.ac)
 echo "package: $(basename "$deb"), version $version"
 lintian --tag-display-limit 0 "$deb" || true
 
-# a first install: no copy from the source tree, and no record of an
-# administrator's a2enmod/a2dismod, which the package's scripts respect
-if ! dpkg -s "$package" > /dev/null 2>&1; then
-    rm -f /usr/lib/apache2/modules/mod_okta_authcode.so \
-        /etc/apache2/mods-available/okta_authcode.load /etc/apache2/mods-available/okta_authcode.conf \
-        /etc/apache2/mods-enabled/okta_authcode.load /etc/apache2/mods-enabled/okta_authcode.conf \
-        /var/lib/apache2/module/*/okta_authcode
+# a first install: no package left by a run that stopped half-way, no copy
+# from the source tree, and no record of an administrator's a2enmod or
+# a2dismod, which the package's scripts respect
+if dpkg -s "$package" > /dev/null 2>&1; then
+    apt-get purge -y -q "$package" > /dev/null
 fi
+rm -f /usr/lib/apache2/modules/mod_okta_authcode.so \
+    /etc/apache2/mods-available/okta_authcode.load /etc/apache2/mods-available/okta_authcode.conf \
+    /etc/apache2/mods-enabled/okta_authcode.load /etc/apache2/mods-enabled/okta_authcode.conf \
+    /var/lib/apache2/module/*/okta_authcode
 apt-get install -y -q "$deb" > /dev/null
 dpkg -L "$package" > "$work/files"
 [ -L /etc/apache2/mods-enabled/okta_authcode.load ] \
