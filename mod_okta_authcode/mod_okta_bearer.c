@@ -216,15 +216,6 @@ static int is_jwt(const char *token)
     return dot && (dot = strchr(dot + 1, '.')) && !strchr(dot + 1, '.');
 }
 
-/* Names a token in the cache without holding it. */
-static const char *token_digest(request_rec *r, const char *token)
-{
-    unsigned char digest[32];
-
-    okta_sha256(digest, token, strlen(token));
-    return okta_b64url_encode(r->pool, digest, sizeof(digest));
-}
-
 /* The cached verdict on a token asked about: OKTA_JWT_OK with *s,
  * OKTA_JWT_INACTIVE, or -1 when the cache has none. */
 static int cached_introspection(request_rec *r, const char *id, okta_session_t *s,
@@ -261,7 +252,7 @@ static int introspected(request_rec *r, const okta_provider_meta_t *meta, const 
                         const json_t *payload, okta_session_t *s, const char **why)
 {
     okta_server_conf_t *sc = okta_server_conf(r);
-    const char *id = token_digest(r, token);
+    const char *id = okta_secret_digest(r->pool, token);
     apr_int64_t until = apr_time_sec(r->request_time) + sc->introspection_cache;
     json_t *claims;
     int result;

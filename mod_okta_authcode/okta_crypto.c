@@ -121,12 +121,17 @@ void okta_sha256(unsigned char out[32], const void *data, apr_size_t len)
     SHA256(data, len, out);
 }
 
-char *okta_pkce_challenge(apr_pool_t *p, const char *verifier)
+char *okta_secret_digest(apr_pool_t *p, const char *secret)
 {
     unsigned char digest[32];
 
-    okta_sha256(digest, verifier, strlen(verifier));
+    okta_sha256(digest, secret, strlen(secret));
     return okta_b64url_encode(p, digest, sizeof(digest));
+}
+
+char *okta_pkce_challenge(apr_pool_t *p, const char *verifier)
+{
+    return okta_secret_digest(p, verifier);
 }
 
 apr_status_t okta_cache_key(unsigned char out[OKTA_CACHE_KEY_LEN], const okta_keys_t *keys,

@@ -49,6 +49,9 @@ char *okta_pkce_challenge(apr_pool_t *p, const char *verifier);
 
 /** SHA-256 of `len` bytes into out[32]. */
 void okta_sha256(unsigned char out[32], const void *data, apr_size_t len);
+/** base64url of the SHA-256 of `secret`: names a token in a cache without
+ * holding it (and is PKCE's S256 challenge of a verifier). */
+char *okta_secret_digest(apr_pool_t *p, const char *secret);
 
 /** Cache key for an identifier of a given kind ("session", "login"):
  * HMAC-SHA256(index key, kind || 0 || id).  APR_EINVAL when the id is

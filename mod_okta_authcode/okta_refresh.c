@@ -36,15 +36,6 @@ static okta_refresh_outcome_t not_now(refresh_t *rf)
     return rf->still_valid ? OKTA_REFRESH_FRESH : OKTA_REFRESH_UNAVAILABLE;
 }
 
-/* Outcomes are named after a digest of the token, never the token. */
-static const char *token_key(apr_pool_t *p, const char *refresh_token)
-{
-    unsigned char digest[32];
-
-    okta_sha256(digest, refresh_token, strlen(refresh_token));
-    return okta_b64url_encode(p, digest, sizeof(digest));
-}
-
 static void apply_result(okta_session_t *s, const okta_refresh_result_t *res)
 {
     s->access_token = res->access_token;
@@ -294,6 +285,7 @@ okta_refresh_outcome_t okta_refresh_run(const okta_refresh_env_t *env, okta_sess
     if (!env->provider_ready(env->ctx)) {
         return rf.still_valid ? OKTA_REFRESH_FRESH : OKTA_REFRESH_UNAVAILABLE;
     }
-    rf.key = token_key(env->pool, s->refresh_token);
+    /* outcomes are named after a digest of the token, never the token */
+    rf.key = okta_secret_digest(env->pool, s->refresh_token);
     return claim(&rf);
 }
