@@ -234,7 +234,7 @@ static authz_status check_authorization(request_rec *r, const char *line, const 
 static int note_auth_failure(request_rec *r, const char *auth_type)
 {
     const char *required = apr_table_get(r->notes, REQUIRED_NOTE);
-    const okta_session_ref_t *ref = okta_session_of_request(r);
+    const okta_session_ref_t *ref;
 
     if (strcasecmp(auth_type, OKTA_AUTH_TYPE) != 0) {
         return DECLINED;
@@ -249,6 +249,7 @@ static int note_auth_failure(request_rec *r, const char *auth_type)
                            : "the Require lines do not let this user in");
     apr_table_setn(r->notes, FORBIDDEN_NOTE, "1");
     /* prepared for httpd's 401, which goes out as 403 */
+    ref = okta_session_of_request(r);
     if (ref && !ref->id) {
         okta_bearer_refused(r, HTTP_UNAUTHORIZED, apr_table_get(r->notes, SCOPES_NOTE),
                             required);
