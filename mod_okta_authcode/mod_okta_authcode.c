@@ -356,9 +356,10 @@ static const command_rec okta_cmds[] = {
     SERVER_STRING("OktaRemoteUserClaim", remote_user_claim,
                   "ID token claim that becomes REMOTE_USER (default sub)"),
     SERVER_PATH("OktaLogoutURI", logout_path, "Local path that signs the user out"),
-    SERVER_STRING("OktaPostLogoutRedirectURI", post_logout_redirect_uri,
-                  "Where the provider sends the browser after sign-out"),
-    SERVER_STRING("OktaCAFile", ca_file, "CA bundle for TLS to the provider"),
+    AP_INIT_TAKE1("OktaPostLogoutRedirectURI", okta_set_post_logout_redirect_uri, NULL,
+                  RSRC_CONF, "Where the provider sends the browser after sign-out (absolute URL)"),
+    AP_INIT_TAKE1("OktaCAFile", okta_set_ca_file, NULL, RSRC_CONF,
+                  "CA bundle for TLS to the provider"),
     SERVER_DURATION("OktaHTTPTimeout", http_timeout,
                     "Seconds an exchange with the provider may take (default 10)"),
     SERVER_SECONDS("OktaClockSkew", clock_skew,
@@ -415,16 +416,20 @@ static int pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
     return okta_caches_pre_config(pconf);
 }
 
+/* Runs with apache2 -t too (unlike post_config), and so before apache2ctl
+ * graceful signals a running server. */
+static int check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
+{
+    (void)pconf;
+    (void)plog;
+    return okta_config_check(ptemp, s);
+}
+
 static int post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
 {
-    int rv;
-
     (void)plog;
     if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG) {
         return OK; /* the first, dry configuration pass */
-    }
-    if ((rv = okta_config_check(s)) != OK) {
-        return rv;
     }
     if (okta_http_global_init() != APR_SUCCESS) {
         ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, OKTALOGNO(00029) "libcurl failed to start");
@@ -451,6 +456,7 @@ static void register_hooks(apr_pool_t *p)
     keep_private_filter = ap_register_output_filter(KEEP_PRIVATE_FILTER, keep_private, NULL,
                                                     AP_FTYPE_CONTENT_SET);
     ap_hook_pre_config(pre_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_check_config(check_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_test_config(okta_check_setup, NULL, NULL, APR_HOOK_MIDDLE);

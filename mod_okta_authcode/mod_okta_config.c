@@ -7,6 +7,7 @@
 
 #include "mod_okta_config.h"
 #include "okta_provider.h"
+#include "okta_settings.h"
 
 #define DEFAULT_SCOPE "openid profile email offline_access"
 #define DEFAULT_REDIRECT_PATH "/callback"
@@ -184,30 +185,49 @@ static void apply_defaults(okta_server_conf_t *sc)
     sc->introspection_cache = INT_OR(sc->introspection_cache, DEFAULT_INTROSPECTION_CACHE);
 }
 
-int okta_config_check(server_rec *s)
+/* What okta_settings_check is told of a server. */
+static okta_settings_t settings_of(const okta_server_conf_t *sc)
+{
+    okta_settings_t settings = { sc->issuer, sc->client_id, sc->client_secret,
+                                 sc->passphrase, sc->redirect_path, sc->silent_redirect_path,
+                                 sc->logout_path, sc->info_path };
+    return settings;
+}
+
+/* Where a server's settings are: "" for the main server's. */
+static const char *server_named(apr_pool_t *p, const server_rec *s)
+{
+    return s->is_virtual ? apr_psprintf(p, "<VirtualHost> at %s:%d: ", s->defn_name,
+                                        s->defn_line_number)
+                         : "";
+}
+
+int okta_config_check(apr_pool_t *ptemp, server_rec *s)
 {
     for (; s; s = s->next) {
         okta_server_conf_t *sc = ap_get_module_config(s->module_config, &okta_authcode_module);
-        const char *missing = !sc->client_id ? "OktaClientID"
-                              : !sc->passphrase ? "OktaCryptoPassphrase"
-                                                : NULL;
+        okta_settings_t settings;
+        const char *why = NULL;
+
         apply_defaults(sc);
-        if (!sc->issuer) {
-            continue; /* the module is not used in this server */
+        settings = settings_of(sc);
+        switch (okta_settings_check(&settings, ptemp, &why)) {
+        case OKTA_SETTINGS_OK:
+            continue;
+        case OKTA_SETTINGS_MISSING:
+            ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, OKTALOGNO(00001) "%s%s",
+                         server_named(ptemp, s), why);
+            break;
+        case OKTA_SETTINGS_NO_SECRET:
+            ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, OKTALOGNO(00002) "%s%s",
+                         server_named(ptemp, s), why);
+            break;
+        case OKTA_SETTINGS_PATH_TAKEN:
+            ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, OKTALOGNO(00054) "%s%s",
+                         server_named(ptemp, s), why);
+            break;
         }
-        if (missing) {
-            ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
-                         OKTALOGNO(00001) "%s:%d: OktaIssuer is set but %s is missing",
-                         s->defn_name ? s->defn_name : "(main)", s->defn_line_number, missing);
-            return HTTP_INTERNAL_SERVER_ERROR;
-        }
-        if (!sc->client_secret) {
-            ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
-                         OKTALOGNO(00002) "OktaClientSecret is missing for client %s: copy it "
-                         "from the Okta app's General tab (Client authentication is on by "
-                         "default)", sc->client_id);
-            return HTTP_INTERNAL_SERVER_ERROR;
-        }
+        return HTTP_INTERNAL_SERVER_ERROR;
     }
     return OK;
 }
@@ -256,6 +276,40 @@ static const char *parse_redirect_uri(cmd_parms *cmd, const char *arg, const cha
     }
     *uri_field = arg;
     *path_field = uri.path;
+    return NULL;
+}
+
+/* The provider sends the browser there: an absolute URL it was registered
+ * as, https but on a loopback host. */
+const char *okta_set_post_logout_redirect_uri(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    apr_uri_t uri;
+
+    (void)dummy;
+    if (apr_uri_parse(cmd->pool, arg, &uri) != APR_SUCCESS || !uri.scheme || !uri.hostname) {
+        return apr_psprintf(cmd->pool, "OktaPostLogoutRedirectURI: '%s' is not an absolute "
+                            "URL (the provider needs one, as registered in the Okta app)", arg);
+    }
+    if (!okta_url_is_secure_or_loopback(arg)) {
+        return "OktaPostLogoutRedirectURI: use https (http only on a loopback host)";
+    }
+    cmd_server_conf(cmd)->post_logout_redirect_uri = arg;
+    return NULL;
+}
+
+/* Read by apache2's children at each exchange with the provider: a path
+ * that does not work would fail every sign-in, not the start. */
+const char *okta_set_ca_file(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    const char *path = ap_server_root_relative(cmd->pool, arg);
+    apr_file_t *f;
+
+    (void)dummy;
+    if (!path || apr_file_open(&f, path, APR_FOPEN_READ, 0, cmd->temp_pool) != APR_SUCCESS) {
+        return apr_psprintf(cmd->pool, "OktaCAFile: cannot read %s", arg);
+    }
+    apr_file_close(f);
+    cmd_server_conf(cmd)->ca_file = path;
     return NULL;
 }
 

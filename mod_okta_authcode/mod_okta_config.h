@@ -96,8 +96,10 @@ void *okta_create_server_conf(apr_pool_t *p, server_rec *s);
 void *okta_merge_server_conf(apr_pool_t *p, void *base, void *add);
 void *okta_create_dir_conf(apr_pool_t *p, char *dir);
 void *okta_merge_dir_conf(apr_pool_t *p, void *base, void *add);
-/** Post-config checks: every server that uses the module is complete. */
-int okta_config_check(server_rec *s);
+/** Every server that uses the module is complete and its settings can all
+ * hold (okta_settings_check), logged with the directive to fix; run in
+ * check_config, so that apache2 -t refuses what a start would. */
+int okta_config_check(apr_pool_t *ptemp, server_rec *s);
 okta_server_conf_t *okta_server_conf(const request_rec *r);
 struct okta_provider_meta_t;
 /** The client authentication to use with this provider: OktaTokenEndpointAuth,
@@ -114,6 +116,8 @@ okta_dir_conf_t *okta_dir_conf(const request_rec *r);
 const char *okta_set_issuer(cmd_parms *cmd, void *dummy, const char *arg);
 const char *okta_set_redirect_uri(cmd_parms *cmd, void *dummy, const char *arg);
 const char *okta_set_silent_redirect_uri(cmd_parms *cmd, void *dummy, const char *arg);
+const char *okta_set_post_logout_redirect_uri(cmd_parms *cmd, void *dummy, const char *arg);
+const char *okta_set_ca_file(cmd_parms *cmd, void *dummy, const char *arg);
 /** A local path the module answers (OktaLogoutURI, OktaInfoURI): the
  * field's offset in okta_server_conf_t as cmd->info. */
 const char *okta_set_server_path(cmd_parms *cmd, void *dummy, const char *arg);

@@ -21,6 +21,7 @@ TCase *pending_tcase(void);
 TCase *resp_tcase(void);
 TCase *refresh_tcase(void);
 TCase *setup_tcase(void);
+TCase *settings_tcase(void);
 
 /* A fresh pool for each test (checked fixture). */
 extern apr_pool_t *test_pool;

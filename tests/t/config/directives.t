@@ -10,6 +10,10 @@ use IO::Socket::INET;
 use LWP::UserAgent;
 use Okta::Test qw(load_modules);
 
+my $passphrase = 'MYZF9rnuOaAn6GgDKENv3Uhz3fyGJ+lh0BsyHCDYU+8=';
+my $issuer_only = 'OktaIssuer https://idp.example.com/oauth2/default';
+my $complete = "$issuer_only\nOktaClientID client\nOktaClientSecret secret\n"
+    . "OktaCryptoPassphrase $passphrase";
 my @cases = (
     [ 'OktaIssuer http://idp.example.com/oauth2/default',
       qr/OktaIssuer: .*must use https .*loopback/, 'http issuer on a public host refused' ],
@@ -54,9 +58,37 @@ my @cases = (
     # sign-in at once
     (map { [ "$_ 0", qr/$_: '0': use at least 1 second/, "$_ 0 refused" ] }
          qw(OktaHTTPTimeout OktaSessionInactivityTimeout OktaSessionMaxDuration OktaLoginTimeout)),
+    [ 'OktaCAFile /nonexistent/ca.pem', qr{OktaCAFile: cannot read /nonexistent/ca\.pem},
+      'a CA file that is not there refused' ],
+    [ 'OktaPostLogoutRedirectURI logged-out',
+      qr/OktaPostLogoutRedirectURI: 'logged-out' is not an absolute URL/,
+      'a relative post-logout redirect URI refused' ],
+    [ 'OktaPostLogoutRedirectURI http://app.example.com/bye',
+      qr/OktaPostLogoutRedirectURI: use https/, 'an http post-logout redirect URI on a public host refused' ],
+    # What a server with OktaIssuer needs besides, and settings that cannot
+    # all hold, fail apache2 -t (and so apache2ctl graceful) as they fail
+    # the start: the message is the start's.
+    [ "$issuer_only\nOktaClientSecret secret\nOktaCryptoPassphrase $passphrase",
+      qr/OKTA00001: .*OktaIssuer is set but OktaClientID is missing/, 'no OktaClientID' ],
+    [ "$issuer_only\nOktaClientID client\nOktaClientSecret secret",
+      qr/OKTA00001: .*OktaIssuer is set but OktaCryptoPassphrase is missing/, 'no OktaCryptoPassphrase' ],
+    [ "$issuer_only\nOktaClientID client\nOktaCryptoPassphrase $passphrase",
+      qr/OKTA00002: OktaClientSecret is missing for client client/, 'no OktaClientSecret' ],
+    [ "<VirtualHost 127.0.0.1:1>\n$issuer_only\nOktaCryptoPassphrase $passphrase\n</VirtualHost>",
+      qr/OKTA00001: <VirtualHost> at \S+httpd\.conf:\d+: OktaIssuer is set but OktaClientID is missing/,
+      'a virtual host without OktaClientID' ],
+    [ "$complete\nOktaLogoutURI /callback",
+      qr{OKTA00054: OktaLogoutURI /callback is the path of OktaRedirectURI},
+      'OktaLogoutURI on the sign-in redirect path' ],
+    [ "$complete\nOktaInfoURI /silent-callback",
+      qr{OKTA00054: OktaInfoURI /silent-callback is the path of OktaSilentRedirectURI},
+      'OktaInfoURI on the silent redirect path' ],
+    [ "$complete\nOktaSilentRedirectURI http://localhost/callback",
+      qr{OKTA00054: OktaSilentRedirectURI /callback is the path of OktaRedirectURI},
+      'both redirect URIs on one path' ],
 );
 
-plan tests => 2 * @cases + 17;
+plan tests => 2 * @cases + 21;
 
 my $vars = Apache::Test::config()->{vars};
 my $httpd = $vars->{httpd};
@@ -90,7 +122,7 @@ for my $case (@cases) {
     like $out, $message, "$name: says why";
 }
 
-my ($status, $out) = configtest('OktaIssuer http://127.0.0.1:8080/oauth2/default');
+my ($status, $out) = configtest($complete =~ s{https://idp.example.com}{http://127.0.0.1:8080}r);
 is $status, 0, 'http issuer on a loopback host accepted';
 ($status, $out) = configtest("OktaSessionCache shmcb:$dir/sessions");
 is $status, 0, 'a shmcb path without a size accepted';
@@ -110,23 +142,16 @@ CONF
 is $status, 0, 'a complete configuration passes apache2 -t';
 like $out, qr/Syntax OK/, 'Syntax OK';
 
-# What only a starting server checks (post-config): a virtual host with
-# OktaIssuer but no client or secret.  apache2 -X stays in the foreground,
-# so its exit status is the start's.
+# A start with such a configuration fails too, with the same message: before
+# any virtual host's log is open, so on stderr.  apache2 -X stays in the
+# foreground, so its exit status is the start's.
 sub start_fails {
     my ($extra) = @_;
     configtest($extra);
-    unlink "$dir/error_log";
-    system("timeout 20 '$httpd' -X -f '$dir/httpd.conf' > /dev/null 2>&1");
-    my $status = $? >> 8;
-    open my $log, '<', "$dir/error_log" or return ($status, '');
-    local $/;
-    return ($status, <$log>);
+    my $out = `timeout 20 '$httpd' -X -f '$dir/httpd.conf' 2>&1`;
+    return ($? >> 8, $out);
 }
-my $partial = <<'CONF';
-OktaIssuer https://idp.example.com/oauth2/default
-OktaCryptoPassphrase MYZF9rnuOaAn6GgDKENv3Uhz3fyGJ+lh0BsyHCDYU+8=
-CONF
+my $partial = "$issuer_only\nOktaCryptoPassphrase $passphrase\n";
 ($status, $out) = start_fails("$partial\nOktaClientSecret secret\n");
 ok $status != 0 && $status != 124, 'no OktaClientID: apache2 does not start';
 like $out, qr/OKTA00001: .*OktaIssuer is set but OktaClientID is missing/, 'no OktaClientID: OKTA00001';
@@ -197,6 +222,18 @@ like $out, qr/OKTA00002: OktaClientSecret is missing for client client/, 'no Okt
     like $log_after->(2),
         qr/OKTA00040: OktaSessionCache changed from shmcb:\S+first\S+ to shmcb:\S+second/,
         'graceful restart with another OktaSessionCache: starts afresh (OKTA00040)';
+
+    # apache2ctl graceful (systemctl reload apache2) to a configuration the
+    # server would refuse: apache2ctl's apache2 -t refuses it, and the
+    # running server goes on serving with the configuration it has.
+    configtest($module_conf->('second') =~ s/OktaClientID client\n//r, $port);
+    my $ctl = `APACHE_HTTPD='$httpd' APACHE_ARGUMENTS='-f $dir/httpd.conf' apache2ctl graceful 2>&1`;
+    isnt $? >> 8, 0, 'apache2ctl graceful to a configuration without OktaClientID fails';
+    like $ctl, qr/OKTA00001: .*OktaIssuer is set but OktaClientID is missing/, 'and says why';
+    my $res = LWP::UserAgent->new(timeout => 10)->get("http://127.0.0.1:$port/");
+    ok !$res->header('Client-Warning') && kill(0, $pid), 'the running server still serves';
+    my $log = do { open my $fh, '<', "$dir/error_log" or die $!; local $/; <$fh> };
+    is((() = $log =~ /resuming normal operations/g), 3, 'and was not restarted');
     kill 'TERM', $pid;
     waitpid $pid, 0;
     is $? & 127, 0, 'apache2 exits without a signal (no crash in the kept cache\'s cleanup)';
