@@ -1,4 +1,5 @@
 #include <string.h>
+#include <strings.h>
 #include <apr_strings.h>
 #include <apr_uri.h>
 #include <jansson.h>
@@ -160,6 +161,20 @@ okta_userinfo_result_t okta_userinfo_parse(json_t **claims, apr_pool_t *p, const
     return OKTA_USERINFO_OK;
 }
 
+/* RFC 7662's token_type is RFC 6749's (Bearer); some providers name the
+ * kind instead (access_token), or in token_use (access).  A refresh token
+ * is none of them, and must not pass for an access token. */
+static int is_access_token_answer(const json_t *answer)
+{
+    const json_t *type = json_object_get(answer, "token_type");
+    const json_t *use = json_object_get(answer, "token_use");
+
+    return (!type || (json_is_string(type)
+                      && (strcasecmp(json_string_value(type), "Bearer") == 0
+                          || strcmp(json_string_value(type), "access_token") == 0)))
+           && (!use || (json_is_string(use) && strcmp(json_string_value(use), "access") == 0));
+}
+
 okta_jwt_result_t okta_introspection_parse(json_t **claims, apr_pool_t *p, const char *json,
                                            apr_size_t len,
                                            const okta_access_token_expect_t *expect,
@@ -177,14 +192,20 @@ okta_jwt_result_t okta_introspection_parse(json_t **claims, apr_pool_t *p, const
         *why = "the provider says the token is not active (revoked, expired or unknown)";
         return OKTA_JWT_INACTIVE;
     }
-    if ((iss = member(doc, "iss")) && strcmp(iss, expect->issuer) != 0) {
-        *why = apr_psprintf(p, "introspected token issuer \"%s\" is not \"%s\"", iss,
-                            expect->issuer);
+    /* RFC 7662 makes them optional; this host requires them of a JWT, and
+     * an answer without them does not show the token is for this host */
+    if (!(iss = member(doc, "iss")) || strcmp(iss, expect->issuer) != 0) {
+        *why = apr_psprintf(p, "introspected token issuer \"%s\" is not \"%s\"",
+                            iss ? iss : "(none)", expect->issuer);
         return OKTA_JWT_BAD_ISSUER;
     }
-    if ((aud = json_object_get(doc, "aud")) && !okta_audience_allowed(aud, expect)) {
+    if (!(aud = json_object_get(doc, "aud")) || !okta_audience_allowed(aud, expect)) {
         *why = "introspected token audience is none of OktaAccessTokenAudience";
         return OKTA_JWT_BAD_AUDIENCE;
+    }
+    if (!is_access_token_answer(doc)) {
+        *why = "the introspected token is not an access token (token_type, token_use)";
+        return OKTA_JWT_NOT_ACCESS_TOKEN;
     }
     exp = json_object_get(doc, "exp");
     if (exp && (!okta_numeric_date(exp)

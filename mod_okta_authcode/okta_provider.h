@@ -81,8 +81,10 @@ okta_userinfo_result_t okta_userinfo_parse(json_t **claims, apr_pool_t *p, const
 
 /** Parses an introspection answer (RFC 7662 2.2) about an access token:
  * OKTA_JWT_OK (*claims the answer, released with the pool) when it is
- * active and its iss, aud and exp, those it has, are as expected;
- * OKTA_JWT_INACTIVE, or what failed, with *why. */
+ * active, names the expected issuer and one of the audiences, is not
+ * about another kind of token (token_type, token_use), and has not
+ * expired (exp, when it has one); OKTA_JWT_INACTIVE, or what failed,
+ * with *why. */
 okta_jwt_result_t okta_introspection_parse(json_t **claims, apr_pool_t *p, const char *json,
                                            apr_size_t len,
                                            const okta_access_token_expect_t *expect,

@@ -339,31 +339,56 @@ static okta_jwt_result_t introspection(const char *answer)
     return result;
 }
 
+/* An answer about an access token for this host: iss, aud, with `more`
+ * members after them. */
+#define ANSWER(more) "{\"active\":true,\"iss\":\"" ISSUER "\",\"aud\":\"api://default\"" more "}"
+
 START_TEST(introspection_answers)
 {
-    ck_assert_int_eq(introspection("{\"active\":true,\"sub\":\"svc\",\"scope\":\"a b\"}"),
-                     OKTA_JWT_OK);
-    ck_assert_int_eq(introspection("{\"active\":true,\"iss\":\"" ISSUER "\",\"aud\":"
-                                   "[\"x\",\"api://default\"],\"exp\":1700000100}"),
-                     OKTA_JWT_OK);
-    ck_assert_int_eq(introspection("{\"active\":false}"), OKTA_JWT_INACTIVE);
-    /* "active" must be the JSON true, not a string or a number */
-    ck_assert_int_eq(introspection("{\"active\":\"true\",\"sub\":\"svc\"}"),
-                     OKTA_JWT_INACTIVE);
-    ck_assert_int_eq(introspection("{\"active\":1}"), OKTA_JWT_INACTIVE);
-    ck_assert_int_eq(introspection("{\"sub\":\"svc\"}"), OKTA_JWT_INACTIVE);
-    ck_assert_int_eq(introspection("{\"active\":true,\"iss\":\"https://evil\"}"),
-                     OKTA_JWT_BAD_ISSUER);
-    ck_assert_int_eq(introspection("{\"active\":true,\"aud\":\"api://other\"}"),
-                     OKTA_JWT_BAD_AUDIENCE);
-    ck_assert_int_eq(introspection("{\"active\":true,\"exp\":1699999000}"),
-                     OKTA_JWT_EXPIRED);
-    ck_assert_int_eq(introspection("{\"active\":true,\"exp\":\"never\"}"),
-                     OKTA_JWT_EXPIRED);
-    /* a time no provider means: refused, without overflowing the arithmetic */
-    ck_assert_int_eq(introspection("{\"active\":true,\"exp\":9223372036854775807}"),
-                     OKTA_JWT_EXPIRED);
-    ck_assert_int_eq(introspection("active"), OKTA_JWT_MALFORMED);
+    static const struct {
+        const char *answer;
+        okta_jwt_result_t result;
+    } rows[] = {
+        { ANSWER(",\"sub\":\"svc\",\"scope\":\"a b\",\"exp\":1700000100"), OKTA_JWT_OK },
+        { "{\"active\":true,\"iss\":\"" ISSUER "\",\"aud\":[\"x\",\"api://default\"]}",
+          OKTA_JWT_OK },
+        /* the host requires an issuer and an audience: an answer that does
+         * not say them does not show the token is for this host */
+        { "{\"active\":true,\"sub\":\"svc\",\"scope\":\"a b\"}", OKTA_JWT_BAD_ISSUER },
+        { "{\"active\":true,\"iss\":\"" ISSUER "\"}", OKTA_JWT_BAD_AUDIENCE },
+        { "{\"active\":true,\"aud\":\"api://default\"}", OKTA_JWT_BAD_ISSUER },
+        { "{\"active\":true,\"iss\":\"https://evil\",\"aud\":\"api://default\"}",
+          OKTA_JWT_BAD_ISSUER },
+        { "{\"active\":true,\"iss\":7,\"aud\":\"api://default\"}", OKTA_JWT_BAD_ISSUER },
+        { "{\"active\":true,\"iss\":\"" ISSUER "\",\"aud\":\"api://other\"}",
+          OKTA_JWT_BAD_AUDIENCE },
+        /* an access token, as RFC 6749 and its providers name its type; a
+         * refresh token is not one */
+        { ANSWER(",\"token_type\":\"Bearer\""), OKTA_JWT_OK },
+        { ANSWER(",\"token_type\":\"bearer\""), OKTA_JWT_OK },
+        { ANSWER(",\"token_type\":\"access_token\""), OKTA_JWT_OK },
+        { ANSWER(",\"token_type\":\"refresh_token\""), OKTA_JWT_NOT_ACCESS_TOKEN },
+        { ANSWER(",\"token_type\":\"Refresh\""), OKTA_JWT_NOT_ACCESS_TOKEN },
+        { ANSWER(",\"token_type\":1"), OKTA_JWT_NOT_ACCESS_TOKEN },
+        { ANSWER(",\"token_use\":\"access\""), OKTA_JWT_OK },
+        { ANSWER(",\"token_use\":\"refresh\""), OKTA_JWT_NOT_ACCESS_TOKEN },
+        { "{\"active\":false}", OKTA_JWT_INACTIVE },
+        /* "active" must be the JSON true, not a string or a number */
+        { "{\"active\":\"true\",\"iss\":\"" ISSUER "\",\"aud\":\"api://default\"}",
+          OKTA_JWT_INACTIVE },
+        { "{\"active\":1}", OKTA_JWT_INACTIVE },
+        { "{\"sub\":\"svc\"}", OKTA_JWT_INACTIVE },
+        { ANSWER(",\"exp\":1699999000"), OKTA_JWT_EXPIRED },
+        { ANSWER(",\"exp\":\"never\""), OKTA_JWT_EXPIRED },
+        /* a time no provider means: refused, without overflowing the arithmetic */
+        { ANSWER(",\"exp\":9223372036854775807"), OKTA_JWT_EXPIRED },
+        { "active", OKTA_JWT_MALFORMED },
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        ck_assert_msg(introspection(rows[i].answer) == rows[i].result, "%s", rows[i].answer);
+    }
 }
 END_TEST
 

@@ -59,7 +59,7 @@ sub introspections { return fake_requests_for('/good/introspect') }
 sub asked_about { my ($token) = @_; return scalar grep { ($_->{token} // '') eq $token } introspections() }
 
 my %token = map { $_ => opaque() }
-    qw(active read_write cached inactive unknown wrong_iss wrong_aud aud_array bare string_active
+    qw(active read_write cached inactive unknown wrong_iss wrong_aud aud_array bare refresh string_active
        warm down hang off revoked);
 my %answers = (
     $token{active} => active(),
@@ -70,6 +70,7 @@ my %answers = (
     $token{wrong_aud} => active(aud => 'api://other'),
     $token{aud_array} => active(aud => ['api://other', 'api://default']),
     $token{bare} => { active => JSON::PP::true, sub => 'svc-user' },
+    $token{refresh} => active(token_type => 'refresh_token'),
     $token{string_active} => active(active => 'true'),
     $token{warm} => active(),
     $token{off} => active(),
@@ -139,9 +140,12 @@ is $res->code, 401, 'active, aud api://other: 401';
 like((bearer_challenge($res) // {})->{error_description} // '', qr/audience/, 'active, aud api://other: audience');
 $res = get_at("$base/bearer/aud-array", $token{aud_array});
 is $res->code, 200, 'active, aud an array holding api://default: 200';
+# what the host requires of a JWT, an answer must say (RFC 7662 makes it optional)
 $res = get_at("$base/bearer/bare", $token{bare});
-is $res->code, 200, 'active, with sub only (no iss, aud, exp): 200';
-is app_env($res)->{REMOTE_USER}, 'svc-user', 'active, with sub only: as that sub';
+is $res->code, 401, 'active, with sub only (no iss, aud, exp): 401';
+$res = get_at("$base/bearer/refresh", $token{refresh});
+like((bearer_challenge($res) // {})->{error_description} // '', qr/not an access token/,
+     'active, token_type refresh_token: 401, not an access token');
 $res = get_at("$base/bearer/string-active", $token{string_active});
 isnt $res->code, 200, '"active": "true" (a string, not a boolean): not let in';
 
