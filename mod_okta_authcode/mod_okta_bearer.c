@@ -216,6 +216,20 @@ static int is_jwt(const char *token)
     return dot && (dot = strchr(dot + 1, '.')) && !strchr(dot + 1, '.');
 }
 
+/* The name of the provider's verdict on a token in the session cache,
+ * which every virtual host shares: of the token for this host's issuer
+ * and audiences, so that hosts with one passphrase but other audiences or
+ * issuers keep verdicts apart (okta_facts_for_host checks it besides). */
+static const char *verdict_id(request_rec *r, const char *token)
+{
+    okta_server_conf_t *sc = okta_server_conf(r);
+
+    return okta_secret_digest(r->pool,
+                              apr_pstrcat(r->pool, sc->issuer, "\n",
+                                          apr_array_pstrcat(r->pool, sc->token_audiences, '\n'),
+                                          "\n", token, NULL));
+}
+
 /* The cached verdict on a token asked about: OKTA_JWT_OK with *s,
  * OKTA_JWT_INACTIVE, or -1 when the cache has none. */
 static int cached_introspection(request_rec *r, const char *id, okta_session_t *s,
@@ -252,7 +266,7 @@ static int introspected(request_rec *r, const okta_provider_meta_t *meta, const 
                         const json_t *payload, okta_session_t *s, const char **why)
 {
     okta_server_conf_t *sc = okta_server_conf(r);
-    const char *id = okta_secret_digest(r->pool, token);
+    const char *id = verdict_id(r, token);
     apr_int64_t until = apr_time_sec(r->request_time) + sc->introspection_cache;
     json_t *claims;
     int result;
@@ -334,6 +348,22 @@ static int client_allowed(request_rec *r, const okta_session_t *s)
            || okta_facts_match(s->facts, s->nfacts, "client_id", ids, clients->nelts, &present);
 }
 
+/* What was remembered of a token (by this process, another, or another
+ * host with the same passphrase) holds here only for this host's issuer
+ * and audiences. */
+static int for_this_host(request_rec *r, const okta_session_t *s, const char **why)
+{
+    okta_access_token_expect_t expect = okta_provider_access_token_expect(r);
+    int result = okta_facts_for_host(s->facts, s->nfacts, &expect);
+
+    if (result != OKTA_JWT_OK) {
+        *why = result == OKTA_JWT_BAD_ISSUER
+                   ? "the access token's issuer is not OktaIssuer"
+                   : "the access token's audience is none of OktaAccessTokenAudience";
+    }
+    return result;
+}
+
 int okta_bearer_authenticate(request_rec *r, const char *token, okta_session_ref_t **out)
 {
     okta_server_conf_t *sc = okta_server_conf(r);
@@ -351,7 +381,9 @@ int okta_bearer_authenticate(request_rec *r, const char *token, okta_session_ref
     else if ((result = verify(r, token, &ref->session, &why)) < 0) {
         return provider_unavailable(r);
     }
-    if (result == OKTA_JWT_OK && !client_allowed(r, &ref->session)) {
+    if (result == OKTA_JWT_OK
+        && (result = for_this_host(r, &ref->session, &why)) == OKTA_JWT_OK
+        && !client_allowed(r, &ref->session)) {
         result = OKTA_JWT_BAD_CLIENT;
         why = "the access token's client (cid, client_id) is none of OktaAccessTokenClients";
     }

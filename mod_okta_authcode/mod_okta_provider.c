@@ -244,8 +244,7 @@ okta_jwt_result_t okta_provider_validate_id_token(request_rec *r,
     return result;
 }
 
-/* What this server accepts of an access token. */
-static okta_access_token_expect_t access_token_expect(request_rec *r)
+okta_access_token_expect_t okta_provider_access_token_expect(request_rec *r)
 {
     okta_server_conf_t *sc = okta_server_conf(r);
     okta_access_token_expect_t expect;
@@ -264,7 +263,7 @@ okta_jwt_result_t okta_provider_validate_access_token(request_rec *r,
                                                       const char *token, okta_jwt_t **jwt,
                                                       const char **why)
 {
-    okta_access_token_expect_t expect = access_token_expect(r);
+    okta_access_token_expect_t expect = okta_provider_access_token_expect(r);
     int result;
 
     if ((result = okta_jwt_parse(jwt, r->pool, token, why)) != OKTA_JWT_OK
@@ -378,7 +377,7 @@ okta_jwt_result_t okta_provider_introspect(request_rec *r, const okta_provider_m
                                            const char *token, json_t **claims,
                                            const char **why)
 {
-    okta_access_token_expect_t expect = access_token_expect(r);
+    okta_access_token_expect_t expect = okta_provider_access_token_expect(r);
     okta_http_response_t resp;
     const char *form = "";
 

@@ -45,6 +45,10 @@ okta_jwt_result_t okta_provider_validate_id_token(request_rec *r,
                                                   const char *access_token, okta_jwt_t **jwt,
                                                   const char **why);
 
+/** What this server accepts of an access token: OktaIssuer,
+ * OktaAccessTokenAudience, OktaClockSkew, at the request's time. */
+okta_access_token_expect_t okta_provider_access_token_expect(request_rec *r);
+
 /** Parses and validates a JWT access token: the signature (as for ID
  * tokens), then okta_access_token_check against OktaIssuer,
  * OktaAccessTokenAudience and OktaClockSkew.  Not logged: *why says what

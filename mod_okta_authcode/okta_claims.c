@@ -269,6 +269,21 @@ int okta_facts_match(const okta_fact_t *facts, int nfacts, const char *path,
     return 0;
 }
 
+okta_jwt_result_t okta_facts_for_host(const okta_fact_t *facts, int nfacts,
+                                      const okta_access_token_expect_t *expect)
+{
+    int present;
+
+    if (!okta_facts_match(facts, nfacts, "iss", &expect->issuer, 1, &present)) {
+        return OKTA_JWT_BAD_ISSUER;
+    }
+    if (!okta_facts_match(facts, nfacts, "aud", expect->audiences, expect->naudiences,
+                          &present)) {
+        return OKTA_JWT_BAD_AUDIENCE;
+    }
+    return OKTA_JWT_OK;
+}
+
 static int word_is_one_of(const char *word, apr_size_t len, const char *const *values,
                           int nvalues)
 {

@@ -10,6 +10,7 @@
 #include <apr_pools.h>
 #include <jansson.h>
 
+#include "okta_jwt.h"
 #include "okta_record.h"
 
 /** The session's claims: `id_token`'s payload, with `userinfo`'s claims
@@ -48,6 +49,14 @@ apr_status_t okta_claims_set(okta_session_t *s, apr_pool_t *p, const json_t *cla
  * exactly).  *present tells whether any fact is at `path` at all. */
 int okta_facts_match(const okta_fact_t *facts, int nfacts, const char *path,
                      const char *const *values, int nvalues, int *present);
+
+/** Whether a token's facts (its claims, or the introspection answer about
+ * it) say it is for the host `expect` describes: an "iss" fact that is its
+ * issuer (OKTA_JWT_BAD_ISSUER otherwise) and an "aud" fact that is one of
+ * its audiences (OKTA_JWT_BAD_AUDIENCE).  Checked at every use of what was
+ * remembered of a token, wherever it was remembered and by which host. */
+okta_jwt_result_t okta_facts_for_host(const okta_fact_t *facts, int nfacts,
+                                      const okta_access_token_expect_t *expect);
 
 /** okta_facts_match for facts holding space-separated words (RFC 9068's
  * "scope"): 1 when a word of a fact at `path` is one of the values. */

@@ -275,6 +275,41 @@ START_TEST(claims_facts_stop_at_depth)
 }
 END_TEST
 
+START_TEST(facts_for_host_needs_its_issuer_and_an_audience)
+{
+    static const char *const audiences[] = { "api://reports", "api://default" };
+    const okta_access_token_expect_t host = { "https://idp.example.com/oauth2/default", "client",
+                                              audiences, 2, 0, 60 };
+    static const struct {
+        okta_fact_t facts[3];
+        int nfacts;
+        okta_jwt_result_t result;
+    } rows[] = {
+        { { { "iss", "https://idp.example.com/oauth2/default" }, { "aud", "api://default" } },
+          2, OKTA_JWT_OK },
+        /* an array of audiences: one fact each */
+        { { { "aud", "api://other" }, { "aud", "api://reports" },
+            { "iss", "https://idp.example.com/oauth2/default" } },
+          3, OKTA_JWT_OK },
+        { { { "iss", "https://idp.example.com/oauth2/other" }, { "aud", "api://default" } },
+          2, OKTA_JWT_BAD_ISSUER },
+        { { { "iss", "https://idp.example.com/oauth2/default" }, { "aud", "api://other" } },
+          2, OKTA_JWT_BAD_AUDIENCE },
+        { { { "iss", "https://idp.example.com/oauth2/default" } }, 1, OKTA_JWT_BAD_AUDIENCE },
+        { { { "aud", "api://default" } }, 1, OKTA_JWT_BAD_ISSUER },
+        /* a nested member is not the claim */
+        { { { "x.iss", "https://idp.example.com/oauth2/default" }, { "aud", "api://default" } },
+          2, OKTA_JWT_BAD_ISSUER },
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        ck_assert_msg(okta_facts_for_host(rows[i].facts, rows[i].nfacts, &host) == rows[i].result,
+                      "row %d", (int)i);
+    }
+}
+END_TEST
+
 START_TEST(facts_match_any_value_exactly)
 {
     static const okta_fact_t facts[] = {
@@ -363,6 +398,7 @@ TCase *claims_tcase(void)
     tcase_add_test(tc, claims_facts_skip_strings_and_names_with_nul);
     tcase_add_test(tc, claims_facts_stop_at_depth);
     tcase_add_test(tc, facts_match_any_value_exactly);
+    tcase_add_test(tc, facts_for_host_needs_its_issuer_and_an_audience);
     tcase_add_test(tc, facts_match_a_word);
     tcase_add_test(tc, claims_set_survives_session_round_trip);
     return tc;
