@@ -214,6 +214,20 @@ static int no_session(request_rec *r, int had_session)
     return okta_login_start(r, r->unparsed_uri, had_session);
 }
 
+/* An anonymous request that OktaUnauthAction pass let through has the
+ * user "" (no_session), for httpd's sake; authorization is over by the
+ * fixups, and from then on it is nobody's: no REMOTE_USER for the
+ * application, no user for the subrequests it makes (an SSI #include of a
+ * page that needs one).  First among the fixups: mod_dir's make
+ * subrequests. */
+static int forget_anonymous_user(request_rec *r)
+{
+    if (r->user && !*r->user && is_okta_auth_type(r)) {
+        r->user = NULL;
+    }
+    return DECLINED;
+}
+
 static int bearer_mode(request_rec *r)
 {
     okta_dir_conf_t *dc = okta_dir_conf(r);
@@ -254,7 +268,7 @@ static int check_authn(request_rec *r)
         return okta_error_page(r, HTTP_INTERNAL_SERVER_ERROR, "Sign-in not configured",
                                "This server is not configured for sign-in.");
     }
-    if (r->main && r->main->user && r->main->ap_auth_type
+    if (r->main && r->main->user && *r->main->user && r->main->ap_auth_type
         && strcasecmp(r->main->ap_auth_type, OKTA_AUTH_TYPE) == 0) {
         /* a subrequest (DirectoryIndex, SSI, ...) inherits the main
          * request's user, environment and headers */
@@ -464,6 +478,7 @@ static void register_hooks(apr_pool_t *p)
     ap_hook_quick_handler(quick_handler, NULL, NULL, APR_HOOK_FIRST);
     ap_hook_check_authn(check_authn, NULL, NULL, APR_HOOK_MIDDLE, AP_AUTH_INTERNAL_PER_CONF);
     ap_hook_force_authn(force_authn, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_fixups(forget_anonymous_user, NULL, NULL, APR_HOOK_REALLY_FIRST);
     okta_authz_register_hooks(p);
     okta_response_register_hooks();
 }
