@@ -122,7 +122,9 @@ apr_status_t okta_token_response_parse(okta_token_response_t *tr, apr_pool_t *p,
     tr->refresh_token = member(doc, "refresh_token");
     expires_in = json_object_get(doc, "expires_in");
     if (json_is_integer(expires_in) && json_integer_value(expires_in) > 0) {
-        tr->expires_in = json_integer_value(expires_in);
+        tr->expires_in = json_integer_value(expires_in) < OKTA_MAX_EXPIRES_IN
+                             ? json_integer_value(expires_in)
+                             : OKTA_MAX_EXPIRES_IN;
     }
     if (!tr->error && !tr->access_token) {
         *why = "token endpoint answer has neither access_token nor error";

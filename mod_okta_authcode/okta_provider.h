@@ -43,11 +43,16 @@ okta_meta_result_t okta_provider_meta_parse(okta_provider_meta_t *meta, apr_pool
  * localhost). */
 int okta_url_is_secure_or_loopback(const char *url);
 
+/* The longest expires_in taken as it is, in seconds: a year (Okta's
+ * longest access token lives a day); beyond, a year.  Added to the time,
+ * a larger one would overflow. */
+#define OKTA_MAX_EXPIRES_IN (366 * 86400)
+
 typedef struct okta_token_response_t {
     const char *access_token;
     const char *id_token; /* NULL if absent */
     const char *refresh_token; /* NULL if absent */
-    apr_int64_t expires_in; /* 0 if absent */
+    apr_int64_t expires_in; /* 0 if absent; OKTA_MAX_EXPIRES_IN at most */
     const char *error; /* set for an error response */
     const char *error_description;
 } okta_token_response_t;

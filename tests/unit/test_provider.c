@@ -2,6 +2,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <apr_strings.h>
+
 #include "okta_provider.h"
 #include "unit.h"
 
@@ -209,6 +211,38 @@ START_TEST(token_response_success_all_fields)
 }
 END_TEST
 
+/* An expires_in no provider means (Okta's longest is a day) is taken as a
+ * year: added to the time it would overflow. */
+START_TEST(token_response_expires_in_at_most_a_year)
+{
+    static const struct {
+        const char *expires_in;
+        apr_int64_t taken;
+    } rows[] = {
+        { "9223372036854775807", OKTA_MAX_EXPIRES_IN },
+        { "31622401", OKTA_MAX_EXPIRES_IN },
+        { "31622400", 31622400 },
+        { "86400", 86400 },
+        { "0", 0 },
+        { "-5", 0 },
+        { "1e300", 0 },
+        { "\"3600\"", 0 },
+    };
+    okta_token_response_t tr;
+    const char *why;
+    size_t i;
+
+    ck_assert_int_eq(OKTA_MAX_EXPIRES_IN, 31622400);
+    for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        const char *json = apr_pstrcat(test_pool, "{\"access_token\":\"at\",\"expires_in\":",
+                                       rows[i].expires_in, "}", NULL);
+
+        ck_assert_int_eq(parse_token(&tr, json, &why), APR_SUCCESS);
+        ck_assert_msg(tr.expires_in == rows[i].taken, "expires_in %s", rows[i].expires_in);
+    }
+}
+END_TEST
+
 START_TEST(token_response_success_minimal)
 {
     okta_token_response_t tr;
@@ -410,6 +444,7 @@ TCase *provider_tcase(void)
     tcase_add_test(tc, url_secure_or_loopback_refuses_userinfo_trick);
     tcase_add_test(tc, token_response_success_all_fields);
     tcase_add_test(tc, token_response_success_minimal);
+    tcase_add_test(tc, token_response_expires_in_at_most_a_year);
     tcase_add_test(tc, token_response_error);
     tcase_add_test(tc, token_response_error_without_description);
     tcase_add_test(tc, token_response_not_json);
