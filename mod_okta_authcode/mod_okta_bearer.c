@@ -172,10 +172,16 @@ static int token_session(request_rec *r, const char *token, const json_t *payloa
     okta_server_conf_t *sc = okta_server_conf(r);
 
     memset(s, 0, sizeof(*s));
-    s->user = okta_claim_string(r->pool, payload, sc->remote_user_claim);
-    if (!s->user || !*s->user) {
+    switch (okta_remote_user(r->pool, payload, sc->remote_user_claim, &s->user)) {
+    case OKTA_USER_OK:
+        break;
+    case OKTA_USER_NO_CLAIM:
         *why = apr_psprintf(r->pool, "the access token has no claim \"%s\" for REMOTE_USER "
                             "(OktaRemoteUserClaim)", sc->remote_user_claim);
+        return OKTA_JWT_NO_SUBJECT;
+    case OKTA_USER_CONTROL_CHARACTER:
+        *why = apr_psprintf(r->pool, "the access token's claim \"%s\" for REMOTE_USER has a "
+                            "control character", sc->remote_user_claim);
         return OKTA_JWT_NO_SUBJECT;
     }
     s->issuer = sc->issuer;

@@ -287,8 +287,10 @@ static int create_session(request_rec *r, const okta_token_response_t *tr,
     const char *id, *withheld;
 
     /* the merged claims: Okta serves custom claims from userinfo only */
-    session.user = okta_claim_string(r->pool, claims, sc->remote_user_claim);
-    if (!session.user || !*session.user) {
+    switch (okta_remote_user(r->pool, claims, sc->remote_user_claim, &session.user)) {
+    case OKTA_USER_OK:
+        break;
+    case OKTA_USER_NO_CLAIM:
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       OKTALOGNO(00024) "neither the ID token nor the userinfo endpoint has a "
                       "claim \"%s\" for REMOTE_USER: add the scope that carries it to "
@@ -296,6 +298,14 @@ static int create_session(request_rec *r, const okta_token_response_t *tr,
         return okta_error_page(r, HTTP_BAD_GATEWAY, "Sign-in failed",
                                apr_psprintf(r->pool, "The sign-in provider sent no \"%s\" claim.",
                                             sc->remote_user_claim));
+    case OKTA_USER_CONTROL_CHARACTER:
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      OKTALOGNO(00055) "the claim \"%s\" for REMOTE_USER has a control "
+                      "character (CR, LF, TAB, ...): the user is not signed in; correct the "
+                      "profile attribute in Okta, or choose another OktaRemoteUserClaim",
+                      sc->remote_user_claim);
+        return okta_error_page(r, HTTP_BAD_GATEWAY, "Sign-in failed",
+                               "The sign-in provider sent a user name this server cannot use.");
     }
     session.created = session.last_seen = now;
     session.access_expires = tr->expires_in ? now + tr->expires_in : 0;

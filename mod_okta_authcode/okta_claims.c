@@ -269,6 +269,24 @@ int okta_facts_match(const okta_fact_t *facts, int nfacts, const char *path,
     return 0;
 }
 
+okta_user_verdict_t okta_remote_user(apr_pool_t *p, const json_t *claims, const char *name,
+                                     const char **user)
+{
+    const json_t *v = json_object_get(claims, name);
+    const char *text = okta_claim_string(p, claims, name);
+    /* a string's own length: one with a NUL reads as a shorter one */
+    apr_size_t len = json_is_string(v) ? json_string_length(v) : text ? strlen(text) : 0;
+
+    if (!text || !len) {
+        return OKTA_USER_NO_CLAIM;
+    }
+    if (has_control_character(text, len)) {
+        return OKTA_USER_CONTROL_CHARACTER;
+    }
+    *user = text;
+    return OKTA_USER_OK;
+}
+
 okta_jwt_result_t okta_facts_for_host(const okta_fact_t *facts, int nfacts,
                                       const okta_access_token_expect_t *expect)
 {

@@ -50,6 +50,20 @@ apr_status_t okta_claims_set(okta_session_t *s, apr_pool_t *p, const json_t *cla
 int okta_facts_match(const okta_fact_t *facts, int nfacts, const char *path,
                      const char *const *values, int nvalues, int *present);
 
+typedef enum {
+    OKTA_USER_OK,
+    OKTA_USER_NO_CLAIM, /* absent, empty, or neither a string nor an integer */
+    OKTA_USER_CONTROL_CHARACTER /* CR, LF, TAB, NUL, DEL, ... */
+} okta_user_verdict_t;
+
+/** REMOTE_USER from the claims (a session's merged claims, or a token's):
+ * the claim `name`, a string or an integer (okta_claim_string), not empty,
+ * and without a control character, which could split a request header
+ * written with %{REMOTE_USER}s or a log line, or (a NUL) cut the name
+ * short.  *user is set for OKTA_USER_OK. */
+okta_user_verdict_t okta_remote_user(apr_pool_t *p, const json_t *claims, const char *name,
+                                     const char **user);
+
 /** Whether a token's facts (its claims, or the introspection answer about
  * it) say it is for the host `expect` describes: an "iss" fact that is its
  * issuer (OKTA_JWT_BAD_ISSUER otherwise) and an "aud" fact that is one of

@@ -275,6 +275,56 @@ START_TEST(claims_facts_stop_at_depth)
 }
 END_TEST
 
+START_TEST(remote_user_is_a_plain_claim)
+{
+    static const struct {
+        const char *claims;
+        okta_user_verdict_t verdict;
+        const char *user;
+    } rows[] = {
+        { "{\"sub\":\"00u1abc\"}", OKTA_USER_OK, "00u1abc" },
+        { "{\"sub\":\"J\u00fcrgen M\u00fcller\"}", OKTA_USER_OK, "J\xc3\xbcrgen M\xc3\xbcller" },
+        { "{\"sub\":42}", OKTA_USER_OK, "42" },
+        { "{\"sub\":\"\"}", OKTA_USER_NO_CLAIM, NULL },
+        { "{\"email\":\"a@example.com\"}", OKTA_USER_NO_CLAIM, NULL },
+        { "{\"sub\":[\"a\"]}", OKTA_USER_NO_CLAIM, NULL },
+        { "{\"sub\":true}", OKTA_USER_NO_CLAIM, NULL },
+        { "{\"sub\":\"alice\\r\\nX-Admin: 1\"}", OKTA_USER_CONTROL_CHARACTER, NULL },
+        { "{\"sub\":\"alice\\n\"}", OKTA_USER_CONTROL_CHARACTER, NULL },
+        { "{\"sub\":\"al\\tice\"}", OKTA_USER_CONTROL_CHARACTER, NULL },
+        { "{\"sub\":\"alice\\u007f\"}", OKTA_USER_CONTROL_CHARACTER, NULL },
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        json_t *claims = json_loads(rows[i].claims, 0, NULL);
+        const char *user = NULL;
+
+        ck_assert_ptr_nonnull(claims);
+        ck_assert_msg(okta_remote_user(test_pool, claims, "sub", &user) == rows[i].verdict, "%s",
+                      rows[i].claims);
+        if (rows[i].user) {
+            ck_assert_str_eq(user, rows[i].user);
+        }
+        json_decref(claims);
+    }
+}
+END_TEST
+
+/* A NUL inside a string (which jansson reads only when asked to) would
+ * read as the name before it. */
+START_TEST(remote_user_with_a_nul_is_refused)
+{
+    json_t *claims = json_object();
+    const char *user = NULL;
+
+    json_object_set_new(claims, "sub", json_stringn("alice\0admin", 11));
+    ck_assert_int_eq(okta_remote_user(test_pool, claims, "sub", &user),
+                     OKTA_USER_CONTROL_CHARACTER);
+    json_decref(claims);
+}
+END_TEST
+
 START_TEST(facts_for_host_needs_its_issuer_and_an_audience)
 {
     static const char *const audiences[] = { "api://reports", "api://default" };
@@ -399,6 +449,8 @@ TCase *claims_tcase(void)
     tcase_add_test(tc, claims_facts_stop_at_depth);
     tcase_add_test(tc, facts_match_any_value_exactly);
     tcase_add_test(tc, facts_for_host_needs_its_issuer_and_an_audience);
+    tcase_add_test(tc, remote_user_is_a_plain_claim);
+    tcase_add_test(tc, remote_user_with_a_nul_is_refused);
     tcase_add_test(tc, facts_match_a_word);
     tcase_add_test(tc, claims_set_survives_session_round_trip);
     return tc;

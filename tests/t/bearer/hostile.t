@@ -110,6 +110,11 @@ my @refused = (
     ['nbf an hour ahead', mint({ nbf => $now + 3600 }), qr/not yet valid/, 'warn'],
     ['iat an hour ahead', mint({ iat => $now + 3600, exp => $now + 7200 }), qr/not yet valid/, 'warn'],
     ['no sub (the REMOTE_USER claim)', mint({ sub => undef }), qr/does not name a user/, 'warn'],
+    # REMOTE_USER reaches headers (RequestHeader set X-Remote-User
+    # "%{REMOTE_USER}s") and logs: a user who can edit the claim must not
+    # be able to split them
+    ['sub with CR LF', mint({ sub => "svc\r\nX-Injected: 1" }), qr/does not name a user/, 'warn'],
+    ['sub with a TAB', mint({ sub => "svc\tuser" }), qr/does not name a user/, 'warn'],
     ['opaque, not a JWT (OktaTokenIntrospection Off)', encode_base64url(join '', map { chr rand 256 } 1 .. 32),
      qr/malformed/, 'warn'],
 );
