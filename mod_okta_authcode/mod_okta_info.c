@@ -8,6 +8,7 @@
 
 #include "mod_okta_info.h"
 #include "mod_okta_refresh.h"
+#include "mod_okta_response.h"
 #include "mod_okta_session.h"
 
 /* Sends `doc` with `status` from the quick handler; returns OK. */
@@ -18,6 +19,7 @@ static int send_json(request_rec *r, int status, json_t *doc)
     json_decref(doc);
     r->status = status;
     apr_table_setn(r->headers_out, "Cache-Control", "no-store");
+    okta_set_nosniff(r->headers_out);
     ap_set_content_type(r, "application/json");
     if (text) {
         ap_rputs(text, r);

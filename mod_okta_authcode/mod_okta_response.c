@@ -59,6 +59,12 @@ const char *okta_public_url(request_rec *r, const char *path)
     return ap_construct_url(r->pool, path, r);
 }
 
+void okta_set_nosniff(apr_table_t *headers)
+{
+    /* a browser that sniffed HTML in a claim would run it as the site's */
+    apr_table_setn(headers, "X-Content-Type-Options", "nosniff");
+}
+
 int okta_error_page(request_rec *r, int status, const char *title, const char *detail)
 {
     return page(r, status, title, detail, "", 0);
@@ -93,6 +99,7 @@ void okta_response_register_hooks(void)
 int okta_error_json(request_rec *r, int status, const char *json)
 {
     apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
+    okta_set_nosniff(r->err_headers_out);
     apr_table_setn(r->notes, JSON_ERROR_NOTE, "1");
     apr_table_setn(r->subprocess_env, "suppress-error-charset", "1");
     ap_custom_response(r, status, json);

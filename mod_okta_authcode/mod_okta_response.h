@@ -15,8 +15,11 @@ const char *okta_public_scheme(request_rec *r);
 const char *okta_public_url(request_rec *r, const char *path);
 /** Answers with a short HTML error page (from any phase); returns `status`. */
 int okta_error_page(request_rec *r, int status, const char *title, const char *detail);
-/** Answers with a JSON body (application/json) from any phase, as APIs
- * expect; returns `status`. */
+/** X-Content-Type-Options: nosniff in `headers`, for the module's JSON
+ * answers: a browser must not read one as HTML. */
+void okta_set_nosniff(apr_table_t *headers);
+/** Answers with a JSON body (application/json, nosniff) from any phase, as
+ * APIs expect; returns `status`. */
 int okta_error_json(request_rec *r, int status, const char *json);
 /** Registers what error responses need (the JSON type). */
 void okta_response_register_hooks(void);

@@ -13,7 +13,7 @@ use JSON::PP qw(decode_json);
 use Time::HiRes qw(time);
 use Okta::Test qw(new_browser server_url sign_in app_env op_requests op_reset);
 
-plan tests => 63;
+plan tests => 68;
 
 my $op = $ENV{OKTA_OP_ISSUER};
 my $base = server_url('okta_info');
@@ -35,6 +35,7 @@ for my $case (['a script', []],
     $res = new_browser()->get("$base/okta/info", @$headers);
     is $res->code, 401, "no session, $who: 401";
     like $res->header('Content-Type') // '', qr{^application/json}, "no session, $who: JSON";
+    is $res->header('X-Content-Type-Options'), 'nosniff', "no session, $who: nosniff";
     my $error = json_of($res)->{error};
     ok defined $error && !ref $error && length $error, "no session, $who: {\"error\": \"...\"}";
     is $res->header('Location'), undef, "no session, $who: no redirect";
@@ -55,6 +56,7 @@ ok length $token, 'the provider issued an access token';
 $res = $ua->get("$base/okta/info");
 is $res->code, 200, 'signed in: 200';
 like $res->header('Content-Type') // '', qr{^application/json}, 'signed in: JSON';
+is $res->header('X-Content-Type-Options'), 'nosniff', 'signed in: nosniff (a browser never reads it as HTML)';
 like $res->header('Cache-Control') // '', qr/no-store/, 'signed in: Cache-Control: no-store';
 is $res->header('Location'), undef, 'signed in: no redirect';
 my $text = $res->decoded_content // '';

@@ -26,7 +26,7 @@ use Okta::Test qw(new_browser server_url app_env error_log_mark error_log_since 
                   fake_mode fake_requests_for fake_introspection fake_mint poll_until
                   bearer_challenge json_body);
 
-plan tests => 87;
+plan tests => 88;
 
 my $fake = $ENV{OKTA_FAKE_BASE};
 my $issuer = "$fake/good";
@@ -123,6 +123,7 @@ like $challenge->{realm} // '', qr/^localhost(?::\d+)?$/, 'inactive: a realm';
 is $challenge->{error}, 'invalid_token', 'inactive: error="invalid_token"';
 like $challenge->{error_description} // '', qr/inactive/, 'inactive: the description says inactive';
 like $res->header('Content-Type') // '', qr{^application/json}, 'inactive: a JSON body';
+is $res->header('X-Content-Type-Options'), 'nosniff', 'inactive: nosniff';
 is((json_body($res) // {})->{error}, 'invalid_token', 'inactive: JSON error invalid_token');
 @lines = log_lines(error_log_since($mark), 'OKTA00050');
 like $lines[0] // '', qr/\[okta_authcode:warn\]/, 'inactive: OKTA00050 at warn';
