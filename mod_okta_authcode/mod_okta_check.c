@@ -65,9 +65,11 @@ static const char *absolute(const check_t *c, const char *uri)
 }
 
 /* Discovery: the document, how long it took, and the provider's clock;
- * *method the client authentication the module will use with it.  0 when
- * there is nothing to check the provider's settings against. */
-static int check_discovery(check_t *c, okta_client_auth_t *method)
+ * *method the client authentication the module will use with it, and
+ * *usable whether the module would use the provider at all (its issuer
+ * is OktaIssuer).  0 when there is nothing to check the provider's
+ * settings against. */
+static int check_discovery(check_t *c, okta_client_auth_t *method, int *usable)
 {
     const char *url = okta_discovery_url(c->p, c->sc->issuer), *why = NULL;
     apr_time_t started = apr_time_now();
@@ -97,6 +99,7 @@ static int check_discovery(check_t *c, okta_client_auth_t *method)
                        "https://{okta-domain}/oauth2/{server-id}");
         return 0;
     }
+    *usable = parsed == OKTA_META_OK;
     okta_check_add(c->checks, OKTA_CHECK_OK, "discovery",
                    apr_psprintf(c->p, "%s answered in %" APR_TIME_T_FMT " ms", url,
                                 apr_time_as_msec(apr_time_now() - started)),
@@ -137,12 +140,17 @@ static void check_credentials(check_t *c, okta_client_auth_t method)
 {
     okta_http_response_t resp;
     const char *form = "", *authorization, *why = NULL;
+    const char *code = okta_random_id(c->p, 16), *verifier = okta_random_id(c->p, 32);
 
+    if (!code || !verifier) {
+        okta_check_add(c->checks, OKTA_CHECK_FAIL, "credentials",
+                       "OpenSSL gave no random bytes", "check OpenSSL's random generator");
+        return;
+    }
     okta_form_add(c->p, &form, "grant_type", "authorization_code");
-    okta_form_add(c->p, &form, "code", apr_pstrcat(c->p, "okta-check-", okta_random_id(c->p, 16),
-                                                   NULL));
+    okta_form_add(c->p, &form, "code", apr_pstrcat(c->p, "okta-check-", code, NULL));
     okta_form_add(c->p, &form, "redirect_uri", absolute(c, c->sc->redirect_uri));
-    okta_form_add(c->p, &form, "code_verifier", okta_random_id(c->p, 32));
+    okta_form_add(c->p, &form, "code_verifier", verifier);
     authorization = okta_client_auth(c->p, method == OKTA_CLIENT_AUTH_BASIC, c->sc->client_id,
                                      c->sc->client_secret, &form);
     if (okta_http_post_form(&resp, c->p, &c->opts, c->meta.token_endpoint, form, authorization,
@@ -159,7 +167,13 @@ static void check_redirect(check_t *c, const char *name, const char *uri)
 {
     okta_http_response_t resp;
     const char *query = "", *why = NULL, *target = absolute(c, uri);
+    const char *verifier = okta_random_id(c->p, 32);
 
+    if (!verifier) {
+        okta_check_add(c->checks, OKTA_CHECK_FAIL, name, "OpenSSL gave no random bytes",
+                       "check OpenSSL's random generator");
+        return;
+    }
     okta_form_add(c->p, &query, "response_type", "code");
     okta_form_add(c->p, &query, "client_id", c->sc->client_id);
     okta_form_add(c->p, &query, "redirect_uri", target);
@@ -167,7 +181,7 @@ static void check_redirect(check_t *c, const char *name, const char *uri)
     okta_form_add(c->p, &query, "state", "okta-check");
     okta_form_add(c->p, &query, "nonce", "okta-check");
     okta_form_add(c->p, &query, "code_challenge",
-                  okta_pkce_challenge(c->p, okta_random_id(c->p, 32)));
+                  okta_pkce_challenge(c->p, verifier));
     okta_form_add(c->p, &query, "code_challenge_method", "S256");
     if (okta_http_get(&resp, c->p, &c->opts,
                       apr_pstrcat(c->p, c->meta.authorization_endpoint,
@@ -207,12 +221,22 @@ static void check_post_logout(check_t *c)
 static void check_provider(check_t *c)
 {
     okta_client_auth_t method;
+    int usable;
 
-    if (!check_discovery(c, &method)) {
+    if (!check_discovery(c, &method, &usable)) {
         return;
     }
     check_jwks(c);
-    check_credentials(c, method);
+    if (usable) {
+        check_credentials(c, method);
+    }
+    else {
+        /* the module never sends the secret there: nor does its checker */
+        okta_check_add(c->checks, OKTA_CHECK_WARN, "credentials",
+                       "not checked: the client secret goes only to a provider whose issuer "
+                       "is OktaIssuer",
+                       "correct OktaIssuer (see the issuer line), then check again");
+    }
     check_redirect(c, "redirect_uri", c->sc->redirect_uri);
     if (*c->sc->silent_redirect_uri) {
         check_redirect(c, "silent_redirect_uri", c->sc->silent_redirect_uri);

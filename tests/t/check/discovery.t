@@ -51,8 +51,11 @@ my @cases = (
     discovery_fails('TLS without OktaCAFile', "$fake_tls/good", qr/OktaCAFile/),
     at('TLS with OktaCAFile', "$fake_tls/good", directives => { OktaCAFile => $ca_file },
        status => 0, only_ok => 1, expect => [['discovery', 'ok'], ['jwks', 'ok']]),
+    # the module would refuse this provider: its token endpoint is never
+    # sent the client secret, by the module or the checker
     at('issuer mismatch', "$fake/mismatch", status => 1,
-       expect => [['discovery', 'ok'], ['issuer', 'FAIL', qr{\Q$fake/elsewhere\E}, qr/\S/]]),
+       expect => [['discovery', 'ok'], ['issuer', 'FAIL', qr{\Q$fake/elsewhere\E}, qr/\S/],
+                  ['credentials', 'warn', qr/not checked/, qr/OktaIssuer/]]),
     at('Dynamic issuer mode', "$fake/oauth2/dynamic", status => 1,
        expect => [['issuer', 'FAIL', undef, qr/Issuer.*Okta URL/]]),
     at('JWKS with a 1024-bit RSA key only', "$fake/weak-key", status => 1,
@@ -63,7 +66,7 @@ my @cases = (
        expect => [['jwks', 'FAIL']]),
 );
 
-my $tests = 2;
+my $tests = 3;
 $tests += okta_check_case_tests(%$_) for @cases;
 plan tests => $tests;
 
@@ -71,6 +74,10 @@ my %runs;
 for my $case (@cases) {
     fake_mode('normal'); # clears the fake's requests (and lets hanging ones go)
     $runs{ $case->{label} } = okta_check_case(%$case);
+    if ($case->{label} eq 'issuer mismatch') {
+        is scalar(fake_requests_for('/mismatch/token')), 0,
+            'issuer mismatch: nothing sent to the token endpoint its document names';
+    }
     if ($case->{label} eq 'good tenant') {
         # what was fetched: discovery, then the JWKS it names
         my @fetched = map { scalar fake_requests_for("/good$_") } '/.well-known/openid-configuration', '/jwks';
