@@ -459,8 +459,11 @@ static void child_init(apr_pool_t *p, server_rec *s)
     ap_mpm_query(AP_MPMQ_MAX_THREADS, &threads);
     okta_caches_child_init(p, s);
     okta_cacheserver_child_init(p, s, threads > 0 ? threads : 1);
-    okta_provider_child_init(p, s);
-    okta_bearer_child_init(p, s);
+    if (okta_provider_child_init(p, s) != APR_SUCCESS
+        || okta_bearer_child_init(p, s) != APR_SUCCESS) {
+        /* logged; a process without them cannot serve a request safely */
+        exit(APEXIT_CHILDSICK);
+    }
 }
 
 static void register_hooks(apr_pool_t *p)

@@ -38,15 +38,19 @@
 /* What the cache holds for a token the provider said is not active. */
 static const unsigned char inactive_mark[] = "inactive";
 
-void okta_bearer_child_init(apr_pool_t *p, server_rec *s)
+apr_status_t okta_bearer_child_init(apr_pool_t *p, server_rec *s)
 {
     for (; s; s = s->next) {
         okta_server_conf_t *sc = ap_get_module_config(s->module_config, &okta_authcode_module);
 
-        if (sc->issuer) {
-            sc->token_memo = okta_token_memo_create(p);
+        if (sc->issuer && !(sc->token_memo = okta_token_memo_create(p))) {
+            ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
+                         OKTALOGNO(00057) "cannot create this process's memo of bearer tokens "
+                         "(its mutexes)");
+            return APR_ENOMEM;
         }
     }
+    return APR_SUCCESS;
 }
 
 const char *okta_bearer_token(request_rec *r)

@@ -6,7 +6,8 @@
 #include "mod_okta_session.h"
 
 /** Makes the per-process memo of verified tokens. */
-void okta_bearer_child_init(apr_pool_t *p, server_rec *s);
+/** Each host's memo of verified tokens: APR_SUCCESS, or a failure (logged). */
+apr_status_t okta_bearer_child_init(apr_pool_t *p, server_rec *s);
 /** The token of an `Authorization: Bearer` header; NULL when the request
  * has none (a token in the query string or a form body does not count). */
 const char *okta_bearer_token(request_rec *r);

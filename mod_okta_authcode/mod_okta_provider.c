@@ -35,20 +35,50 @@ okta_http_options_t okta_provider_http_options(const okta_server_conf_t *sc,
     return opts;
 }
 
-void okta_provider_child_init(apr_pool_t *p, server_rec *s)
+/* The cache's pool, with an allocator of its own: each host's cache
+ * allocates under its own mutex, at the same time as the others. */
+static apr_status_t create_cache_pool(apr_pool_t **pool, apr_pool_t *p)
+{
+    apr_allocator_t *allocator;
+    apr_thread_mutex_t *mutex;
+    apr_status_t rv;
+
+    if ((rv = apr_allocator_create(&allocator)) != APR_SUCCESS) {
+        return rv;
+    }
+    if ((rv = apr_thread_mutex_create(&mutex, APR_THREAD_MUTEX_DEFAULT, p)) != APR_SUCCESS
+        || (rv = apr_pool_create_ex(pool, p, NULL, allocator)) != APR_SUCCESS) {
+        apr_allocator_destroy(allocator);
+        return rv;
+    }
+    apr_allocator_mutex_set(allocator, mutex);
+    apr_allocator_owner_set(allocator, *pool);
+    return APR_SUCCESS;
+}
+
+apr_status_t okta_provider_child_init(apr_pool_t *p, server_rec *s)
 {
     for (; s; s = s->next) {
         okta_server_conf_t *sc = ap_get_module_config(s->module_config, &okta_authcode_module);
         okta_provider_cache_t *cache;
+        apr_status_t rv;
 
         if (!sc->issuer) {
             continue;
         }
         sc->provider = cache = apr_pcalloc(p, sizeof(*cache));
-        apr_pool_create(&cache->pool, p);
-        apr_thread_mutex_create(&cache->mutex, APR_THREAD_MUTEX_DEFAULT, p);
-        apr_thread_cond_create(&cache->discovered, p);
+        if ((rv = create_cache_pool(&cache->pool, p)) != APR_SUCCESS
+            || (rv = apr_thread_mutex_create(&cache->mutex, APR_THREAD_MUTEX_DEFAULT, p))
+                   != APR_SUCCESS
+            || (rv = apr_thread_cond_create(&cache->discovered, p)) != APR_SUCCESS
+            || (rv = apr_thread_cond_create(&cache->keys_fetched, p)) != APR_SUCCESS) {
+            ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
+                         OKTALOGNO(00056) "cannot create this process's provider cache (a "
+                         "pool, mutex or condition)");
+            return rv;
+        }
     }
+    return APR_SUCCESS;
 }
 
 /* GET a provider document; on failure logs with `tag` and returns NULL. */
@@ -156,8 +186,48 @@ const okta_provider_meta_t *okta_provider_meta(request_rec *r, int *status)
     return meta;
 }
 
-/* A copy of the cached JWKS text, fetched if we have none or if `refetch`
- * and the last fetch is old enough. */
+/* One thread of the process fetches the JWKS, outside the mutex, as
+ * discover() fetches discovery; the others wait for its outcome
+ * (OktaHTTPTimeout at most).  Whatever the outcome, none starts another
+ * fetch before OKTA_JWKS_MIN_REFETCH has passed: forged tokens naming
+ * unknown keys, while the keys endpoint is slow or down, neither stall the
+ * requests that need the provider nor flood it.  Called and returns with
+ * the mutex. */
+static void fetch_keys(request_rec *r, okta_provider_cache_t *cache, const char *jwks_uri)
+{
+    apr_time_t give_up = apr_time_now()
+                         + apr_time_from_sec(okta_server_conf(r)->http_timeout + 1);
+    const char *doc;
+
+    if (cache->fetching_keys) {
+        while (cache->fetching_keys && apr_time_now() < give_up
+               && apr_thread_cond_timedwait(cache->keys_fetched, cache->mutex,
+                                            give_up - apr_time_now()) != APR_TIMEUP) {
+        }
+        return;
+    }
+    cache->fetching_keys = 1;
+    apr_thread_mutex_unlock(cache->mutex);
+    doc = fetch_document(r, jwks_uri, "JWKS");
+    apr_thread_mutex_lock(cache->mutex);
+    cache->fetching_keys = 0;
+    cache->next_keys_fetch = apr_time_now() + OKTA_JWKS_MIN_REFETCH;
+    if (doc) {
+        if (cache->jwks_pool) {
+            apr_pool_clear(cache->jwks_pool);
+        }
+        else {
+            apr_pool_create(&cache->jwks_pool, cache->pool);
+        }
+        cache->jwks_json = apr_pstrdup(cache->jwks_pool, doc);
+        cache->jwks_fetched = apr_time_now();
+    }
+    apr_thread_cond_broadcast(cache->keys_fetched);
+}
+
+/* A copy of the cached JWKS text, fetched if we have none, or if `refetch`
+ * and it is still the one the caller had (*fetched), when a fetch may
+ * start (see fetch_keys). */
 static const char *jwks_text(request_rec *r, const okta_provider_meta_t *meta, int refetch,
                              apr_time_t *fetched)
 {
@@ -165,20 +235,9 @@ static const char *jwks_text(request_rec *r, const okta_provider_meta_t *meta, i
     const char *copy = NULL;
 
     apr_thread_mutex_lock(cache->mutex);
-    if (!cache->jwks_json
-        || (refetch && cache->jwks_fetched == *fetched
-            && apr_time_now() - cache->jwks_fetched >= OKTA_JWKS_MIN_REFETCH)) {
-        const char *doc = fetch_document(r, meta->jwks_uri, "JWKS");
-        if (doc) {
-            if (cache->jwks_pool) {
-                apr_pool_clear(cache->jwks_pool);
-            }
-            else {
-                apr_pool_create(&cache->jwks_pool, cache->pool);
-            }
-            cache->jwks_json = apr_pstrdup(cache->jwks_pool, doc);
-            cache->jwks_fetched = apr_time_now();
-        }
+    if ((!cache->jwks_json || (refetch && cache->jwks_fetched == *fetched))
+        && (cache->fetching_keys || apr_time_now() >= cache->next_keys_fetch)) {
+        fetch_keys(r, cache, meta->jwks_uri);
     }
     if (cache->jwks_json) {
         copy = apr_pstrdup(r->pool, cache->jwks_json);

@@ -16,16 +16,22 @@
 typedef struct okta_provider_cache_t {
     apr_thread_mutex_t *mutex;
     apr_thread_cond_t *discovered; /* signalled when a discovery fetch ends */
-    apr_pool_t *pool; /* holds meta */
+    apr_thread_cond_t *keys_fetched; /* signalled when a JWKS fetch ends */
+    apr_pool_t *pool; /* holds meta; its allocator is its own (the threads
+                         of other hosts' caches allocate at the same time) */
     const okta_provider_meta_t *meta; /* NULL until fetched */
     int discovering; /* a thread is fetching the discovery document */
     apr_time_t discovery_failed_until; /* a failed fetch is not repeated before */
-    apr_pool_t *jwks_pool; /* replaced on every JWKS fetch */
+    apr_pool_t *jwks_pool; /* cleared on every JWKS fetch */
     const char *jwks_json;
-    apr_time_t jwks_fetched;
+    apr_time_t jwks_fetched; /* when jwks_json came */
+    int fetching_keys; /* a thread is fetching the JWKS */
+    apr_time_t next_keys_fetch; /* no JWKS fetch starts before */
 } okta_provider_cache_t;
 
-void okta_provider_child_init(apr_pool_t *p, server_rec *s);
+/** Each host's provider cache, in `p`: APR_SUCCESS, or what could not be
+ * made (logged). */
+apr_status_t okta_provider_child_init(apr_pool_t *p, server_rec *s);
 /** How the provider is asked: OktaCAFile, OktaHTTPTimeout for the whole
  * exchange (no later than `deadline`, when not 0), connecting within 5 s
  * at most, answers of 256 KiB at most. */

@@ -125,7 +125,7 @@ const USERINFO_FAILURES = {
 };
 
 // the modes that hold requests open (a change to another mode drops them)
-const HANGING_MODES = new Set(['token_hang', 'refresh_hang', 'userinfo_hang', 'introspect_hang']);
+const HANGING_MODES = new Set(['token_hang', 'refresh_hang', 'userinfo_hang', 'introspect_hang', 'jwks_hang']);
 
 const MODES = new Set([
   'normal',
@@ -176,6 +176,8 @@ const MODES = new Set([
   // the introspection endpoint answers 503 temporarily_unavailable, or never
   'introspect_down',
   'introspect_hang',
+  // the keys endpoint accepts the request and never answers
+  'jwks_hang',
 ]);
 
 let mode = 'normal';
@@ -1137,6 +1139,7 @@ async function handle(req, res) {
       break;
     case '/jwks':
       if (isGet && misconfigured.jwks === 'down') { send(res, 500, 'fake-op: jwks down\n'); return; }
+      if (isGet && mode === 'jwks_hang') { holdOpen(res, entry); return; }
       if (isGet) { sendJson(res, 200, tenantJwks(tenant), { 'Content-Type': 'application/jwk-set+json' }); return; }
       break;
     case '/authorize':
