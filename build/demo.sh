@@ -24,11 +24,15 @@ else
     issuer=http://127.0.0.1:8601 client_id=okta-test client_secret=okta-test-secret
     local_provider=yes
 fi
-passphrase=$(openssl rand -base64 32)
+# the secrets in files only root reads (Apache reads them before it gives
+# up root), as conf-examples/vhost-okta.conf does
+secrets=/etc/apache2/okta-demo
+install -d -m 700 "$secrets"
+(umask 077 && printf '%s\n' "$client_secret" > "$secrets/client-secret" \
+    && openssl rand -base64 32 > "$secrets/passphrase")
 sed -e "s|@DEMO_ROOT@|$demo_root|g" -e "s|@ISSUER@|$issuer|" -e "s|@CLIENT_ID@|$client_id|" \
-    -e "s|@CLIENT_SECRET@|$client_secret|" -e "s|@PASSPHRASE@|$passphrase|" \
+    -e "s|@SECRETS@|$secrets|g" \
     build/demo/okta-demo.conf.in > /etc/apache2/sites-available/okta-demo.conf
-chmod 600 /etc/apache2/sites-available/okta-demo.conf
 a2ensite -q okta-demo
 
 if [ "$local_provider" = yes ]; then

@@ -51,10 +51,12 @@ dpkg -L "$package" > "$work/files"
     || { echo "the package did not enable the module"; exit 1; }
 a2enmod -q okta_authcode
 apache2ctl -t
-# the example virtual host, as an operator starts from it (its passphrase
-# file in the scratch directory)
+# the example virtual host, as an operator starts from it (its secret
+# files in the scratch directory)
 openssl rand -base64 32 > "$work/passphrase"
-sed "s|file:/etc/apache2/okta-passphrase|file:$work/passphrase|" \
+echo 'the-client-secret' > "$work/client-secret"
+sed -e "s|file:/etc/apache2/okta-passphrase|file:$work/passphrase|" \
+    -e "s|file:/etc/apache2/okta-client-secret|file:$work/client-secret|" \
     "$top/conf-examples/vhost-okta.conf" > "$example_site"
 a2ensite -q okta-package-test
 apache2ctl -t || { echo "configtest failed with conf-examples/vhost-okta.conf"; exit 1; }
