@@ -12,11 +12,15 @@
  *
  * A token that is not a JWT (an opaque one, as Okta's org authorization
  * server issues) is asked about at the provider's introspection endpoint
- * with OktaTokenIntrospection On (RFC 7662), and the answer kept in the
- * session cache, named by the token's digest, for OktaIntrospectionCache
- * seconds at most: every process and node shares it.  With All, a JWT
- * that verifies here is asked about too, so that one revoked at the
- * provider is refused before it expires.
+ * with OktaTokenIntrospection On (RFC 7662).  With All, a JWT that
+ * verifies here is asked about too, so that one revoked at the provider
+ * is refused before it expires.  What the provider says is remembered for
+ * OktaIntrospectionCacheSeconds at most: in the session cache, which every
+ * process and node shares, when it said the token is active (accepted
+ * here or not); a refusal in this process too, where alone a made-up
+ * token's is kept.  A process asks about one token once at a time, and
+ * makes INTROSPECTION_FLIGHTS calls at most at once (503 beyond): a flood
+ * of made-up tokens costs the provider a bounded number of calls.
  *
  * Refusals follow RFC 6750: 401 with WWW-Authenticate: Bearer and an
  * error (none when there was no token), 403 for a missing scope, each
@@ -31,22 +35,37 @@
 #include "mod_okta_store.h"
 #include "okta_claims.h"
 #include "okta_crypto.h"
+#include "okta_flights.h"
 #include "okta_token_memo.h"
 #include "okta_util.h"
 
 #define INTROSPECTION_KIND "introspection"
-/* What the cache holds for a token the provider said is not active. */
-static const unsigned char inactive_mark[] = "inactive";
+/* What is remembered of a token refused on the provider's word: this
+ * prefix, then the okta_jwt_result_t. */
+#define REFUSAL_PREFIX "refused:"
+/* Introspection calls in the air at once in a process (see okta_flights.h) */
+#define INTROSPECTION_FLIGHTS 8
+/* verify()'s outcomes besides okta_jwt_result_t's */
+#define PROVIDER_UNAVAILABLE -1
+#define CALLS_AT_LIMIT -2
 
 apr_status_t okta_bearer_child_init(apr_pool_t *p, server_rec *s)
 {
+    /* the process's: the cap on its calls holds whichever host makes them */
+    okta_flights_t *flights = okta_flights_create(p, INTROSPECTION_FLIGHTS);
+
     for (; s; s = s->next) {
         okta_server_conf_t *sc = ap_get_module_config(s->module_config, &okta_authcode_module);
 
-        if (sc->issuer && !(sc->token_memo = okta_token_memo_create(p))) {
+        if (!sc->issuer) {
+            continue;
+        }
+        sc->introspection_flights = flights;
+        if (!flights || !(sc->token_memo = okta_token_memo_create(p))
+            || !(sc->refused_tokens = okta_token_memo_create(p))) {
             ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
-                         OKTALOGNO(00057) "cannot create this process's memo of bearer tokens "
-                         "(its mutexes)");
+                         OKTALOGNO(00057) "cannot create this process's memos of bearer tokens "
+                         "(their mutexes)");
             return APR_ENOMEM;
         }
     }
@@ -162,6 +181,18 @@ static int invalid_token(request_rec *r, okta_jwt_result_t result, const char *w
     return answer(r, HTTP_UNAUTHORIZED, "invalid_token", description, NULL);
 }
 
+/* As many introspection calls as a process makes at once are in the air:
+ * a flood of unknown tokens, or a slow provider. */
+static int calls_at_limit(request_rec *r)
+{
+    ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
+                  OKTALOGNO(00058) "bearer token not checked: %d introspection calls are in "
+                  "the air in this process already (503)", INTROSPECTION_FLIGHTS);
+    apr_table_setn(r->err_headers_out, "Retry-After", "1");
+    return answer(r, HTTP_SERVICE_UNAVAILABLE, "temporarily_unavailable",
+                  "The server cannot check access tokens right now.", NULL);
+}
+
 static int provider_unavailable(request_rec *r)
 {
     apr_table_setn(r->err_headers_out, "Retry-After", "5");
@@ -240,22 +271,50 @@ static const char *verdict_id(request_rec *r, const char *token)
                                           "\n", token, NULL));
 }
 
-/* The cached verdict on a token asked about: OKTA_JWT_OK with *s,
- * OKTA_JWT_INACTIVE, or -1 when the cache has none. */
-static int cached_introspection(request_rec *r, const char *id, okta_session_t *s,
-                                const char **why)
+/* What the provider's answers made of a token, remembered: OKTA_JWT_OK
+ * with *s (the session cache: an accepted token); a refusal (this
+ * process's memo of refused tokens, or the session cache: an active token
+ * refused here); -1 when nothing is remembered. */
+static int remembered_verdict(request_rec *r, const char *token, const char *id,
+                              okta_session_t *s, const char **why)
 {
+    okta_server_conf_t *sc = okta_server_conf(r);
     unsigned char *data;
     apr_size_t len;
+    int result;
 
-    if (okta_store_get(r, INTROSPECTION_KIND, id, &data, &len) != APR_SUCCESS) {
+    if (!okta_token_memo_recall(sc->refused_tokens, token, apr_time_sec(r->request_time),
+                                r->pool, &data, &len)
+        && okta_store_get(r, INTROSPECTION_KIND, id, &data, &len) != APR_SUCCESS) {
         return -1;
     }
-    if (len == sizeof(inactive_mark) && memcmp(data, inactive_mark, len) == 0) {
-        *why = "the provider said the token is not active (remembered)";
-        return OKTA_JWT_INACTIVE;
+    if (len > sizeof(REFUSAL_PREFIX) - 1
+        && memcmp(data, REFUSAL_PREFIX, sizeof(REFUSAL_PREFIX) - 1) == 0) {
+        result = atoi(apr_pstrmemdup(r->pool, (const char *)data + sizeof(REFUSAL_PREFIX) - 1,
+                                     len - (sizeof(REFUSAL_PREFIX) - 1)));
+        *why = apr_pstrcat(r->pool, description_of(result), " (the provider's answer, "
+                           "remembered)", NULL);
+        return result > OKTA_JWT_OK ? result : OKTA_JWT_MALFORMED;
     }
     return okta_session_decode(s, r->pool, data, len) == APR_SUCCESS ? OKTA_JWT_OK : -1;
+}
+
+/* Remembers a refusal on the provider's word until `until`: in this
+ * process; and in the session cache, which every process and node reads,
+ * only for a token the provider said is active (a request with a made-up
+ * token proves nothing, and must not fill the cache that keeps sessions). */
+static void remember_refusal(request_rec *r, const char *token, const char *id, int result,
+                             apr_int64_t until)
+{
+    const char *mark = apr_psprintf(r->pool, REFUSAL_PREFIX "%d", result);
+    apr_size_t len = strlen(mark);
+
+    okta_token_memo_remember(okta_server_conf(r)->refused_tokens, token, until,
+                             (const unsigned char *)mark, len);
+    if (result != OKTA_JWT_INACTIVE && result != OKTA_JWT_MALFORMED) {
+        okta_store_put(r, INTROSPECTION_KIND, id, (const unsigned char *)mark, len,
+                       apr_time_from_sec(until));
+    }
 }
 
 /* An introspection answer about a JWT names its sub, if it names one. */
@@ -267,45 +326,75 @@ static int same_subject(request_rec *r, const json_t *payload, const json_t *ans
     return !answered || (own && strcmp(own, answered) == 0);
 }
 
-/* A token as the provider's introspection endpoint judges it: an opaque
- * one, which the answer describes, or (OktaTokenIntrospection All) a JWT
- * that verified here, which `payload` describes, asked about so that a
- * revoked one is refused before it expires.  -1 when the provider cannot
- * be asked now. */
-static int introspected(request_rec *r, const okta_provider_meta_t *meta, const char *token,
-                        const json_t *payload, okta_session_t *s, const char **why)
+/* Asks the provider about a token nothing is remembered of, and remembers
+ * the answer: accepted, in this process and the session cache (until the
+ * token's exp, OktaIntrospectionCacheSeconds at most); refused, see
+ * remember_refusal.  PROVIDER_UNAVAILABLE when it cannot be asked now. */
+static int ask_provider(request_rec *r, const okta_provider_meta_t *meta, const char *token,
+                        const char *id, const json_t *payload, okta_session_t *s,
+                        const char **why)
 {
     okta_server_conf_t *sc = okta_server_conf(r);
-    const char *id = verdict_id(r, token);
     apr_int64_t until = apr_time_sec(r->request_time) + sc->introspection_cache;
     json_t *claims;
     int result;
 
-    if ((result = cached_introspection(r, id, s, why)) >= 0) {
-        return result;
-    }
     if ((result = okta_provider_introspect(r, meta, token, &claims, why)) < 0) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       OKTALOGNO(00051) "cannot introspect a bearer token: %s", *why);
-        return -1;
-    }
-    if (result == OKTA_JWT_INACTIVE) {
-        okta_store_put(r, INTROSPECTION_KIND, id, inactive_mark, sizeof(inactive_mark),
-                       apr_time_from_sec(until));
-        return result;
+        return PROVIDER_UNAVAILABLE;
     }
     if (result == OKTA_JWT_OK && payload && !same_subject(r, payload, claims)) {
         *why = "the introspection answer is about another subject than the token";
         result = OKTA_JWT_MALFORMED;
     }
-    if (result != OKTA_JWT_OK
-        || (result = token_session(r, token, payload ? payload : claims, s, why)) != OKTA_JWT_OK) {
+    if (result == OKTA_JWT_OK) {
+        result = token_session(r, token, payload ? payload : claims, s, why);
+    }
+    if (result != OKTA_JWT_OK) {
+        remember_refusal(r, token, id, result, until);
         return result;
     }
     remember(r, token, s, s->access_expires && s->access_expires < until ? s->access_expires
                                                                           : until,
              id);
     return OKTA_JWT_OK;
+}
+
+/* A token as the provider's introspection endpoint judges it: an opaque
+ * one, which the answer describes, or (OktaTokenIntrospection All) a JWT
+ * that verified here, which `payload` describes, asked about so that a
+ * revoked one is refused before it expires.  What was remembered of it
+ * first; else one call about it at a time in the process (the others
+ * wait for its outcome), and a bounded number at once (CALLS_AT_LIMIT
+ * beyond). */
+static int introspected(request_rec *r, const okta_provider_meta_t *meta, const char *token,
+                        const json_t *payload, okta_session_t *s, const char **why)
+{
+    okta_server_conf_t *sc = okta_server_conf(r);
+    const char *id = verdict_id(r, token);
+    int result;
+
+    if ((result = remembered_verdict(r, token, id, s, why)) >= 0) {
+        return result;
+    }
+    switch (okta_flight_board(sc->introspection_flights, id,
+                              apr_time_from_sec(sc->http_timeout + 1))) {
+    case OKTA_FLIGHT_LEAD:
+        result = ask_provider(r, meta, token, id, payload, s, why);
+        okta_flight_land(sc->introspection_flights, id);
+        return result;
+    case OKTA_FLIGHT_LANDED:
+        /* nothing remembered: the call failed */
+        result = remembered_verdict(r, token, id, s, why);
+        *why = result < 0 ? "another request's introspection of the token failed" : *why;
+        return result < 0 ? PROVIDER_UNAVAILABLE : result;
+    case OKTA_FLIGHT_FULL:
+        return CALLS_AT_LIMIT;
+    default:
+        *why = "another request's introspection of the token did not end in time";
+        return PROVIDER_UNAVAILABLE;
+    }
 }
 
 /* Verifies a JWT the memo did not know, and remembers it until it
@@ -319,12 +408,16 @@ static int verify(request_rec *r, const char *token, okta_session_t *s, const ch
     okta_jwt_t *jwt;
     int result, status;
 
+    if (!okta_is_b64token(token)) {
+        *why = "the token has characters no bearer token has (RFC 6750 b64token)";
+        return OKTA_JWT_MALFORMED;
+    }
     if (!is_jwt(token) && introspection == OKTA_INTROSPECT_OFF) {
         *why = "the token is not a JWT (an opaque token needs OktaTokenIntrospection On)";
         return OKTA_JWT_MALFORMED;
     }
     if (!(meta = okta_provider_meta(r, &status))) {
-        return -1;
+        return PROVIDER_UNAVAILABLE;
     }
     if (!is_jwt(token)) {
         return introspected(r, meta, token, NULL, s, why);
@@ -389,7 +482,7 @@ int okta_bearer_authenticate(request_rec *r, const char *token, okta_session_ref
         result = OKTA_JWT_OK;
     }
     else if ((result = verify(r, token, &ref->session, &why)) < 0) {
-        return provider_unavailable(r);
+        return result == CALLS_AT_LIMIT ? calls_at_limit(r) : provider_unavailable(r);
     }
     if (result == OKTA_JWT_OK
         && (result = for_this_host(r, &ref->session, &why)) == OKTA_JWT_OK

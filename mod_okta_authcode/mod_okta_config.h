@@ -36,6 +36,7 @@ typedef enum {
 
 struct okta_provider_cache_t; /* mod_okta_provider.h */
 struct okta_token_memo_t; /* okta_token_memo.h */
+struct okta_flights_t; /* okta_flights.h */
 
 /* What the module keeps for the whole server, every virtual host: made with
  * each configuration, in its pool, and each layer keeps its part there. */
@@ -80,6 +81,8 @@ typedef struct okta_server_conf_t {
     int introspection; /* okta_introspection_t */
     int introspection_cache; /* seconds an introspection answer is kept */
     struct okta_token_memo_t *token_memo; /* verified tokens, child_init */
+    struct okta_token_memo_t *refused_tokens; /* refused on the provider's word */
+    struct okta_flights_t *introspection_flights; /* the process's, child_init */
     struct okta_provider_cache_t *provider; /* created in child_init */
     okta_module_state_t *state; /* the main server's, shared by all */
 } okta_server_conf_t;

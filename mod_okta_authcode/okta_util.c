@@ -1,5 +1,6 @@
 #include <string.h>
 #include <apr_base64.h>
+#include <apr_lib.h>
 #include <apr_strings.h>
 
 #include "okta_util.h"
@@ -327,4 +328,20 @@ const char *okta_client_auth(apr_pool_t *p, int basic, const char *client_id,
     okta_form_add(p, form, "client_id", client_id);
     okta_form_add(p, form, "client_secret", secret);
     return NULL;
+}
+
+int okta_is_b64token(const char *token)
+{
+    const char *c = token;
+
+    while (apr_isalnum(*c) || (*c && strchr("-._~+/", *c))) {
+        c++;
+    }
+    if (c == token) {
+        return 0;
+    }
+    while (*c == '=') {
+        c++;
+    }
+    return *c == '\0';
 }

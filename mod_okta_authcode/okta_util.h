@@ -76,4 +76,9 @@ json_t *okta_json_pool_owned(apr_pool_t *p, json_t *json);
  * 1 when it does, 0 when it does not, -1 when `doc` has no such array. */
 int okta_json_lists(const json_t *doc, const char *name, const char *value);
 
+/** 1 when `token` is an RFC 6750 b64token (2.1): letters, digits and
+ * -._~+/ then '=' padding, at least one character.  Anything else is not
+ * a bearer token, and is refused before anyone is asked about it. */
+int okta_is_b64token(const char *token);
+
 #endif

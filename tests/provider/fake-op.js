@@ -702,7 +702,11 @@ function holdOpen(res, entry) {
   // hold the request open until the client gives up (or reset/shutdown)
   entry.status = 'hanging';
   hanging.add(res);
-  res.on('close', () => hanging.delete(res));
+  res.on('close', () => {
+    hanging.delete(res);
+    // the client gave up: no longer a request in the air
+    if (entry.status === 'hanging') entry.status = 'abandoned';
+  });
 }
 
 // grant_type=refresh_token, with rotation as Okta does it: every use spends

@@ -360,6 +360,34 @@ START_TEST(ct_streq_compares_exactly)
 }
 END_TEST
 
+START_TEST(b64token_as_rfc6750_says)
+{
+    static const struct {
+        const char *token;
+        int ok;
+    } rows[] = {
+        { "mF_9.B5f-4.1JqM", 1 }, /* RFC 6750's example */
+        { "eyJhbGciOi.eyJzdWIi.c2ln", 1 },
+        { "abc+/~==", 1 },
+        { "a", 1 },
+        { "", 0 },
+        { "==", 0 },
+        { "ab=c", 0 },
+        { "ab c", 0 },
+        { "ab!c", 0 },
+        { "ab%41", 0 },
+        { "ab\"c", 0 },
+        { "ab\tc", 0 },
+        { "\xc3\xa9t\xc3\xa9", 0 },
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        ck_assert_msg(okta_is_b64token(rows[i].token) == rows[i].ok, "'%s'", rows[i].token);
+    }
+}
+END_TEST
+
 START_TEST(is_local_path_accepts_local_paths)
 {
     ck_assert_int_eq(okta_is_local_path("/"), 1);
@@ -441,5 +469,6 @@ TCase *util_tcase(void)
     tcase_add_test(tc, is_local_path_rejects_other_origins);
     tcase_add_test(tc, is_local_path_rejects_controls_and_backslashes);
     tcase_add_test(tc, client_auth_basic_and_post);
+    tcase_add_test(tc, b64token_as_rfc6750_says);
     return tc;
 }

@@ -22,6 +22,7 @@ TCase *resp_tcase(void);
 TCase *refresh_tcase(void);
 TCase *setup_tcase(void);
 TCase *settings_tcase(void);
+TCase *flights_tcase(void);
 
 /* A fresh pool for each test (checked fixture). */
 extern apr_pool_t *test_pool;
