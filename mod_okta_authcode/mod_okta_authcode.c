@@ -69,6 +69,53 @@ static int is_module_header(const char *name)
     return 1;
 }
 
+#define MODULE_TRAILERS_FILTER "OKTA_REFUSE_MODULE_TRAILERS"
+static ap_filter_rec_t *refuse_module_trailers_filter;
+
+/* 1 when a trailer of the request has a module header's name. */
+static int has_module_trailer(request_rec *r)
+{
+    const apr_array_header_t *entries = apr_table_elts(r->trailers_in);
+    const apr_table_entry_t *e = (const apr_table_entry_t *)entries->elts;
+    int i;
+
+    for (i = 0; i < entries->nelts; i++) {
+        if (e[i].key && is_module_header(e[i].key)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Request trailers come with the end of the body, long after the headers
+ * were cleaned, and MergeTrailers On merges them into the request's
+ * headers (HTTP_IN, below, has done so when the body's end comes up):
+ * reading a body that ends with an X-Okta-* trailer fails (a handler
+ * answers 400), and the request keeps no X-Okta-* header at all, the
+ * module's own included, which a merge may have mixed with a forged one. */
+static apr_status_t refuse_module_trailers(ap_filter_t *f, apr_bucket_brigade *bb,
+                                           ap_input_mode_t mode, apr_read_type_e block,
+                                           apr_off_t readbytes)
+{
+    apr_status_t rv = ap_get_brigade(f->next, bb, mode, block, readbytes);
+
+    if (rv != APR_SUCCESS || APR_BRIGADE_EMPTY(bb)
+        || !APR_BUCKET_IS_EOS(APR_BRIGADE_LAST(bb))) {
+        return rv;
+    }
+    ap_remove_input_filter(f);
+    if (!has_module_trailer(f->r)) {
+        return APR_SUCCESS;
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, f->r,
+                  OKTALOGNO(00059) "request refused: a trailer has the name of a header only "
+                  "the module sets (X-Okta-*)");
+    remove_matching(f->r->headers_in, is_module_header);
+    remove_matching(f->r->trailers_in, is_module_header);
+    apr_brigade_cleanup(bb);
+    return APR_EINVAL;
+}
+
 /* A client must not be able to pose as the module to the application:
  * X-Okta-* request headers are the module's alone.  They go before any
  * other module sees the request, wherever the module is used, since
@@ -78,6 +125,10 @@ static int strip_client_module_headers(request_rec *r)
 {
     if (okta_server_conf(r)->issuer) {
         remove_matching(r->headers_in, is_module_header);
+        /* a chunked body (HTTP/1.1) or any HTTP/2 one may end with trailers */
+        if (apr_table_get(r->headers_in, "Transfer-Encoding") || r->proto_num >= 2000) {
+            ap_add_input_filter_handle(refuse_module_trailers_filter, NULL, r, r->connection);
+        }
     }
     return DECLINED;
 }
@@ -472,6 +523,10 @@ static void register_hooks(apr_pool_t *p)
     /* before mod_cache's CACHE_SAVE (AP_FTYPE_CONTENT_SET + 1) */
     keep_private_filter = ap_register_output_filter(KEEP_PRIVATE_FILTER, keep_private, NULL,
                                                     AP_FTYPE_CONTENT_SET);
+    /* just above HTTP_IN (AP_FTYPE_PROTOCOL: lower is nearer the handler),
+     * which reads the trailers */
+    refuse_module_trailers_filter = ap_register_input_filter(
+        MODULE_TRAILERS_FILTER, refuse_module_trailers, NULL, AP_FTYPE_PROTOCOL - 1);
     ap_hook_pre_config(pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_check_config(check_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(post_config, NULL, NULL, APR_HOOK_MIDDLE);
