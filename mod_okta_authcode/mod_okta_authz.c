@@ -82,6 +82,19 @@ static const struct {
                      "an access token with the scope ", "an access token with one of the scopes " },
 };
 
+/* An okta-claim rule's values as the facts hold them (true, false and null
+ * are JSON's; '"..."' a string): okta_claim_rule_value. */
+static const char **claim_values(apr_pool_t *p, const char **written, int n)
+{
+    const char **values = apr_palloc(p, n * sizeof(*values));
+    int i;
+
+    for (i = 0; i < n; i++) {
+        values[i] = okta_claim_rule_value(p, written[i]);
+    }
+    return values;
+}
+
 static const char *parse_rule(cmd_parms *cmd, rule_kind_t kind, const char *line,
                               const void **parsed)
 {
@@ -98,13 +111,16 @@ static const char *parse_rule(cmd_parms *cmd, rule_kind_t kind, const char *line
     rule->values = (const char **)words->elts + first;
     rule->nvalues = words->nelts - first;
     values = quoted_list(cmd->pool, rule->values, rule->nvalues, ", ");
+    rule->rule = apr_pstrcat(cmd->pool, "Require ", kinds[kind].name, " ",
+                             rule->claim ? apr_psprintf(cmd->pool, "\"%s\" ", rule->claim) : "",
+                             quoted_list(cmd->pool, rule->values, rule->nvalues, " "), NULL);
+    if (kind == RULE_CLAIM) {
+        rule->values = claim_values(cmd->pool, rule->values, rule->nvalues);
+    }
     claim = rule->claim ? apr_psprintf(cmd->pool, "the claim \"%s\" to be ", rule->claim) : "";
     rule->required = apr_pstrcat(cmd->pool, claim,
                                  rule->nvalues > 1 ? kinds[kind].many : kinds[kind].one, values,
                                  NULL);
-    rule->rule = apr_pstrcat(cmd->pool, "Require ", kinds[kind].name, " ",
-                             rule->claim ? apr_psprintf(cmd->pool, "\"%s\" ", rule->claim) : "",
-                             quoted_list(cmd->pool, rule->values, rule->nvalues, " "), NULL);
     *parsed = rule;
     return NULL;
 }

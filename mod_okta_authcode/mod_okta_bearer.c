@@ -435,20 +435,13 @@ static int verify(request_rec *r, const char *token, okta_session_t *s, const ch
     return OKTA_JWT_OK;
 }
 
-/* OktaAccessTokenClients: Okta names the client in "cid", RFC 9068 in
- * "client_id". */
+/* OktaAccessTokenClients (see okta_facts_client_is). */
 static int client_allowed(request_rec *r, const okta_session_t *s)
 {
     apr_array_header_t *clients = okta_dir_conf(r)->token_clients;
-    const char *const *ids;
-    int present;
 
-    if (!clients) {
-        return 1;
-    }
-    ids = (const char *const *)clients->elts;
-    return okta_facts_match(s->facts, s->nfacts, "cid", ids, clients->nelts, &present)
-           || okta_facts_match(s->facts, s->nfacts, "client_id", ids, clients->nelts, &present);
+    return !clients || okta_facts_client_is(s->facts, s->nfacts,
+                                            (const char *const *)clients->elts, clients->nelts);
 }
 
 /* What was remembered of a token (by this process, another, or another

@@ -327,7 +327,8 @@ static int create_session(request_rec *r, const okta_token_response_t *tr,
     if (withheld) {
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
                       OKTALOGNO(00042) "claims of %s withheld from OKTA_CLAIM_* and "
-                      "X-Okta-Claim-*: they contain control characters (CR, LF, ...): %s",
+                      "X-Okta-Claim-*: they contain control characters (CR, LF, ...), or "
+                      "their names make the same header or variable name: %s",
                       session.user, withheld);
     }
     if (!*session.refresh_token) {

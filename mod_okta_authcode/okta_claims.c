@@ -1,5 +1,6 @@
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <apr_lib.h>
 #include <apr_strings.h>
 #include <apr_tables.h>
@@ -144,10 +145,40 @@ static const char *claim_value_text(apr_pool_t *p, const json_t *v)
     return has_control_character(text, strlen(text)) ? NULL : text;
 }
 
+/* Claims whose names give one header name (headers ignore case) or one
+ * variable name, as "Email" and "email", or "e.mail" and "e_mail", would
+ * be handed on twice and the application take either: all such claims
+ * are withheld, and listed in *listed (`names` the claims' own names).
+ * Returns how many claims are left, in their order. */
+static int withhold_same_names(okta_claim_t *claims, const char **names, int n, apr_pool_t *p,
+                               const char **listed)
+{
+    char *clashes = apr_pcalloc(p, n ? n : 1);
+    int i, j, kept = 0;
+
+    for (i = 0; i < n; i++) {
+        for (j = i + 1; j < n; j++) {
+            if (strcasecmp(claims[i].header_name, claims[j].header_name) == 0
+                || strcmp(claims[i].env_name, claims[j].env_name) == 0) {
+                clashes[i] = clashes[j] = 1;
+            }
+        }
+    }
+    for (i = 0; i < n; i++) {
+        if (clashes[i]) {
+            *listed = *listed ? apr_pstrcat(p, *listed, ", ", names[i], NULL) : names[i];
+        }
+        else {
+            claims[kept++] = claims[i];
+        }
+    }
+    return kept;
+}
+
 apr_status_t okta_claims_flatten(okta_claim_t **claims, int *nclaims, apr_pool_t *p,
                                  const json_t *payload, const char **withheld)
 {
-    const char *key, *listed = NULL;
+    const char *key, *listed = NULL, **names;
     const json_t *value;
     okta_claim_t *out;
     int n = 0;
@@ -156,17 +187,19 @@ apr_status_t okta_claims_flatten(okta_claim_t **claims, int *nclaims, apr_pool_t
         return APR_EINVAL;
     }
     out = apr_palloc(p, sizeof(okta_claim_t) * (json_object_size(payload) + 1));
+    names = apr_palloc(p, sizeof(const char *) * (json_object_size(payload) + 1));
     json_object_foreach((json_t *)payload, key, value) {
         if (!(out[n].value = claim_value_text(p, value))) {
             listed = listed ? apr_pstrcat(p, listed, ", ", key, NULL) : key;
             continue;
         }
+        names[n] = key;
         out[n].env_name = sanitize_claim_name(p, "OKTA_CLAIM_", key, '_');
         out[n].header_name = sanitize_claim_name(p, "X-Okta-Claim-", key, '-');
         n++;
     }
     *claims = out;
-    *nclaims = n;
+    *nclaims = withhold_same_names(out, names, n, p, &listed);
     if (withheld) {
         *withheld = listed ? apr_pstrdup(p, listed) : NULL;
     }
@@ -204,9 +237,40 @@ static const char *scalar_text(apr_pool_t *p, const json_t *v)
     return text;
 }
 
+/* A string fact with the text of a JSON literal (true, false, null) is
+ * told from the literal by this mark before it (a string with a control
+ * character can match no rule, and gives no fact). */
+#define LOOKS_LITERAL_MARK "\x02"
+
+static int is_literal_word(const char *text)
+{
+    return strcmp(text, "true") == 0 || strcmp(text, "false") == 0 || strcmp(text, "null") == 0;
+}
+
+/* A member's name as a step of a path (see okta_claims_facts); itself
+ * when it has neither '.' nor a backslash. */
+static const char *name_step(apr_pool_t *p, const char *name)
+{
+    const char *c;
+    char *path, *o;
+
+    if (!strpbrk(name, ".\\")) {
+        return name;
+    }
+    o = path = apr_palloc(p, 2 * strlen(name) + 1);
+    for (c = name; *c; c++) {
+        if (*c == '.' || *c == '\\') {
+            *o++ = '\\';
+        }
+        *o++ = *c;
+    }
+    *o = '\0';
+    return path;
+}
+
 static void collect_facts(facts_t *f, const char *path, const json_t *v, int depth)
 {
-    const char *name;
+    const char *name, *text;
     size_t i, name_len;
     json_t *item;
 
@@ -216,7 +280,10 @@ static void collect_facts(facts_t *f, const char *path, const json_t *v, int dep
     if (json_is_object(v)) {
         json_object_keylen_foreach((json_t *)v, name, name_len, item) {
             if (strlen(name) == name_len) {
-                collect_facts(f, path ? apr_pstrcat(f->p, path, ".", name, NULL) : name, item,
+                /* not `name` itself: the loop goes on from it */
+                const char *step = name_step(f->p, name);
+
+                collect_facts(f, path ? apr_pstrcat(f->p, path, ".", step, NULL) : step, item,
                               depth + 1);
             }
         }
@@ -227,8 +294,11 @@ static void collect_facts(facts_t *f, const char *path, const json_t *v, int dep
         }
     }
     else if (json_is_string(v)) {
-        if (strlen(json_string_value(v)) == json_string_length(v)) {
-            add_fact(f, path, json_string_value(v));
+        text = json_string_value(v);
+        if (strlen(text) == json_string_length(v) && !has_control_character(text, strlen(text))) {
+            add_fact(f, path,
+                     is_literal_word(text) ? apr_pstrcat(f->p, LOOKS_LITERAL_MARK, text, NULL)
+                                           : text);
         }
     }
     else {
@@ -353,4 +423,28 @@ apr_status_t okta_claims_set(okta_session_t *s, apr_pool_t *p, const json_t *cla
     }
     okta_claims_facts(&s->facts, &s->nfacts, p, claims);
     return APR_SUCCESS;
+}
+
+const char *okta_claim_rule_value(apr_pool_t *p, const char *written)
+{
+    apr_size_t len = strlen(written);
+    const char *inside;
+
+    if (len < 2 || written[0] != '"' || written[len - 1] != '"') {
+        return written;
+    }
+    inside = apr_pstrmemdup(p, written + 1, len - 2);
+    return is_literal_word(inside) ? apr_pstrcat(p, LOOKS_LITERAL_MARK, inside, NULL) : inside;
+}
+
+int okta_facts_client_is(const okta_fact_t *facts, int nfacts, const char *const *ids,
+                         int nids)
+{
+    int present;
+
+    if (okta_facts_match(facts, nfacts, "cid", ids, nids, &present)) {
+        return 1;
+    }
+    /* a token that names its client in cid is not another's by client_id */
+    return !present && okta_facts_match(facts, nfacts, "client_id", ids, nids, &present);
 }

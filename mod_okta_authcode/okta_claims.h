@@ -34,10 +34,14 @@ apr_status_t okta_claims_flatten(okta_claim_t **claims, int *nclaims, apr_pool_t
                                  const json_t *payload, const char **withheld);
 
 /** The facts of the claims: for every string, number, boolean or null,
- * its path (member names joined with '.') and its text; an array gives
- * one fact per element, at the array's own path.  A string or a name with
- * a NUL in it gives none (it would read as a shorter one), nor anything
- * nested deeper than OKTA_FACTS_MAX_DEPTH. */
+ * its path (member names joined with '.', a '.' or '\' in a name written
+ * with a '\' before, so that a member named "org.role" is org\.role, not
+ * the nested org.role) and its text; an array gives one fact per element,
+ * at the array's own path.  A string with the text of true, false or null
+ * is told from the JSON literal (okta_claim_rule_value).  A string with a
+ * control character or a NUL (it would read as a shorter one), or a name
+ * with a NUL, gives none, nor anything nested deeper than
+ * OKTA_FACTS_MAX_DEPTH. */
 #define OKTA_FACTS_MAX_DEPTH 16
 void okta_claims_facts(okta_fact_t **facts, int *nfacts, apr_pool_t *p, const json_t *claims);
 
@@ -71,6 +75,17 @@ okta_user_verdict_t okta_remote_user(apr_pool_t *p, const json_t *claims, const 
  * remembered of a token, wherever it was remembered and by which host. */
 okta_jwt_result_t okta_facts_for_host(const okta_fact_t *facts, int nfacts,
                                       const okta_access_token_expect_t *expect);
+
+/** A value of a Require okta-claim line as facts hold it: true, false and
+ * null are JSON's (a string with that text is another fact); a value in
+ * double quotes ("true", "42") is the string inside; any other, as written
+ * (a string, or a number's text). */
+const char *okta_claim_rule_value(apr_pool_t *p, const char *written);
+
+/** OktaAccessTokenClients: 1 when the token's client is one of `ids`: its
+ * "cid" (Okta's) when it has one, else its "client_id" (RFC 9068). */
+int okta_facts_client_is(const okta_fact_t *facts, int nfacts, const char *const *ids,
+                         int nids);
 
 /** okta_facts_match for facts holding space-separated words (RFC 9068's
  * "scope"): 1 when a word of a fact at `path` is one of the values. */

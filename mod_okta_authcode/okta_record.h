@@ -32,8 +32,9 @@ typedef struct okta_claim_t {
  * the Require okta-group / okta-claim checks (okta_claims.h). */
 typedef struct okta_fact_t {
     const char *path;
-    const char *value; /* a string as it is; a number, boolean or null as
-                          its JSON text */
+    const char *value; /* a string as it is (but one that reads as true,
+                          false or null: okta_claims_facts); a number,
+                          boolean or null as its JSON text */
 } okta_fact_t;
 
 typedef struct okta_session_t {

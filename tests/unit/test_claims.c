@@ -113,6 +113,32 @@ START_TEST(claims_flatten_joins_items_unambiguously)
 }
 END_TEST
 
+/* Header names are case-insensitive, and names are sanitised: claims whose
+ * names give one header or variable name would be handed on twice, the
+ * application taking either: all of them are withheld. */
+START_TEST(claims_flatten_withholds_names_that_collide)
+{
+    json_t *payload = json_loads("{\"Email\":\"mallory@evil.example\","
+                                 "\"email\":\"ada@example.com\",\"e.mail\":\"x\","
+                                 "\"e_mail\":\"y\",\"name\":\"Ada\"}", 0, NULL);
+    const char *withheld = NULL;
+    okta_claim_t *claims = NULL;
+    int n = -1;
+
+    ck_assert_ptr_nonnull(payload);
+    ck_assert_int_eq(okta_claims_flatten(&claims, &n, test_pool, payload, &withheld),
+                     APR_SUCCESS);
+    ck_assert_int_eq(n, 1);
+    assert_claim(claims, n, "name", "Ada");
+    ck_assert_ptr_nonnull(withheld);
+    ck_assert_ptr_nonnull(strstr(withheld, "Email"));
+    ck_assert_ptr_nonnull(strstr(withheld, "email"));
+    ck_assert_ptr_nonnull(strstr(withheld, "e.mail"));
+    ck_assert_ptr_nonnull(strstr(withheld, "e_mail"));
+    json_decref(payload);
+}
+END_TEST
+
 START_TEST(claims_flatten_sanitises_names)
 {
     json_t *payload = json_pack("{s:s, s:s, s:s}", "given-name", "Ada", "app.role", "admin",
@@ -325,6 +351,84 @@ START_TEST(remote_user_with_a_nul_is_refused)
 }
 END_TEST
 
+static int rule_matches(const okta_fact_t *facts, int n, const char *path, const char *written)
+{
+    const char *value = okta_claim_rule_value(test_pool, written);
+    int present;
+
+    return okta_facts_match(facts, n, path, &value, 1, &present);
+}
+
+/* A member whose name has a dot is not the nested path of the same
+ * spelling: a dot in a name is written \. in a rule. */
+START_TEST(facts_paths_tell_dotted_names_from_nesting)
+{
+    json_t *claims = json_loads("{\"org.role\":\"admin\",\"org\":{\"role\":\"user\"},"
+                                "\"https://x.example/roles\":[\"ops\"],\"back\\\\slash\":\"b\"}",
+                                0, NULL);
+    okta_fact_t *facts;
+    int n;
+
+    ck_assert_ptr_nonnull(claims);
+    okta_claims_facts(&facts, &n, test_pool, claims);
+    ck_assert(rule_matches(facts, n, "org.role", "user"));
+    ck_assert(!rule_matches(facts, n, "org.role", "admin"));
+    ck_assert(rule_matches(facts, n, "org\\.role", "admin"));
+    ck_assert(!rule_matches(facts, n, "org\\.role", "user"));
+    ck_assert(rule_matches(facts, n, "https://x\\.example/roles", "ops"));
+    ck_assert(!rule_matches(facts, n, "https://x.example/roles", "ops"));
+    ck_assert(rule_matches(facts, n, "back\\\\slash", "b"));
+    json_decref(claims);
+}
+END_TEST
+
+/* true, false and null in a rule are JSON's: a string claim "true" is not
+ * the boolean; a string is written in double quotes to match it. */
+START_TEST(facts_values_tell_strings_from_literals)
+{
+    json_t *claims = json_loads("{\"s\":\"true\",\"b\":true,\"sn\":\"null\",\"n\":null,"
+                                "\"sf\":\"false\",\"f\":false,\"num\":42,\"snum\":\"42\","
+                                "\"word\":\"ops\"}", 0, NULL);
+    okta_fact_t *facts;
+    int n;
+
+    ck_assert_ptr_nonnull(claims);
+    okta_claims_facts(&facts, &n, test_pool, claims);
+    ck_assert(rule_matches(facts, n, "b", "true"));
+    ck_assert(!rule_matches(facts, n, "s", "true"));
+    ck_assert(rule_matches(facts, n, "s", "\"true\""));
+    ck_assert(!rule_matches(facts, n, "b", "\"true\""));
+    ck_assert(rule_matches(facts, n, "f", "false"));
+    ck_assert(!rule_matches(facts, n, "sf", "false"));
+    ck_assert(rule_matches(facts, n, "n", "null"));
+    ck_assert(!rule_matches(facts, n, "sn", "null"));
+    ck_assert(rule_matches(facts, n, "sn", "\"null\""));
+    /* numbers compare by their text, strings of digits included */
+    ck_assert(rule_matches(facts, n, "num", "42"));
+    ck_assert(rule_matches(facts, n, "snum", "42"));
+    ck_assert(rule_matches(facts, n, "word", "ops"));
+    ck_assert(rule_matches(facts, n, "word", "\"ops\""));
+    json_decref(claims);
+}
+END_TEST
+
+/* OktaAccessTokenClients: Okta's cid when the token has one, RFC 9068's
+ * client_id only when it has none. */
+START_TEST(facts_client_prefers_cid)
+{
+    static const char *const allowed[] = { "good-app" };
+    static const okta_fact_t both[] = { { "cid", "evil-app" }, { "client_id", "good-app" } };
+    static const okta_fact_t cid[] = { { "cid", "good-app" }, { "client_id", "other" } };
+    static const okta_fact_t client_id[] = { { "client_id", "good-app" } };
+    static const okta_fact_t none[] = { { "sub", "good-app" } };
+
+    ck_assert(!okta_facts_client_is(both, 2, allowed, 1));
+    ck_assert(okta_facts_client_is(cid, 2, allowed, 1));
+    ck_assert(okta_facts_client_is(client_id, 1, allowed, 1));
+    ck_assert(!okta_facts_client_is(none, 1, allowed, 1));
+}
+END_TEST
+
 START_TEST(facts_for_host_needs_its_issuer_and_an_audience)
 {
     static const char *const audiences[] = { "api://reports", "api://default" };
@@ -451,6 +555,10 @@ TCase *claims_tcase(void)
     tcase_add_test(tc, facts_for_host_needs_its_issuer_and_an_audience);
     tcase_add_test(tc, remote_user_is_a_plain_claim);
     tcase_add_test(tc, remote_user_with_a_nul_is_refused);
+    tcase_add_test(tc, claims_flatten_withholds_names_that_collide);
+    tcase_add_test(tc, facts_paths_tell_dotted_names_from_nesting);
+    tcase_add_test(tc, facts_values_tell_strings_from_literals);
+    tcase_add_test(tc, facts_client_prefers_cid);
     tcase_add_test(tc, facts_match_a_word);
     tcase_add_test(tc, claims_set_survives_session_round_trip);
     return tc;

@@ -18,7 +18,7 @@ use Okta::Test qw(new_browser server_url app_env set_cookie sign_in_fake start_s
                   log_lines start_provider fake_mode_at fake_requests_at fake_userinfo_at
                   set_token_ttl);
 
-plan tests => 121;
+plan tests => 128;
 
 my $fake = $ENV{OKTA_FAKE_BASE};
 my $base = server_url('okta_fake');
@@ -103,6 +103,24 @@ cmp_ok $env->{OKTA_CLAIM_auth_time} // 0, '>', time - 600, 'merged: auth_time st
 isnt $env->{OKTA_CLAIM_nonce}, 'forged', 'merged: nonce is not userinfo\'s';
 is $ua->get("$base/authz/claim-true")->code, 403, 'okta-claim email_verified true: userinfo\'s false decides';
 is $ua->get("$base/authz/claim-department")->code, 200, 'okta-claim department Finance: from userinfo';
+
+# ---- claims that look alike are not the same --------------------------------------
+# A claim named "org.role" is not org's role, a string "true" is not the
+# boolean, and two claims whose names make one header are neither handed on.
+fake_mode('normal');
+fake_userinfo('{"org.role": "admin", "org": {"role": "user"}, "email_verified": "true",'
+              . ' "Email": "admin@evil.example"}');
+$ua = new_browser();
+$mark = error_log_mark();
+$res = signed_in($ua, "$base/authz/any");
+is $ua->get("$base/authz/claim-nested-role")->code, 403, 'okta-claim org.role admin: a claim named "org.role" is not org.role';
+is $ua->get("$base/authz/claim-dotted-role")->code, 200, 'okta-claim org\.role admin: it is the claim named "org.role"';
+is $ua->get("$base/authz/claim-true")->code, 403, 'okta-claim email_verified true: the string "true" is not the boolean';
+is $ua->get("$base/authz/claim-string-true")->code, 200, 'okta-claim email_verified \'"true"\': the string';
+ok !exists app_env($ua->get("$base/app/headers"))->{HTTP_X_OKTA_CLAIM_EMAIL}, 'Email and email: no X-Okta-Claim-Email';
+$env = app_env($res);
+ok !exists $env->{OKTA_CLAIM_email} && !exists $env->{OKTA_CLAIM_Email}, 'Email and email: neither variable';
+like error_log_since($mark), qr/OKTA00042: .*same header or variable name: .*Email/, 'Email and email: OKTA00042';
 
 # ---- groups as one string -----------------------------------------------------
 fake_mode('normal');

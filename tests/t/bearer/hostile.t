@@ -118,7 +118,7 @@ my @refused = (
     ['opaque, not a JWT (OktaTokenIntrospection Off)', encode_base64url(join '', map { chr rand 256 } 1 .. 32),
      qr/malformed/, 'warn'],
 );
-plan tests => 63 + 2 * @accepted + 9 * @refused;
+plan tests => 64 + 2 * @accepted + 9 * @refused;
 
 # ---- accepted ----------------------------------------------------------------------------
 $mark = error_log_mark();
@@ -189,6 +189,9 @@ $res = get_at("$base/bearer/clients", $evil);
 token_refused($res, qr/client/, 'OktaAccessTokenClients, cid evil-client');
 @lines = log_lines(error_log_since($mark), 'OKTA00050');
 like $lines[0] // '', qr/\[okta_authcode:warn\]/, 'cid evil-client: OKTA00050 at warn';
+# Okta's cid names the client; a client_id beside it does not stand in for it
+$res = get_at("$base/bearer/clients", mint({ cid => 'evil-client', client_id => 'okta-service' }));
+is $res->code, 401, 'OktaAccessTokenClients, cid evil-client with client_id okta-service: 401';
 $res = get_at("$base/bearer/clients", mint({ cid => undef }));
 is $res->code, 401, 'OktaAccessTokenClients, neither cid nor client_id: 401';
 like((bearer_challenge($res) // {})->{error_description} // '', qr/client/, 'neither cid nor client_id: the description says client');
