@@ -780,4 +780,22 @@ sub load_modules {
         . qq{LoadModule okta_authcode_module "$built"\n};
 }
 
+# The start of the configuration of an apache2 of a test's own, in `$dir`
+# (its server root, logs and runtime files), listening on 127.0.0.1:`$port`,
+# with load_modules(@extra): the site's directives follow.
+push @EXPORT_OK, 'own_server_conf';
+sub own_server_conf {
+    my ($dir, $port, @extra) = @_;
+    return <<"CONF" . load_modules(@extra) . "Listen 127.0.0.1:$port\n";
+ServerRoot "$dir"
+ServerName localhost
+PidFile "$dir/httpd.pid"
+DefaultRuntimeDir "$dir"
+ErrorLog "$dir/error_log"
+LogLevel info
+User nobody
+Group nogroup
+CONF
+}
+
 1;

@@ -17,7 +17,7 @@ use LWP::UserAgent;
 use URI;
 use URI::QueryParam;
 use Okta::Process ();
-use Okta::Test qw(new_browser sign_in_fake load_modules);
+use Okta::Test qw(new_browser sign_in_fake own_server_conf);
 
 plan tests => 16;
 
@@ -46,16 +46,7 @@ for (['secret', 'fake-secret'], ['passphrase', 'PMNA1PKzFfYtXBYTsIgLrzbKfEhfBPAo
 }
 open my $fh, '>', "$dir/httpd.conf" or die $!;
 print $fh <<"CONF";
-ServerRoot "$dir"
-ServerName localhost
-PidFile "$dir/httpd.pid"
-DefaultRuntimeDir "$dir"
-ErrorLog "$dir/error_log"
-LogLevel info
-User nobody
-Group nogroup
-@{[ load_modules(qw(alias proxy proxy_http)) ]}Listen 127.0.0.1:$port
-Define OPENMETADATA_DEFINED
+@{[ own_server_conf($dir, $port, qw(alias proxy proxy_http)) ]}Define OPENMETADATA_DEFINED
 Define OPENMETADATA_HOST localhost
 Define OPENMETADATA_PORT $port
 Define OPENMETADATA_BACKEND http://127.0.0.1:$backend_port

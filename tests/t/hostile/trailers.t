@@ -16,7 +16,7 @@ use File::Temp qw(tempdir);
 use IO::Socket::INET;
 use LWP::UserAgent;
 use Okta::Process ();
-use Okta::Test qw(load_modules);
+use Okta::Test qw(own_server_conf);
 
 plan tests => 9;
 
@@ -43,16 +43,7 @@ LUA
 close $lua;
 open my $fh, '>', "$dir/httpd.conf" or die $!;
 print $fh <<"CONF";
-ServerRoot "$dir"
-ServerName localhost
-PidFile "$dir/httpd.pid"
-DefaultRuntimeDir "$dir"
-ErrorLog "$dir/error_log"
-LogLevel info
-User nobody
-Group nogroup
-@{[ load_modules(qw(lua)) ]}Listen 127.0.0.1:$port
-MergeTrailers On
+@{[ own_server_conf($dir, $port, qw(lua)) ]}MergeTrailers On
 OktaIssuer $ENV{OKTA_FAKE_BASE}/good
 OktaClientID fake-client
 OktaClientSecret fake-secret
