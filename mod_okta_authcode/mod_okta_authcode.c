@@ -89,23 +89,19 @@ static int has_module_trailer(request_rec *r)
 
 /* Request trailers come with the end of the body, long after the headers
  * were cleaned, and MergeTrailers On merges them into the request's
- * headers (HTTP_IN, below, has done so when the body's end comes up):
- * reading a body that ends with an X-Okta-* trailer fails (a handler
- * answers 400), and the request keeps no X-Okta-* header at all, the
- * module's own included, which a merge may have mixed with a forged one. */
+ * headers (HTTP_IN, below, has done so by the time a read returns, even
+ * one that fails on a later, malformed trailer): reading a body that ends
+ * with an X-Okta-* trailer fails (a handler answers 400), and the request
+ * keeps no X-Okta-* header at all, the module's own included, which a
+ * merge may have mixed with a forged one. */
 static apr_status_t refuse_module_trailers(ap_filter_t *f, apr_bucket_brigade *bb,
                                            ap_input_mode_t mode, apr_read_type_e block,
                                            apr_off_t readbytes)
 {
     apr_status_t rv = ap_get_brigade(f->next, bb, mode, block, readbytes);
 
-    if (rv != APR_SUCCESS || APR_BRIGADE_EMPTY(bb)
-        || !APR_BUCKET_IS_EOS(APR_BRIGADE_LAST(bb))) {
-        return rv;
-    }
-    ap_remove_input_filter(f);
     if (!has_module_trailer(f->r)) {
-        return APR_SUCCESS;
+        return rv;
     }
     ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, f->r,
                   OKTALOGNO(00059) "request refused: a trailer has the name of a header only "
@@ -113,7 +109,33 @@ static apr_status_t refuse_module_trailers(ap_filter_t *f, apr_bucket_brigade *b
     remove_matching(f->r->headers_in, is_module_header);
     remove_matching(f->r->trailers_in, is_module_header);
     apr_brigade_cleanup(bb);
-    return APR_EINVAL;
+    return rv == APR_SUCCESS ? APR_EINVAL : rv;
+}
+
+/* The filter, once, on a request that can have trailers: a chunked body
+ * (HTTP/1.1) or any HTTP/2 one.  Added when the request is read, and again
+ * before its handler runs, as a fast internal redirect (mod_negotiation's)
+ * takes the filters of a subrequest that never had it. */
+static void add_trailers_filter(request_rec *r)
+{
+    ap_filter_t *f;
+
+    if (!apr_table_get(r->headers_in, "Transfer-Encoding") && r->proto_num < 2000) {
+        return;
+    }
+    for (f = r->input_filters; f; f = f->next) {
+        if (f->frec == refuse_module_trailers_filter) {
+            return;
+        }
+    }
+    ap_add_input_filter_handle(refuse_module_trailers_filter, NULL, r, r->connection);
+}
+
+static void insert_trailers_filter(request_rec *r)
+{
+    if (okta_server_conf(r)->issuer) {
+        add_trailers_filter(r);
+    }
 }
 
 /* A client must not be able to pose as the module to the application:
@@ -125,10 +147,7 @@ static int strip_client_module_headers(request_rec *r)
 {
     if (okta_server_conf(r)->issuer) {
         remove_matching(r->headers_in, is_module_header);
-        /* a chunked body (HTTP/1.1) or any HTTP/2 one may end with trailers */
-        if (apr_table_get(r->headers_in, "Transfer-Encoding") || r->proto_num >= 2000) {
-            ap_add_input_filter_handle(refuse_module_trailers_filter, NULL, r, r->connection);
-        }
+        add_trailers_filter(r);
     }
     return DECLINED;
 }
@@ -533,6 +552,7 @@ static void register_hooks(apr_pool_t *p)
     ap_hook_child_init(child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_test_config(okta_check_setup, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_read_request(strip_client_module_headers, NULL, NULL, APR_HOOK_REALLY_FIRST);
+    ap_hook_insert_filter(insert_trailers_filter, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_quick_handler(quick_handler, NULL, NULL, APR_HOOK_FIRST);
     ap_hook_check_authn(check_authn, NULL, NULL, APR_HOOK_MIDDLE, AP_AUTH_INTERNAL_PER_CONF);
     ap_hook_force_authn(force_authn, NULL, NULL, APR_HOOK_MIDDLE);

@@ -18,7 +18,7 @@ use LWP::UserAgent;
 use Okta::Process ();
 use Okta::Test qw(own_server_conf);
 
-plan tests => 9;
+plan tests => 10;
 
 my $vars = Apache::Test::config()->{vars};
 my $dir = tempdir('okta-trailers-XXXXXX', TMPDIR => 1, CLEANUP => 1);
@@ -87,5 +87,9 @@ for my $trailer ('X-Okta-Claim-Role: admin', 'X_Okta_Claim_Groups: Admins',
     like $body, qr/^a=nil$/m, "a trailer $name: reading the body fails";
     unlike $body, qr/=\Q$value\E$/m, "a trailer $name: never seen by the application";
 }
+# a forged trailer, then one httpd cannot read: the read fails, and what
+# was merged before the bad line goes too
+($status, $body) = post_with_trailers('X-Okta-Claim-Role: admin', 'a line without a colon');
+unlike $body, qr/=admin$/m, 'a forged trailer before a malformed one: never seen by the application';
 open my $log, '<', "$dir/error_log" or die $!;
 like do { local $/; <$log> }, qr/OKTA00059: request refused: a trailer/, 'the error log says why (OKTA00059)';
