@@ -439,6 +439,7 @@ okta_jwt_result_t okta_provider_introspect(request_rec *r, const okta_provider_m
     okta_access_token_expect_t expect = okta_provider_access_token_expect(r);
     okta_http_response_t resp;
     const char *form = "";
+    okta_jwt_result_t result;
 
     if (!meta->introspection_endpoint) {
         *why = "the provider advertises no introspection_endpoint";
@@ -457,5 +458,7 @@ okta_jwt_result_t okta_provider_introspect(request_rec *r, const okta_provider_m
                                                  "OktaTokenEndpointAuth)" : "");
         return -1;
     }
-    return okta_introspection_parse(claims, r->pool, resp.body, resp.len, &expect, why);
+    /* what is no answer at all (a proxy's page) says nothing of the token */
+    result = okta_introspection_parse(claims, r->pool, resp.body, resp.len, &expect, why);
+    return result == OKTA_JWT_MALFORMED ? -1 : (int)result;
 }

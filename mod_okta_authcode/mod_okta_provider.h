@@ -66,7 +66,8 @@ okta_jwt_result_t okta_provider_validate_access_token(request_rec *r,
 
 /** Asks the introspection endpoint (RFC 7662) about an access token, with
  * the client's authentication: okta_introspection_parse's result, or -1
- * when no answer can be had now (*why says why). */
+ * when no answer can be had now, or what came back is none (not a JSON
+ * object); *why says why. */
 okta_jwt_result_t okta_provider_introspect(request_rec *r, const okta_provider_meta_t *meta,
                                            const char *token, json_t **claims,
                                            const char **why);

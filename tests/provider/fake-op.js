@@ -176,6 +176,8 @@ const MODES = new Set([
   // the introspection endpoint answers 503 temporarily_unavailable, or never
   'introspect_down',
   'introspect_hang',
+  // the introspection endpoint answers 200 with an HTML page (a proxy's)
+  'introspect_not_json',
   // the keys endpoint accepts the request and never answers
   'jwks_hang',
 ]);
@@ -916,6 +918,10 @@ function introspect(tenant, req, res, form, entry) {
   if (mode === 'introspect_hang') {
     holdOpen(res, entry);
     console.log(`fake-op: introspect ${tenant} mode=${mode}: holding the request open`);
+    return;
+  }
+  if (mode === 'introspect_not_json') {
+    send(res, 200, '<html><body>Service temporarily unavailable</body></html>\n', 'text/html; charset=utf-8');
     return;
   }
   if (mode === 'introspect_down') {

@@ -26,7 +26,7 @@ use Okta::Test qw(new_browser server_url app_env error_log_mark error_log_since 
                   fake_mode fake_requests_for fake_introspection fake_mint poll_until
                   bearer_challenge json_body);
 
-plan tests => 88;
+plan tests => 90;
 
 my $fake = $ENV{OKTA_FAKE_BASE};
 my $issuer = "$fake/good";
@@ -59,7 +59,7 @@ sub introspections { return fake_requests_for('/good/introspect') }
 sub asked_about { my ($token) = @_; return scalar grep { ($_->{token} // '') eq $token } introspections() }
 
 my %token = map { $_ => opaque() }
-    qw(active read_write cached inactive unknown wrong_iss wrong_aud aud_array bare refresh string_active
+    qw(active read_write cached inactive unknown wrong_iss wrong_aud aud_array bare refresh string_active garbled
        warm down hang off revoked);
 my %answers = (
     $token{active} => active(),
@@ -200,8 +200,16 @@ like $res->header('Retry-After') // '', qr/^\d+$/, 'introspection never answers:
 ok $took >= 2.5 && $took < 3 + 5,
     sprintf('introspection never answers: given up after OktaHTTPTimeout (%.1f s)', $took);
 
+# an answer that is not one (a proxy's error page): the provider cannot be
+# asked now, which says nothing of the token
+fake_mode('introspect_not_json');
+$res = get_at("$base/bearer/garbled", $token{garbled});
+is $res->code, 503, 'introspection answers an HTML page: 503, not a refusal';
+
 fake_mode('normal');    # lets the held request go
-fake_introspection({ %answers, $token{down} => active() });
+fake_introspection({ %answers, $token{down} => active(), $token{garbled} => active() });
+is get_at("$base/bearer/garbled", $token{garbled})->code, 200,
+    'the provider back: the token that got the HTML page is let in (nothing was kept)';
 $res = get_at("$base/bearer/down", $token{down});
 is $res->code, 200, 'the provider back: the token refused with 503 is let in (the failure was not kept)';
 is app_env($res)->{REMOTE_USER}, 'svc-user', 'the provider back: as the answer\'s sub';
