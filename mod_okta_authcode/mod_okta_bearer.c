@@ -43,8 +43,10 @@
 /* What is remembered of a token refused on the provider's word: this
  * prefix, then the okta_jwt_result_t. */
 #define REFUSAL_PREFIX "refused:"
-/* Introspection calls in the air at once in a process (see okta_flights.h) */
+/* Introspection calls in the air at once in a process, and requests
+ * waiting for one about their token (see okta_flights.h) */
 #define INTROSPECTION_FLIGHTS 8
+#define INTROSPECTION_WAITING 16
 /* verify()'s outcomes besides okta_jwt_result_t's */
 #define PROVIDER_UNAVAILABLE -1
 #define CALLS_AT_LIMIT -2
@@ -52,7 +54,7 @@
 apr_status_t okta_bearer_child_init(apr_pool_t *p, server_rec *s)
 {
     /* the process's: the cap on its calls holds whichever host makes them */
-    okta_flights_t *flights = okta_flights_create(p, INTROSPECTION_FLIGHTS);
+    okta_flights_t *flights = okta_flights_create(p, INTROSPECTION_FLIGHTS, INTROSPECTION_WAITING);
 
     for (; s; s = s->next) {
         okta_server_conf_t *sc = ap_get_module_config(s->module_config, &okta_authcode_module);
@@ -187,7 +189,8 @@ static int calls_at_limit(request_rec *r)
 {
     ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
                   OKTALOGNO(00058) "bearer token not checked: %d introspection calls are in "
-                  "the air in this process already (503)", INTROSPECTION_FLIGHTS);
+                  "the air in this process already, or %d requests wait for one (503)",
+                  INTROSPECTION_FLIGHTS, INTROSPECTION_WAITING);
     apr_table_setn(r->err_headers_out, "Retry-After", "1");
     return answer(r, HTTP_SERVICE_UNAVAILABLE, "temporarily_unavailable",
                   "The server cannot check access tokens right now.", NULL);

@@ -15,11 +15,13 @@ struct okta_flights_t {
     apr_thread_mutex_t *lock;
     apr_thread_cond_t *landed;
     int capacity;
+    int max_waiting;
+    int waiting;
     apr_uint64_t flights_made;
     flight_t *flights;
 };
 
-okta_flights_t *okta_flights_create(apr_pool_t *p, int capacity)
+okta_flights_t *okta_flights_create(apr_pool_t *p, int capacity, int max_waiting)
 {
     okta_flights_t *f = apr_pcalloc(p, sizeof(*f));
 
@@ -28,6 +30,7 @@ okta_flights_t *okta_flights_create(apr_pool_t *p, int capacity)
         return NULL;
     }
     f->capacity = capacity;
+    f->max_waiting = max_waiting;
     f->flights = apr_pcalloc(p, capacity * sizeof(flight_t));
     return f;
 }
@@ -75,7 +78,11 @@ okta_flight_t okta_flight_board(okta_flights_t *f, const char *key,
     }
     apr_thread_mutex_lock(f->lock);
     if ((flight = in_air(f, key))) {
-        outcome = wait_for(f, flight, flight->number, deadline);
+        if (f->waiting < f->max_waiting) {
+            f->waiting++;
+            outcome = wait_for(f, flight, flight->number, deadline);
+            f->waiting--;
+        }
     }
     else {
         for (i = 0; i < f->capacity; i++) {

@@ -22,13 +22,15 @@ typedef enum {
     OKTA_FLIGHT_TIMED_OUT /* another's call about the key did not end in time */
 } okta_flight_t;
 
-/** At most `capacity` flights at once, released with `p`; NULL if a lock
- * cannot be made. */
-okta_flights_t *okta_flights_create(apr_pool_t *p, int capacity);
+/** At most `capacity` flights at once, and `max_waiting` requests waiting
+ * for one to land (each holds a worker thread), released with `p`; NULL
+ * if a lock cannot be made. */
+okta_flights_t *okta_flights_create(apr_pool_t *p, int capacity, int max_waiting);
 
 /** Boards the flight about `key`: leads it when none is in the air and
  * there is room, else waits up to `patience` for the one in the air to
- * land.  A key of OKTA_FLIGHT_KEY_MAX bytes or more is never boarded
+ * land, when fewer than `max_waiting` already wait (OKTA_FLIGHT_FULL
+ * otherwise).  A key of OKTA_FLIGHT_KEY_MAX bytes or more is never boarded
  * (OKTA_FLIGHT_FULL). */
 okta_flight_t okta_flight_board(okta_flights_t *f, const char *key,
                                 apr_interval_time_t patience);

@@ -9,7 +9,7 @@
 
 START_TEST(flights_lead_until_full)
 {
-    okta_flights_t *f = okta_flights_create(test_pool, 2);
+    okta_flights_t *f = okta_flights_create(test_pool, 2, 8);
 
     ck_assert_ptr_nonnull(f);
     ck_assert_int_eq(okta_flight_board(f, "a", 0), OKTA_FLIGHT_LEAD);
@@ -28,9 +28,22 @@ START_TEST(flights_lead_until_full)
 }
 END_TEST
 
+/* Waiting holds a worker too: beyond `max_waiting`, a request does not
+ * wait for a flight in the air but is told to come back (FULL). */
+START_TEST(flights_bound_the_waiters)
+{
+    okta_flights_t *f = okta_flights_create(test_pool, 2, 0);
+
+    ck_assert_int_eq(okta_flight_board(f, "a", 0), OKTA_FLIGHT_LEAD);
+    ck_assert_int_eq(okta_flight_board(f, "a", apr_time_from_sec(30)), OKTA_FLIGHT_FULL);
+    okta_flight_land(f, "a");
+    ck_assert_int_eq(okta_flight_board(f, "a", 0), OKTA_FLIGHT_LEAD);
+}
+END_TEST
+
 START_TEST(flights_refuse_a_key_too_long_to_tell_apart)
 {
-    okta_flights_t *f = okta_flights_create(test_pool, 2);
+    okta_flights_t *f = okta_flights_create(test_pool, 2, 8);
     char key[OKTA_FLIGHT_KEY_MAX + 1];
 
     memset(key, 'k', sizeof(key) - 1);
@@ -63,7 +76,7 @@ static void *APR_THREAD_FUNC board_a(apr_thread_t *thread, void *data)
  * land, whatever the order of events. */
 START_TEST(flights_waiters_wake_when_the_lead_lands)
 {
-    okta_flights_t *f = okta_flights_create(test_pool, 1);
+    okta_flights_t *f = okta_flights_create(test_pool, 1, 8);
     passenger_t passengers[4];
     apr_thread_t *threads[4];
     apr_status_t rv;
@@ -93,6 +106,7 @@ TCase *flights_tcase(void)
 
     tcase_add_checked_fixture(tc, test_pool_setup, test_pool_teardown);
     tcase_add_test(tc, flights_lead_until_full);
+    tcase_add_test(tc, flights_bound_the_waiters);
     tcase_add_test(tc, flights_refuse_a_key_too_long_to_tell_apart);
     tcase_add_test(tc, flights_waiters_wake_when_the_lead_lands);
     return tc;
