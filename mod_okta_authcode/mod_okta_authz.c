@@ -35,7 +35,8 @@ typedef enum { RULE_GROUP, RULE_CLAIM, RULE_SCOPE } rule_kind_t;
 typedef struct {
     rule_kind_t kind;
     const char *claim; /* RULE_CLAIM's; the groups claim is per server */
-    const char **values;
+    const char **values; /* as written */
+    const char **matched; /* as facts hold them (fact_values) */
     int nvalues;
     const char *required; /* "membership in the group \"Admins\"" */
     const char *rule; /* "Require okta-group \"Admins\"" */
@@ -82,15 +83,17 @@ static const struct {
                      "an access token with the scope ", "an access token with one of the scopes " },
 };
 
-/* An okta-claim rule's values as the facts hold them (true, false and null
- * are JSON's; '"..."' a string): okta_claim_rule_value. */
-static const char **claim_values(apr_pool_t *p, const char **written, int n)
+/* A rule's values as the facts hold them: an okta-claim's may be JSON
+ * literals (okta_claim_rule_value), the others name strings (a group named
+ * "true"). */
+static const char **fact_values(apr_pool_t *p, rule_kind_t kind, const char **written, int n)
 {
     const char **values = apr_palloc(p, n * sizeof(*values));
     int i;
 
     for (i = 0; i < n; i++) {
-        values[i] = okta_claim_rule_value(p, written[i]);
+        values[i] = kind == RULE_CLAIM ? okta_claim_rule_value(p, written[i])
+                                       : okta_claim_string_value(p, written[i]);
     }
     return values;
 }
@@ -114,9 +117,7 @@ static const char *parse_rule(cmd_parms *cmd, rule_kind_t kind, const char *line
     rule->rule = apr_pstrcat(cmd->pool, "Require ", kinds[kind].name, " ",
                              rule->claim ? apr_psprintf(cmd->pool, "\"%s\" ", rule->claim) : "",
                              quoted_list(cmd->pool, rule->values, rule->nvalues, " "), NULL);
-    if (kind == RULE_CLAIM) {
-        rule->values = claim_values(cmd->pool, rule->values, rule->nvalues);
-    }
+    rule->matched = fact_values(cmd->pool, kind, rule->values, rule->nvalues);
     claim = rule->claim ? apr_psprintf(cmd->pool, "the claim \"%s\" to be ", rule->claim) : "";
     rule->required = apr_pstrcat(cmd->pool, claim,
                                  rule->nvalues > 1 ? kinds[kind].many : kinds[kind].one, values,
@@ -195,8 +196,8 @@ static int has_scope(const okta_session_t *s, const rule_t *rule)
 {
     int present;
 
-    return okta_facts_match(s->facts, s->nfacts, "scp", rule->values, rule->nvalues, &present)
-           || okta_facts_match_word(s->facts, s->nfacts, "scope", rule->values, rule->nvalues);
+    return okta_facts_match(s->facts, s->nfacts, "scp", rule->matched, rule->nvalues, &present)
+           || okta_facts_match_word(s->facts, s->nfacts, "scope", rule->matched, rule->nvalues);
 }
 
 static int rule_granted(request_rec *r, const okta_session_t *s, const rule_t *rule)
@@ -208,10 +209,10 @@ static int rule_granted(request_rec *r, const okta_session_t *s, const rule_t *r
     case RULE_SCOPE:
         return has_scope(s, rule);
     case RULE_CLAIM:
-        return okta_facts_match(s->facts, s->nfacts, rule->claim, rule->values, rule->nvalues,
+        return okta_facts_match(s->facts, s->nfacts, rule->claim, rule->matched, rule->nvalues,
                                 &present);
     case RULE_GROUP:
-        if (okta_facts_match(s->facts, s->nfacts, groups_claim, rule->values, rule->nvalues,
+        if (okta_facts_match(s->facts, s->nfacts, groups_claim, rule->matched, rule->nvalues,
                              &present)) {
             return 1;
         }

@@ -296,9 +296,7 @@ static void collect_facts(facts_t *f, const char *path, const json_t *v, int dep
     else if (json_is_string(v)) {
         text = json_string_value(v);
         if (strlen(text) == json_string_length(v) && !has_control_character(text, strlen(text))) {
-            add_fact(f, path,
-                     is_literal_word(text) ? apr_pstrcat(f->p, LOOKS_LITERAL_MARK, text, NULL)
-                                           : text);
+            add_fact(f, path, okta_claim_string_value(f->p, text));
         }
     }
     else {
@@ -425,16 +423,19 @@ apr_status_t okta_claims_set(okta_session_t *s, apr_pool_t *p, const json_t *cla
     return APR_SUCCESS;
 }
 
+const char *okta_claim_string_value(apr_pool_t *p, const char *text)
+{
+    return is_literal_word(text) ? apr_pstrcat(p, LOOKS_LITERAL_MARK, text, NULL) : text;
+}
+
 const char *okta_claim_rule_value(apr_pool_t *p, const char *written)
 {
     apr_size_t len = strlen(written);
-    const char *inside;
 
     if (len < 2 || written[0] != '"' || written[len - 1] != '"') {
         return written;
     }
-    inside = apr_pstrmemdup(p, written + 1, len - 2);
-    return is_literal_word(inside) ? apr_pstrcat(p, LOOKS_LITERAL_MARK, inside, NULL) : inside;
+    return okta_claim_string_value(p, apr_pstrmemdup(p, written + 1, len - 2));
 }
 
 int okta_facts_client_is(const okta_fact_t *facts, int nfacts, const char *const *ids,

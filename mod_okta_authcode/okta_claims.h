@@ -82,6 +82,10 @@ okta_jwt_result_t okta_facts_for_host(const okta_fact_t *facts, int nfacts,
  * (a string, or a number's text). */
 const char *okta_claim_rule_value(apr_pool_t *p, const char *written);
 
+/** A string as facts hold it, for rules that name strings only (okta-group,
+ * okta-scope): "true" is the group named true, not the JSON literal. */
+const char *okta_claim_string_value(apr_pool_t *p, const char *text);
+
 /** OktaAccessTokenClients: 1 when the token's client is one of `ids`: its
  * "cid" (Okta's) when it has one, else its "client_id" (RFC 9068). */
 int okta_facts_client_is(const okta_fact_t *facts, int nfacts, const char *const *ids,

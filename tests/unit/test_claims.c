@@ -412,6 +412,24 @@ START_TEST(facts_values_tell_strings_from_literals)
 }
 END_TEST
 
+/* okta-group and okta-scope name strings: a group named "true" is one. */
+START_TEST(facts_group_named_like_a_literal)
+{
+    json_t *claims = json_loads("{\"groups\":[\"true\",\"Admins\"],\"b\":true}", 0, NULL);
+    const char *group = okta_claim_string_value(test_pool, "true");
+    const char *admins = okta_claim_string_value(test_pool, "Admins");
+    okta_fact_t *facts;
+    int n, present;
+
+    ck_assert_ptr_nonnull(claims);
+    okta_claims_facts(&facts, &n, test_pool, claims);
+    ck_assert(okta_facts_match(facts, n, "groups", &group, 1, &present));
+    ck_assert(okta_facts_match(facts, n, "groups", &admins, 1, &present));
+    ck_assert(!okta_facts_match(facts, n, "b", &group, 1, &present));
+    json_decref(claims);
+}
+END_TEST
+
 /* OktaAccessTokenClients: Okta's cid when the token has one, RFC 9068's
  * client_id only when it has none. */
 START_TEST(facts_client_prefers_cid)
@@ -559,6 +577,7 @@ TCase *claims_tcase(void)
     tcase_add_test(tc, facts_paths_tell_dotted_names_from_nesting);
     tcase_add_test(tc, facts_values_tell_strings_from_literals);
     tcase_add_test(tc, facts_client_prefers_cid);
+    tcase_add_test(tc, facts_group_named_like_a_literal);
     tcase_add_test(tc, facts_match_a_word);
     tcase_add_test(tc, claims_set_survives_session_round_trip);
     return tc;

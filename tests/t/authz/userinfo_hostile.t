@@ -18,7 +18,7 @@ use Okta::Test qw(new_browser server_url app_env set_cookie sign_in_fake start_s
                   log_lines start_provider fake_mode_at fake_requests_at fake_userinfo_at
                   set_token_ttl);
 
-plan tests => 128;
+plan tests => 129;
 
 my $fake = $ENV{OKTA_FAKE_BASE};
 my $base = server_url('okta_fake');
@@ -121,6 +121,13 @@ ok !exists app_env($ua->get("$base/app/headers"))->{HTTP_X_OKTA_CLAIM_EMAIL}, 'E
 $env = app_env($res);
 ok !exists $env->{OKTA_CLAIM_email} && !exists $env->{OKTA_CLAIM_Email}, 'Email and email: neither variable';
 like error_log_since($mark), qr/OKTA00042: .*same header or variable name: .*Email/, 'Email and email: OKTA00042';
+
+# a group is a string, whatever its name
+fake_mode('normal');
+fake_userinfo({ groups => ['true'] });
+$ua = new_browser();
+signed_in($ua, "$base/authz/any");
+is $ua->get("$base/authz/group-true")->code, 200, 'okta-group true: the group named "true"';
 
 # ---- groups as one string -----------------------------------------------------
 fake_mode('normal');
