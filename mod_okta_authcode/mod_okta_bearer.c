@@ -274,6 +274,18 @@ static const char *verdict_id(request_rec *r, const char *token)
                                           "\n", token, NULL));
 }
 
+/* A token this process accepted (and when it has not expired): its
+ * session in *s. */
+static int accepted_before(request_rec *r, const char *token, okta_session_t *s)
+{
+    unsigned char *record;
+    apr_size_t len;
+
+    return okta_token_memo_recall(okta_server_conf(r)->token_memo, token,
+                                  apr_time_sec(r->request_time), r->pool, &record, &len)
+           && okta_session_decode(s, r->pool, record, len) == APR_SUCCESS;
+}
+
 /* What the provider's answers made of a token, remembered: OKTA_JWT_OK
  * with *s (the session cache: an accepted token); a refusal (this
  * process's memo of refused tokens, or the session cache: an active token
@@ -388,7 +400,10 @@ static int introspected(request_rec *r, const okta_provider_meta_t *meta, const 
         okta_flight_land(sc->introspection_flights, id);
         return result;
     case OKTA_FLIGHT_LANDED:
-        /* nothing remembered: the call failed */
+        /* the lead's verdict, wherever it could keep it; none: its call failed */
+        if (accepted_before(r, token, s)) {
+            return OKTA_JWT_OK;
+        }
         result = remembered_verdict(r, token, id, s, why);
         *why = result < 0 ? "another request's introspection of the token failed" : *why;
         return result < 0 ? PROVIDER_UNAVAILABLE : result;
@@ -465,16 +480,11 @@ static int for_this_host(request_rec *r, const okta_session_t *s, const char **w
 
 int okta_bearer_authenticate(request_rec *r, const char *token, okta_session_ref_t **out)
 {
-    okta_server_conf_t *sc = okta_server_conf(r);
     okta_session_ref_t *ref = apr_pcalloc(r->pool, sizeof(*ref));
-    apr_int64_t now = apr_time_sec(r->request_time);
     const char *why = NULL;
-    unsigned char *record;
-    apr_size_t len;
     int result;
 
-    if (okta_token_memo_recall(sc->token_memo, token, now, r->pool, &record, &len)
-        && okta_session_decode(&ref->session, r->pool, record, len) == APR_SUCCESS) {
+    if (accepted_before(r, token, &ref->session)) {
         result = OKTA_JWT_OK;
     }
     else if ((result = verify(r, token, &ref->session, &why)) < 0) {

@@ -298,7 +298,9 @@ const char *okta_set_post_logout_redirect_uri(cmd_parms *cmd, void *dummy, const
 }
 
 /* Read by apache2's children at each exchange with the provider: a path
- * that does not work would fail every sign-in, not the start. */
+ * that is not there would fail every sign-in, not the start.  (Checked as
+ * root, when Apache starts: the file must also be readable by the user
+ * the children run as.) */
 const char *okta_set_ca_file(cmd_parms *cmd, void *dummy, const char *arg)
 {
     const char *path = ap_server_root_relative(cmd->pool, arg);
