@@ -40,9 +40,6 @@
 #include "okta_util.h"
 
 #define INTROSPECTION_KIND "introspection"
-/* What is remembered of a token refused on the provider's word: this
- * prefix, then the okta_jwt_result_t. */
-#define REFUSAL_PREFIX "refused:"
 /* Introspection calls in the air at once in a process, and requests
  * waiting for one about their token (see okta_flights.h) */
 #define INTROSPECTION_FLIGHTS 8
@@ -303,31 +300,26 @@ static int remembered_verdict(request_rec *r, const char *token, const char *id,
         && okta_store_get(r, INTROSPECTION_KIND, id, &data, &len) != APR_SUCCESS) {
         return -1;
     }
-    if (len > sizeof(REFUSAL_PREFIX) - 1
-        && memcmp(data, REFUSAL_PREFIX, sizeof(REFUSAL_PREFIX) - 1) == 0) {
-        result = atoi(apr_pstrmemdup(r->pool, (const char *)data + sizeof(REFUSAL_PREFIX) - 1,
-                                     len - (sizeof(REFUSAL_PREFIX) - 1)));
+    if ((result = okta_refusal_of_record(data, len)) >= 0) {
         *why = apr_pstrcat(r->pool, description_of(result), " (the provider's answer, "
                            "remembered)", NULL);
-        return result > OKTA_JWT_OK ? result : OKTA_JWT_MALFORMED;
+        return result;
     }
     return okta_session_decode(s, r->pool, data, len) == APR_SUCCESS ? OKTA_JWT_OK : -1;
 }
 
 /* Remembers a refusal on the provider's word until `until`: in this
- * process; and in the session cache, which every process and node reads,
- * only for a token the provider said is active (a request with a made-up
- * token proves nothing, and must not fill the cache that keeps sessions). */
+ * process, and in the session cache too when okta_refusal_is_shared. */
 static void remember_refusal(request_rec *r, const char *token, const char *id, int result,
                              apr_int64_t until)
 {
-    const char *mark = apr_psprintf(r->pool, REFUSAL_PREFIX "%d", result);
-    apr_size_t len = strlen(mark);
+    const char *record = okta_refusal_record(r->pool, result);
+    apr_size_t len = strlen(record);
 
     okta_token_memo_remember(okta_server_conf(r)->refused_tokens, token, until,
-                             (const unsigned char *)mark, len);
-    if (result != OKTA_JWT_INACTIVE && result != OKTA_JWT_MALFORMED) {
-        okta_store_put(r, INTROSPECTION_KIND, id, (const unsigned char *)mark, len,
+                             (const unsigned char *)record, len);
+    if (okta_refusal_is_shared(result)) {
+        okta_store_put(r, INTROSPECTION_KIND, id, (const unsigned char *)record, len,
                        apr_time_from_sec(until));
     }
 }

@@ -218,3 +218,33 @@ okta_jwt_result_t okta_introspection_parse(json_t **claims, apr_pool_t *p, const
     *claims = doc;
     return OKTA_JWT_OK;
 }
+
+#define REFUSAL_PREFIX "refused:"
+
+const char *okta_refusal_record(apr_pool_t *p, okta_jwt_result_t result)
+{
+    return apr_psprintf(p, REFUSAL_PREFIX "%d", (int)result);
+}
+
+int okta_refusal_of_record(const unsigned char *data, apr_size_t len)
+{
+    const apr_size_t prefix = sizeof(REFUSAL_PREFIX) - 1;
+    int result = 0;
+    apr_size_t i;
+
+    if (len <= prefix || len > prefix + 3 || memcmp(data, REFUSAL_PREFIX, prefix) != 0) {
+        return -1;
+    }
+    for (i = prefix; i < len; i++) {
+        if (data[i] < '0' || data[i] > '9') {
+            return -1;
+        }
+        result = result * 10 + (data[i] - '0');
+    }
+    return result > OKTA_JWT_OK ? result : -1;
+}
+
+int okta_refusal_is_shared(okta_jwt_result_t result)
+{
+    return result != OKTA_JWT_OK && result != OKTA_JWT_INACTIVE && result != OKTA_JWT_MALFORMED;
+}

@@ -95,4 +95,15 @@ okta_jwt_result_t okta_introspection_parse(json_t **claims, apr_pool_t *p, const
                                            const okta_access_token_expect_t *expect,
                                            const char **why);
 
+/** A refusal on the provider's word, as it is remembered: the record, and
+ * the result read back from one (-1 when `data` is no such record). */
+const char *okta_refusal_record(apr_pool_t *p, okta_jwt_result_t result);
+int okta_refusal_of_record(const unsigned char *data, apr_size_t len);
+
+/** Whether a refusal may be remembered where every process and node reads
+ * it: only when the provider said the token is active, so that the
+ * request proved it holds a real token; an inactive or unreadable one
+ * proves nothing, and must not fill the cache that keeps sessions. */
+int okta_refusal_is_shared(okta_jwt_result_t result);
+
 #endif

@@ -426,6 +426,45 @@ START_TEST(introspection_answers)
 }
 END_TEST
 
+START_TEST(refusals_remembered)
+{
+    static const struct {
+        okta_jwt_result_t result;
+        int shared;
+    } rows[] = {
+        /* the provider said active, and this host refused the token */
+        { OKTA_JWT_BAD_ISSUER, 1 },
+        { OKTA_JWT_BAD_AUDIENCE, 1 },
+        { OKTA_JWT_NOT_ACCESS_TOKEN, 1 },
+        { OKTA_JWT_EXPIRED, 1 },
+        { OKTA_JWT_NO_SUBJECT, 1 },
+        /* nothing shows the token is real */
+        { OKTA_JWT_INACTIVE, 0 },
+        { OKTA_JWT_MALFORMED, 0 },
+        { OKTA_JWT_OK, 0 },
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        const char *record = okta_refusal_record(test_pool, rows[i].result);
+
+        ck_assert_int_eq(okta_refusal_is_shared(rows[i].result), rows[i].shared);
+        if (rows[i].result != OKTA_JWT_OK) {
+            ck_assert_int_eq(okta_refusal_of_record((const unsigned char *)record,
+                                                    strlen(record)),
+                             rows[i].result);
+        }
+    }
+    /* what is no refusal record */
+    ck_assert_int_eq(okta_refusal_of_record((const unsigned char *)"refused:", 8), -1);
+    ck_assert_int_eq(okta_refusal_of_record((const unsigned char *)"refused:0", 9), -1);
+    ck_assert_int_eq(okta_refusal_of_record((const unsigned char *)"refused:-3", 10), -1);
+    ck_assert_int_eq(okta_refusal_of_record((const unsigned char *)"refused:99999", 13), -1);
+    ck_assert_int_eq(okta_refusal_of_record((const unsigned char *)"inactive", 8), -1);
+    ck_assert_int_eq(okta_refusal_of_record((const unsigned char *)"\x01\x02sealed", 8), -1);
+}
+END_TEST
+
 TCase *provider_tcase(void)
 {
     TCase *tc = tcase_create("provider");
@@ -452,5 +491,6 @@ TCase *provider_tcase(void)
     tcase_add_test(tc, token_response_token_characters);
     tcase_add_test(tc, userinfo_about_the_user_or_refused);
     tcase_add_test(tc, introspection_answers);
+    tcase_add_test(tc, refusals_remembered);
     return tc;
 }

@@ -17,9 +17,9 @@ use JSON::PP ();
 use LWP::UserAgent;
 use POSIX ();
 use Okta::Test qw(new_browser server_url fake_mode fake_introspection fake_requests
-                  fake_requests_for poll_until bearer_challenge);
+                  fake_requests_for poll_until bearer_challenge error_log_mark error_log_since);
 
-plan tests => 9;
+plan tests => 10;
 
 my $issuer = "$ENV{OKTA_FAKE_BASE}/good";
 my $base = server_url('okta_bearer_introspect');
@@ -59,6 +59,7 @@ is scalar(introspections()), 1, 'none of them was asked about';
 # client whose request is asked about waits (the provider holds the call);
 # the others are answered at once and go on with their next tokens.
 fake_mode('introspect_hang');
+my $mark = error_log_mark();
 my ($clients, $each) = (100, 10);
 my (undef, $answers) = tempfile(UNLINK => 1);
 my (undef, $finished) = tempfile(UNLINK => 1);
@@ -93,6 +94,9 @@ cmp_ok $held, '<=', $calls_per_process * $processes,
 my @so_far = lines_of($answers);
 is scalar(grep { !/^503 1$/ } @so_far), 0,
     'the others: 503 with Retry-After: 1 (' . scalar(@so_far) . ' answers)';
+
+like error_log_since($mark), qr/OKTA00058: bearer token not checked: 8 introspection calls/,
+    'the refusals are logged (OKTA00058)';
 
 fake_mode('normal'); # the held calls fail, and their clients go on
 waitpid $_, 0 for @pids;
