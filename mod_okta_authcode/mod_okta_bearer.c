@@ -193,8 +193,12 @@ static int calls_at_limit(request_rec *r)
                   "The server cannot check access tokens right now.", NULL);
 }
 
-static int provider_unavailable(request_rec *r)
+/* The provider's metadata, keys or introspection cannot be had now: the
+ * token is neither good nor bad, and the client should come back with it. */
+static int provider_unavailable(request_rec *r, const char *why)
 {
+    ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
+                  OKTALOGNO(00062) "bearer token not checked now (503): %s", why);
     apr_table_setn(r->err_headers_out, "Retry-After", "5");
     return answer(r, HTTP_SERVICE_UNAVAILABLE, "temporarily_unavailable",
                   "The server cannot check access tokens right now.", NULL);
@@ -427,13 +431,14 @@ static int verify(request_rec *r, const char *token, okta_session_t *s, const ch
         return OKTA_JWT_MALFORMED;
     }
     if (!(meta = okta_provider_meta(r, &status))) {
+        *why = "the provider's discovery document cannot be had (the log says why)";
         return PROVIDER_UNAVAILABLE;
     }
     if (!is_jwt(token)) {
         return introspected(r, meta, token, NULL, s, why);
     }
     if ((result = okta_provider_validate_access_token(r, meta, token, &jwt, why)) != OKTA_JWT_OK) {
-        return result;
+        return result == OKTA_JWT_KEYS_UNAVAILABLE ? PROVIDER_UNAVAILABLE : result;
     }
     if (introspection == OKTA_INTROSPECT_ALL) {
         return introspected(r, meta, token, jwt->payload, s, why);
@@ -480,7 +485,7 @@ int okta_bearer_authenticate(request_rec *r, const char *token, okta_session_ref
         result = OKTA_JWT_OK;
     }
     else if ((result = verify(r, token, &ref->session, &why)) < 0) {
-        return result == CALLS_AT_LIMIT ? calls_at_limit(r) : provider_unavailable(r);
+        return result == CALLS_AT_LIMIT ? calls_at_limit(r) : provider_unavailable(r, why);
     }
     if (result == OKTA_JWT_OK
         && (result = for_this_host(r, &ref->session, &why)) == OKTA_JWT_OK

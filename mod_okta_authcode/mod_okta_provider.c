@@ -212,6 +212,7 @@ static void fetch_keys(request_rec *r, okta_provider_cache_t *cache, const char 
     apr_thread_mutex_lock(cache->mutex);
     cache->fetching_keys = 0;
     cache->next_keys_fetch = apr_time_now() + OKTA_JWKS_MIN_REFETCH;
+    cache->keys_fetch_failed = doc == NULL;
     if (doc) {
         if (cache->jwks_pool) {
             apr_pool_clear(cache->jwks_pool);
@@ -227,9 +228,9 @@ static void fetch_keys(request_rec *r, okta_provider_cache_t *cache, const char 
 
 /* A copy of the cached JWKS text, fetched if we have none, or if `refetch`
  * and it is still the one the caller had (*fetched), when a fetch may
- * start (see fetch_keys). */
+ * start (see fetch_keys); *fetch_failed: whether the last fetch failed. */
 static const char *jwks_text(request_rec *r, const okta_provider_meta_t *meta, int refetch,
-                             apr_time_t *fetched)
+                             apr_time_t *fetched, int *fetch_failed)
 {
     okta_provider_cache_t *cache = okta_server_conf(r)->provider;
     const char *copy = NULL;
@@ -243,6 +244,7 @@ static const char *jwks_text(request_rec *r, const okta_provider_meta_t *meta, i
         copy = apr_pstrdup(r->pool, cache->jwks_json);
         *fetched = cache->jwks_fetched;
     }
+    *fetch_failed = cache->keys_fetch_failed;
     apr_thread_mutex_unlock(cache->mutex);
     return copy;
 }
@@ -251,22 +253,22 @@ static int verify_signature(request_rec *r, const okta_provider_meta_t *meta,
                             const okta_jwt_t *jwt, const char **why)
 {
     apr_time_t fetched = 0;
-    int attempt, result = OKTA_JWT_KEY_UNKNOWN;
+    int attempt, fetch_failed = 0, have_keys = 0, result = OKTA_JWT_KEY_UNKNOWN;
 
     *why = "the provider's JWKS could not be fetched";
-
     for (attempt = 0; attempt < 2 && result == OKTA_JWT_KEY_UNKNOWN; attempt++) {
-        const char *text = jwks_text(r, meta, attempt > 0, &fetched);
+        const char *text = jwks_text(r, meta, attempt > 0, &fetched, &fetch_failed);
         okta_jwks_t *jwks;
 
-        if (!text) {
-            break;
-        }
-        if (okta_jwks_parse(&jwks, r->pool, text, strlen(text), why) != APR_SUCCESS) {
-            result = OKTA_JWT_KEY_UNKNOWN;
+        have_keys = text && okta_jwks_parse(&jwks, r->pool, text, strlen(text), why) == APR_SUCCESS;
+        if (!have_keys) {
             break;
         }
         result = okta_jwt_verify(jwt, jwks, OKTA_ALGS_ALL, r->pool, why);
+    }
+    result = okta_jwt_key_verdict(result, have_keys, fetch_failed);
+    if (result == OKTA_JWT_KEYS_UNAVAILABLE && have_keys) {
+        *why = apr_pstrcat(r->pool, *why, ", and the JWKS could not be fetched again", NULL);
     }
     return result;
 }
@@ -283,8 +285,14 @@ okta_jwt_result_t okta_provider_validate_id_token(request_rec *r,
 
     if ((result = okta_jwt_parse(jwt, r->pool, id_token, why)) == OKTA_JWT_OK
         && (result = verify_signature(r, meta, *jwt, why)) != OKTA_JWT_OK) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                      OKTALOGNO(00015) "ID token signature refused: %s", *why);
+        if (result == OKTA_JWT_KEYS_UNAVAILABLE) {
+            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                          OKTALOGNO(00061) "ID token signature not checked: %s", *why);
+        }
+        else {
+            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                          OKTALOGNO(00015) "ID token signature refused: %s", *why);
+        }
         return result;
     }
     if (result == OKTA_JWT_OK) {

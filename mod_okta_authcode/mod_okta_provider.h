@@ -26,6 +26,7 @@ typedef struct okta_provider_cache_t {
     const char *jwks_json;
     apr_time_t jwks_fetched; /* when jwks_json came */
     int fetching_keys; /* a thread is fetching the JWKS */
+    int keys_fetch_failed; /* the last JWKS fetch failed (jwks_json is older) */
     apr_time_t next_keys_fetch; /* no JWKS fetch starts before */
 } okta_provider_cache_t;
 

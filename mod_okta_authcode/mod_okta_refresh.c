@@ -145,16 +145,22 @@ static void token_call(void *ctx, const char *refresh_token, apr_time_t deadline
 
 /* A refreshed ID token must be valid and about the same user (OpenID
  * Connect Core 12.2). */
-static int id_token_ok(void *ctx, const char *old_id_token, const char *new_id_token,
-                       const char *new_access_token)
+static okta_id_token_verdict_t check_id_token(void *ctx, const char *old_id_token,
+                                              const char *new_id_token,
+                                              const char *new_access_token)
 {
     refresh_ctx_t *c = ctx;
     okta_jwt_t *old_jwt, *new_jwt;
     const char *why = NULL, *old_sub, *new_sub;
 
-    if (okta_provider_validate_id_token(c->r, c->meta, new_id_token, NULL, new_access_token,
-                                        &new_jwt, &why) != OKTA_JWT_OK) {
-        return 0;
+    switch (okta_provider_validate_id_token(c->r, c->meta, new_id_token, NULL, new_access_token,
+                                            &new_jwt, &why)) {
+    case OKTA_JWT_OK:
+        break;
+    case OKTA_JWT_KEYS_UNAVAILABLE:
+        return OKTA_ID_TOKEN_UNCHECKED;
+    default:
+        return OKTA_ID_TOKEN_REFUSED;
     }
     old_sub = okta_jwt_parse(&old_jwt, c->r->pool, old_id_token, &why) == OKTA_JWT_OK
                   ? okta_claim_string(c->r->pool, old_jwt->payload, "sub")
@@ -164,9 +170,9 @@ static int id_token_ok(void *ctx, const char *old_id_token, const char *new_id_t
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, c->r,
                       OKTALOGNO(00031) "refreshed ID token is about another user (sub \"%s\", "
                       "was \"%s\")", new_sub ? new_sub : "(none)", old_sub ? old_sub : "(none)");
-        return 0;
+        return OKTA_ID_TOKEN_REFUSED;
     }
-    return 1;
+    return OKTA_ID_TOKEN_ACCEPTED;
 }
 
 /* Group changes at the provider take effect within an access token's
@@ -201,6 +207,12 @@ static void note(void *ctx, okta_refresh_event_t event, const okta_token_call_t 
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, c->r,
                       OKTALOGNO(00032) "refreshed the tokens of %s; the access token now "
                       "expires in %" APR_INT64_T_FMT " s", user, call->tr.expires_in);
+        break;
+    case OKTA_REFRESH_ID_TOKEN_UNCHECKED:
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, c->r,
+                      OKTALOGNO(00060) "the refreshed ID token of %s could not be checked now "
+                      "(the provider's keys cannot be had): the new access and refresh tokens "
+                      "are kept, the session keeps its previous ID token", user);
         break;
     case OKTA_REFRESH_REFUSED:
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, c->r,
@@ -246,7 +258,7 @@ static okta_refresh_outcome_t refresh(request_rec *r, okta_session_ref_t *ref)
         /* as long as a request holding the old session might still come */
         apr_time_from_sec(sc->refresh_grace + 60),
         now, wait_a_while, find_result, publish_result, backing_off, start_back_off, lock,
-        unlock, reload, store_tokens, end_session, provider_ready, token_call, id_token_ok,
+        unlock, reload, store_tokens, end_session, provider_ready, token_call, check_id_token,
         refresh_claims, note
     };
 

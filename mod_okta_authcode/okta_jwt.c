@@ -562,3 +562,12 @@ const char *okta_jwt_result_hint(okta_jwt_result_t result)
         return "";
     }
 }
+
+okta_jwt_result_t okta_jwt_key_verdict(okta_jwt_result_t verified, int have_keys,
+                                       int last_fetch_failed)
+{
+    if (!have_keys || (verified == OKTA_JWT_KEY_UNKNOWN && last_fetch_failed)) {
+        return OKTA_JWT_KEYS_UNAVAILABLE;
+    }
+    return verified;
+}

@@ -69,7 +69,8 @@ typedef enum {
     OKTA_JWT_NOT_YET_VALID, /* nbf in the future */
     OKTA_JWT_BAD_CLIENT, /* cid / client_id not among the allowed */
     OKTA_JWT_INACTIVE, /* introspection says the token is not active */
-    OKTA_JWT_BAD_AT_HASH /* the ID token was not issued with this access token */
+    OKTA_JWT_BAD_AT_HASH, /* the ID token was not issued with this access token */
+    OKTA_JWT_KEYS_UNAVAILABLE /* the provider's keys cannot be had now: not checked */
 } okta_jwt_result_t;
 
 /** Splits and decodes a compact JWS (header and payload must be JSON
@@ -128,6 +129,15 @@ okta_jwt_result_t okta_access_token_check(const okta_jwt_t *jwt,
 /** What an operator should check for a refused ID token, as text to append
  * to the reason ("" when nothing in particular). */
 const char *okta_jwt_result_hint(okta_jwt_result_t result);
+
+/** What a signature check against the provider's cached keys comes to:
+ * `verified` is okta_jwt_verify's result when `have_keys`.  A key the
+ * JWKS does not name is a forgery only if the JWKS is the provider's
+ * latest word; without keys, or when the last attempt to read them again
+ * failed, the signature cannot be checked now, which is neither a yes nor
+ * a no (OKTA_JWT_KEYS_UNAVAILABLE). */
+okta_jwt_result_t okta_jwt_key_verdict(okta_jwt_result_t verified, int have_keys,
+                                       int last_fetch_failed);
 
 /** A claim of a token's claims (a payload, an introspection answer) as a
  * string (integers are formatted), or NULL. */

@@ -147,6 +147,7 @@ static okta_refresh_outcome_t refresh_now(refresh_t *rf)
 {
     const okta_refresh_env_t *env = rf->env;
     okta_token_call_t call;
+    okta_id_token_verdict_t verdict;
 
     /* now, not when the request came: it may have waited for the lock */
     if (rf->s->refresh_sent_at && now_sec(rf) - rf->s->refresh_sent_at >= env->grace) {
@@ -168,14 +169,26 @@ static okta_refresh_outcome_t refresh_now(refresh_t *rf)
         env->note(env->ctx, OKTA_REFRESH_REFUSED, &call);
         return end_session(rf, "refresh refused");
     }
-    if (call.tr.id_token
-        && !env->id_token_ok(env->ctx, rf->s->id_token, call.tr.id_token, call.tr.access_token)) {
+    verdict = call.tr.id_token ? env->check_id_token(env->ctx, rf->s->id_token, call.tr.id_token,
+                                                     call.tr.access_token)
+                               : OKTA_ID_TOKEN_ACCEPTED;
+    if (verdict == OKTA_ID_TOKEN_REFUSED) {
         return end_session(rf, "the refreshed ID token was refused");
+    }
+    if (verdict == OKTA_ID_TOKEN_UNCHECKED) {
+        /* The refresh token is spent: the new tokens must be kept, or the
+         * session is lost.  They came from the token endpoint, over TLS,
+         * to this client; only the ID token's claims are not taken
+         * unchecked. */
+        call.tr.id_token = NULL;
     }
     if (refreshed(rf, &call.tr) != OKTA_REFRESH_FRESH) {
         return OKTA_REFRESH_ENDED;
     }
-    env->note(env->ctx, OKTA_REFRESH_REFRESHED, &call);
+    env->note(env->ctx,
+              verdict == OKTA_ID_TOKEN_UNCHECKED ? OKTA_REFRESH_ID_TOKEN_UNCHECKED
+                                                 : OKTA_REFRESH_REFRESHED,
+              &call);
     return OKTA_REFRESH_FRESH;
 }
 

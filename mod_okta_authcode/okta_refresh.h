@@ -38,8 +38,18 @@ typedef enum {
     OKTA_REFRESH_REFUSED, /* the provider said no: the session ends */
     OKTA_REFRESH_NOT_NOW, /* the provider answered "not now" (429, 5xx, ...) */
     OKTA_REFRESH_LOCK_FAILED, /* the lock could not be reached */
+    OKTA_REFRESH_ID_TOKEN_UNCHECKED, /* new tokens; the ID token could not be
+                                        checked now, the previous one stays */
     OKTA_REFRESH_GAVE_UP /* another worker's refresh took too long */
 } okta_refresh_event_t;
+
+/* A refreshed ID token: valid and about the same user, or not, or it cannot
+ * be told now (the provider's keys cannot be had). */
+typedef enum {
+    OKTA_ID_TOKEN_ACCEPTED,
+    OKTA_ID_TOKEN_REFUSED,
+    OKTA_ID_TOKEN_UNCHECKED
+} okta_id_token_verdict_t;
 
 typedef struct okta_refresh_env_t {
     void *ctx; /* handed to every function below (the request) */
@@ -77,8 +87,9 @@ typedef struct okta_refresh_env_t {
     void (*token_call)(void *ctx, const char *refresh_token, apr_time_t deadline,
                        okta_token_call_t *call);
     /* The ID token of a refresh, issued with `new_access_token`. */
-    int (*id_token_ok)(void *ctx, const char *old_id_token, const char *new_id_token,
-                       const char *new_access_token);
+    okta_id_token_verdict_t (*check_id_token)(void *ctx, const char *old_id_token,
+                                              const char *new_id_token,
+                                              const char *new_access_token);
     /* Rebuilds the claims of a session whose tokens were just refreshed
      * (the userinfo endpoint may say new things), by `deadline`; when it
      * cannot, the old claims stay. */

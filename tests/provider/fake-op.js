@@ -180,6 +180,10 @@ const MODES = new Set([
   'introspect_not_json',
   // the keys endpoint accepts the request and never answers
   'jwks_hang',
+  // the ID tokens of refreshes are signed with the next key, which the JWKS
+  // does not publish yet, and the keys endpoint answers 500: the module
+  // cannot check them now
+  'refresh_new_key_jwks_down',
 ]);
 
 let mode = 'normal';
@@ -423,6 +427,12 @@ function idTokenFor(grant, currentMode, accessToken) {
       break;
     case 'no_kid':
       header = { alg: 'RS256', typ: 'JWT' };
+      break;
+    case 'refresh_new_key_jwks_down':
+      if (grant.nonce === undefined) {
+        header = { alg: 'RS256', typ: 'JWT', kid: nextKey.kid };
+        signer = signers.RS256(nextKey.privateKey);
+      }
       break;
     default:
       break;
@@ -1149,6 +1159,7 @@ async function handle(req, res) {
       break;
     case '/jwks':
       if (isGet && misconfigured.jwks === 'down') { send(res, 500, 'fake-op: jwks down\n'); return; }
+      if (isGet && mode === 'refresh_new_key_jwks_down') { send(res, 500, 'fake-op: jwks down\n'); return; }
       if (isGet && mode === 'jwks_hang') { holdOpen(res, entry); return; }
       if (isGet) { sendJson(res, 200, tenantJwks(tenant), { 'Content-Type': 'application/jwk-set+json' }); return; }
       break;

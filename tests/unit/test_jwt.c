@@ -923,6 +923,39 @@ START_TEST(result_hint_names_the_setting)
 }
 END_TEST
 
+/* Unknown key or no keys: a forgery only when the keys are the provider's
+ * latest word. */
+START_TEST(key_verdict_table)
+{
+    static const struct {
+        okta_jwt_result_t verified;
+        int have_keys, last_fetch_failed;
+        okta_jwt_result_t verdict;
+    } rows[] = {
+        { OKTA_JWT_OK, 1, 0, OKTA_JWT_OK },
+        /* a key the JWKS had before its refetch failed still verifies */
+        { OKTA_JWT_OK, 1, 1, OKTA_JWT_OK },
+        { OKTA_JWT_BAD_SIGNATURE, 1, 0, OKTA_JWT_BAD_SIGNATURE },
+        { OKTA_JWT_BAD_SIGNATURE, 1, 1, OKTA_JWT_BAD_SIGNATURE },
+        { OKTA_JWT_ALG_REFUSED, 1, 1, OKTA_JWT_ALG_REFUSED },
+        { OKTA_JWT_KEY_UNKNOWN, 1, 0, OKTA_JWT_KEY_UNKNOWN },
+        /* perhaps a new key, published when the keys could not be read */
+        { OKTA_JWT_KEY_UNKNOWN, 1, 1, OKTA_JWT_KEYS_UNAVAILABLE },
+        /* never read, or unreadable */
+        { OKTA_JWT_KEY_UNKNOWN, 0, 0, OKTA_JWT_KEYS_UNAVAILABLE },
+        { OKTA_JWT_KEY_UNKNOWN, 0, 1, OKTA_JWT_KEYS_UNAVAILABLE },
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        ck_assert_msg(okta_jwt_key_verdict(rows[i].verified, rows[i].have_keys,
+                                           rows[i].last_fetch_failed)
+                          == rows[i].verdict,
+                      "row %zu", i);
+    }
+}
+END_TEST
+
 TCase *jwt_tcase(void)
 {
     TCase *tc = tcase_create("jwt");
@@ -930,6 +963,7 @@ TCase *jwt_tcase(void)
     tcase_add_unchecked_fixture(tc, test_keys_setup, test_keys_teardown);
     tcase_add_checked_fixture(tc, test_pool_setup, test_pool_teardown);
     tcase_add_test(tc, result_hint_names_the_setting);
+    tcase_add_test(tc, key_verdict_table);
     tcase_add_test(tc, alg_from_name_known);
     tcase_add_test(tc, alg_from_name_unknown);
     tcase_add_test(tc, jwks_parse_rsa_and_ec);

@@ -37,10 +37,10 @@ typedef struct {
     apr_interval_time_t call_takes;
     int calls;
     const char *presented[3];
-    int id_token_refused;
+    okta_id_token_verdict_t id_token_verdict;
     int claims_refreshed;
     const char *claims_seen_token; /* the access token refresh_claims saw */
-    int events[OKTA_REFRESH_GAVE_UP + 1];
+    int events[OKTA_REFRESH_GAVE_UP + 1]; /* the last event */
 } world_t;
 
 static apr_time_t w_now(void *ctx) { return ((world_t *)ctx)->clock; }
@@ -157,13 +157,13 @@ static void w_token_call(void *ctx, const char *refresh_token, apr_time_t deadli
     w->clock += w->call_takes;
 }
 
-static int w_id_token_ok(void *ctx, const char *old_id, const char *new_id,
-                         const char *new_access)
+static okta_id_token_verdict_t w_check_id_token(void *ctx, const char *old_id,
+                                                const char *new_id, const char *new_access)
 {
     (void)old_id;
     (void)new_id;
     (void)new_access;
-    return !((world_t *)ctx)->id_token_refused;
+    return ((world_t *)ctx)->id_token_verdict;
 }
 
 static void w_refresh_claims(void *ctx, okta_session_t *s, apr_time_t deadline)
@@ -188,7 +188,7 @@ static okta_refresh_env_t env_of(world_t *w)
         w, test_pool, 60, GRACE, LIFETIME, SEC(1), SEC(3), SEC(5), apr_time_from_msec(20),
         SEC(GRACE + 60), w_now, w_sleep, w_find_result, w_publish_result, w_backing_off,
         w_start_back_off, w_lock, w_unlock, w_reload, w_store_tokens, w_end_session,
-        w_provider_ready, w_token_call, w_id_token_ok, w_refresh_claims, w_note
+        w_provider_ready, w_token_call, w_check_id_token, w_refresh_claims, w_note
     };
 
     return env;
@@ -566,7 +566,7 @@ START_TEST(refresh_new_tokens_unusable)
 
     world_with(&w, &s);
     w.answers[0] = answer_tokens();
-    w.id_token_refused = 1;
+    w.id_token_verdict = OKTA_ID_TOKEN_REFUSED;
     ck_assert_int_eq(run(&w, &s), OKTA_REFRESH_ENDED);
     ck_assert_ptr_nonnull(strstr(w.end_why, "ID token"));
     /* the new refresh token cannot be kept: the session cannot go on */
@@ -584,6 +584,32 @@ START_TEST(refresh_new_tokens_unusable)
     w.store_fails = 1;
     ck_assert_int_eq(run(&w, &s), OKTA_REFRESH_UNAVAILABLE);
     ck_assert_int_eq(w.calls, 0);
+}
+END_TEST
+
+/* The provider's keys cannot be had: the refresh token is spent, so the
+ * new tokens are kept, with the previous ID token, and the session goes on. */
+START_TEST(refresh_id_token_unchecked)
+{
+    okta_session_t s = session(-1);
+    world_t w;
+
+    world_with(&w, &s);
+    w.answers[0] = answer_tokens();
+    w.id_token_verdict = OKTA_ID_TOKEN_UNCHECKED;
+    ck_assert_int_eq(run(&w, &s), OKTA_REFRESH_FRESH);
+    ck_assert_int_eq(w.ended, 0);
+    ck_assert_str_eq(s.access_token, "at-1");
+    ck_assert_str_eq(s.refresh_token, "rt-1");
+    ck_assert_str_eq(s.id_token, "id-0");
+    ck_assert_str_eq(w.stored.refresh_token, "rt-1");
+    ck_assert_str_eq(w.stored.id_token, "id-0");
+    /* the workers that lost the race take the tokens, not the ID token */
+    ck_assert(w.have_result && !w.result.refused);
+    ck_assert_str_eq(w.result.refresh_token, "rt-1");
+    ck_assert_str_eq(w.result.id_token, "");
+    ck_assert_int_eq(w.events[OKTA_REFRESH_ID_TOKEN_UNCHECKED], 1);
+    ck_assert_int_eq(w.events[OKTA_REFRESH_REFRESHED], 0);
 }
 END_TEST
 
@@ -607,5 +633,6 @@ TCase *refresh_tcase(void)
     tcase_add_test(tc, refresh_gives_up_waiting);
     tcase_add_test(tc, refresh_stored_session_changed);
     tcase_add_test(tc, refresh_new_tokens_unusable);
+    tcase_add_test(tc, refresh_id_token_unchecked);
     return tc;
 }

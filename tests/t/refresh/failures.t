@@ -23,7 +23,7 @@ use Okta::Test qw(new_browser keepalive_browser server_url app_env set_cookie st
                   fake_mode_at fake_requests_at sign_in_fake error_log_mark error_log_since
                   wait_until set_token_ttl);
 
-plan tests => 135;
+plan tests => 145;
 
 my $http_timeout = 2;
 my %fake_args = (script => 'fake-op.js', port => $ENV{OKTA_FAKE_SHORT_PORT},
@@ -194,6 +194,43 @@ for my $case (['refresh_other_sub',
         "$mode at refresh: the session ended (OKTA00026)";
 }
 fake_mode_at($fake_base, 'normal');
+
+# ---- (a3) the refreshed ID token cannot be checked now ----------------------
+# The provider rotated the refresh token and signed the new ID token with a
+# key its keys endpoint, failing, cannot give.  That is "not now", not "no":
+# the new tokens are kept (the old refresh token is spent), the previous ID
+# token stays, and the session lives on.  Every process fetched the keys
+# last at a sign-in; 10 s later (OKTA_JWKS_MIN_REFETCH) each may fetch
+# again, and the fetch fails.
+{
+    my $browser = new_browser();
+    signed_in($browser, "$base/app/keys-down", 1);
+    wait_until(time + 10.5);
+    fake_mode_at($fake_base, 'refresh_new_key_jwks_down');
+    set_token_ttl($fake_base, 1);
+    $mark = error_log_mark();
+    $res = $browser->get("$base/app/keys-down", Accept => 'text/html');
+    is $res->code, 200, 'keys unavailable at refresh: still served';
+    is app_env($res)->{REMOTE_USER}, 'mallory-sub', 'keys unavailable at refresh: as the user';
+    @refreshes = refreshes();
+    is scalar(@refreshes), 1, 'keys unavailable at refresh: the provider refreshed';
+    is access_token($res), $refreshes[0]{new_access_token} // 'none',
+        'keys unavailable at refresh: the new access token is handed on';
+    $log = error_log_since($mark);
+    like $log, qr/OKTA00060: the refreshed ID token of mallory-sub could not be checked now/,
+        'keys unavailable at refresh: OKTA00060';
+    unlike $log, qr/OKTA000(?:26|33)/, 'keys unavailable at refresh: the session did not end';
+
+    fake_mode_at($fake_base, 'normal');
+    let_tokens_expire();
+    $res = $browser->get("$base/app/keys-down", Accept => 'text/html');
+    is $res->code, 200, 'keys back, next refresh: served';
+    my @next = refreshes();
+    is scalar(@next), 1, 'keys back: one more refresh';
+    is $next[0]{form}{refresh_token}, $refreshes[0]{new_refresh_token} // 'none',
+        'keys back: presenting the refresh token the unchecked refresh brought';
+    ok !$next[0]{refresh_reuse}, 'keys back: not a spent one';
+}
 
 # ---- (f) the provider cannot refresh now: overloaded or failing -------------
 # "Not now" is not "no": the refresh token was not spent, so the session
