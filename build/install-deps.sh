@@ -4,14 +4,15 @@
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 
-# build; unit and Apache::Test suites; browser test; shared session caches;
+# build; unit and Apache::Test suites; browser test; shared session caches
+# (and nodes with their clocks set off: faketime);
 # fuzzing (clang's libFuzzer); make coverage; benchmarks
 packages="apache2 apache2-dev libapache2-mod-perl2 libwww-perl liblwp-protocol-https-perl
   libjson-pp-perl openssl
   libcurl4-openssl-dev libjansson-dev libssl-dev libapr1-dev libaprutil1-dev
   autoconf automake libtool pkg-config make gcc check curl
   nodejs npm chromium
-  redis-server memcached
+  redis-server memcached faketime
   clang libclang-rt-14-dev gcovr wrk"
 
 missing=""

@@ -15,6 +15,7 @@
 #define LOCK_KIND "refresh-lock"
 #define BACKOFF_KIND "refresh-backoff"
 #define RESULT_KIND "refresh-result"
+#define SENT_KIND "refresh-sent"
 #define WAIT_STEP apr_time_from_msec(20)
 /* After a refresh that could not be done now (provider down, overloaded,
  * failing), nobody tries again for this long. */
@@ -80,6 +81,33 @@ static void start_back_off(void *ctx, const char *key, apr_time_t until)
     refresh_ctx_t *c = ctx;
 
     okta_store_put(c->r, BACKOFF_KIND, key, &mark, sizeof(mark), until);
+}
+
+/* memcache and redis are told how long to keep a record, not until when:
+ * the mark lasts `grace` seconds on the cache server's clock. */
+static apr_status_t mark_sent(void *ctx, const char *key, apr_int64_t grace)
+{
+    static const unsigned char mark = 1;
+    refresh_ctx_t *c = ctx;
+
+    return okta_store_put(c->r, SENT_KIND, key, &mark, sizeof(mark),
+                          apr_time_now() + apr_time_from_sec(grace));
+}
+
+static int sent_within_grace(void *ctx, const char *key)
+{
+    refresh_ctx_t *c = ctx;
+    unsigned char *data;
+    apr_size_t len;
+
+    switch (okta_store_get(c->r, SENT_KIND, key, &data, &len)) {
+    case APR_SUCCESS:
+        return 1;
+    case APR_NOTFOUND:
+        return 0;
+    default:
+        return -1;
+    }
 }
 
 static apr_status_t lock(void *ctx, const char *key, apr_interval_time_t ttl, void **out,
@@ -258,8 +286,8 @@ static okta_refresh_outcome_t refresh(request_rec *r, okta_session_ref_t *ref)
         /* as long as a request holding the old session might still come */
         apr_time_from_sec(sc->refresh_grace + 60),
         now, wait_a_while, find_result, publish_result, backing_off, start_back_off, lock,
-        unlock, reload, store_tokens, end_session, provider_ready, token_call, check_id_token,
-        refresh_claims, note
+        unlock, mark_sent, sent_within_grace, reload, store_tokens, end_session, provider_ready,
+        token_call, check_id_token, refresh_claims, note
     };
 
     return okta_refresh_run(&env, &ref->session, apr_time_sec(r->request_time));

@@ -104,11 +104,17 @@ static okta_refresh_outcome_t refreshed(refresh_t *rf, const okta_token_response
     return OKTA_REFRESH_FRESH;
 }
 
-/* Records in the session when the refresh token is first sent, before it
- * is: if this worker dies, the next one knows how long ago the token may
- * have been spent.  0 restores "never sent". */
+/* Records when the refresh token is first sent, before it is: if this
+ * worker dies, the next one knows it may have been spent, and the mark the
+ * cache keeps for the grace period tells whether it may still be sent.
+ * 0 restores "never sent". */
 static apr_status_t record_sending(refresh_t *rf, apr_int64_t sent_at)
 {
+    apr_status_t rv;
+
+    if (sent_at && (rv = rf->env->mark_sent(rf->env->ctx, rf->key, rf->env->grace)) != APR_SUCCESS) {
+        return rv;
+    }
     rf->s->refresh_sent_at = sent_at;
     return rf->env->store_tokens(rf->env->ctx, rf->s);
 }
@@ -128,9 +134,8 @@ static int send_refresh(refresh_t *rf, okta_token_call_t *call)
     for (attempt = 0; attempt < 2; attempt++) {
         memset(call, 0, sizeof(*call));
         env->token_call(env->ctx, rf->s->refresh_token, rf->deadline, call);
-        if (call->answered || call->status || !call->sent
-            || now_sec(rf) - rf->s->refresh_sent_at >= env->grace
-            || env->now(env->ctx) >= rf->deadline) {
+        if (call->answered || call->status || !call->sent || env->now(env->ctx) >= rf->deadline
+            || env->sent_within_grace(env->ctx, rf->key) != 1) {
             break;
         }
     }
@@ -150,9 +155,16 @@ static okta_refresh_outcome_t refresh_now(refresh_t *rf)
     okta_id_token_verdict_t verdict;
 
     /* now, not when the request came: it may have waited for the lock */
-    if (rf->s->refresh_sent_at && now_sec(rf) - rf->s->refresh_sent_at >= env->grace) {
-        return end_session(rf, "the refresh token may have been spent by a refresh whose answer "
-                               "was lost, and OktaRefreshGrace is over");
+    if (rf->s->refresh_sent_at) {
+        switch (env->sent_within_grace(env->ctx, rf->key)) {
+        case 1:
+            break;
+        case 0:
+            return end_session(rf, "the refresh token may have been spent by a refresh whose "
+                                   "answer was lost, and OktaRefreshGrace is over");
+        default:
+            return not_now(rf);
+        }
     }
     if (!send_refresh(rf, &call)) {
         return rf->still_valid ? OKTA_REFRESH_FRESH : OKTA_REFRESH_UNAVAILABLE;

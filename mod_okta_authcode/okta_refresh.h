@@ -76,6 +76,13 @@ typedef struct okta_refresh_env_t {
     apr_status_t (*lock)(void *ctx, const char *key, apr_interval_time_t ttl, void **lock,
                          apr_time_t *deadline);
     void (*unlock)(void *ctx, void *lock);
+    /* The reuse grace period on one clock, the session cache's, whatever
+     * the clocks of the servers sharing it say: a mark, named by `key`,
+     * that the refresh token was sent, which the cache keeps `grace`
+     * seconds and then forgets by itself.  Whether it is still there: 1,
+     * 0 (never made or forgotten), -1 (the cache cannot tell now). */
+    apr_status_t (*mark_sent)(void *ctx, const char *key, apr_int64_t grace);
+    int (*sent_within_grace)(void *ctx, const char *key);
     /* The session: its tokens as stored now (APR_NOTFOUND: it ended), and
      * storing them; ending it. */
     apr_status_t (*reload)(void *ctx, okta_session_t *s);

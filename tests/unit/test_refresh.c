@@ -20,6 +20,11 @@ typedef struct {
     okta_refresh_result_t result;
     apr_time_t result_appears_at; /* another worker publishes then (0: never) */
     apr_time_t back_off_until;
+    /* the mark that the refresh token was sent, on the cache's clock,
+     * which is the world's clock + cache_ahead */
+    apr_interval_time_t cache_ahead;
+    apr_time_t sent_mark_until;
+    int marks_fail; /* the cache can neither keep nor tell the mark */
     okta_session_t stored;
     int session_gone;
     int reload_fails;
@@ -107,6 +112,29 @@ static void w_unlock(void *ctx, void *lock)
     ((world_t *)ctx)->unlocks++;
 }
 
+static apr_status_t w_mark_sent(void *ctx, const char *key, apr_int64_t grace)
+{
+    world_t *w = ctx;
+
+    (void)key;
+    if (w->marks_fail) {
+        return APR_EGENERAL;
+    }
+    w->sent_mark_until = w->clock + w->cache_ahead + SEC(grace);
+    return APR_SUCCESS;
+}
+
+static int w_sent_within_grace(void *ctx, const char *key)
+{
+    world_t *w = ctx;
+
+    (void)key;
+    if (w->marks_fail) {
+        return -1;
+    }
+    return w->clock + w->cache_ahead < w->sent_mark_until;
+}
+
 static apr_status_t w_reload(void *ctx, okta_session_t *s)
 {
     world_t *w = ctx;
@@ -187,8 +215,9 @@ static okta_refresh_env_t env_of(world_t *w)
     okta_refresh_env_t env = {
         w, test_pool, 60, GRACE, LIFETIME, SEC(1), SEC(3), SEC(5), apr_time_from_msec(20),
         SEC(GRACE + 60), w_now, w_sleep, w_find_result, w_publish_result, w_backing_off,
-        w_start_back_off, w_lock, w_unlock, w_reload, w_store_tokens, w_end_session,
-        w_provider_ready, w_token_call, w_check_id_token, w_refresh_claims, w_note
+        w_start_back_off, w_lock, w_unlock, w_mark_sent, w_sent_within_grace, w_reload,
+        w_store_tokens, w_end_session, w_provider_ready, w_token_call, w_check_id_token,
+        w_refresh_claims, w_note
     };
 
     return env;
@@ -377,6 +406,7 @@ START_TEST(refresh_after_a_holder_sent_it)
     world_with(&w, &s);
     w.other_holds_until = T0 + LIFETIME;
     w.stored.refresh_sent_at = NOW_SEC - 5; /* this request's copy does not know */
+    w.sent_mark_until = T0 + SEC(GRACE - 5); /* forgotten by the time the lock is free */
     ck_assert_int_eq(run(&w, &s), OKTA_REFRESH_ENDED);
     ck_assert_int_eq(w.calls, 0);
     ck_assert_ptr_nonnull(strstr(w.end_why, "OktaRefreshGrace is over"));
@@ -386,9 +416,62 @@ START_TEST(refresh_after_a_holder_sent_it)
     s = session(-1);
     w.other_holds_until = T0 + SEC(2);
     w.stored.refresh_sent_at = NOW_SEC;
+    w.sent_mark_until = T0 + SEC(GRACE);
     w.answers[0] = answer_tokens();
     ck_assert_int_eq(run(&w, &s), OKTA_REFRESH_FRESH);
     ck_assert_int_eq(w.calls, 1);
+}
+END_TEST
+
+/* Defect 15: the node that sent the token and the node that finds it sent
+ * have clocks apart; refresh_sent_at is the sender's.  Whether the grace
+ * period is over is the cache's mark alone, on the cache's clock. */
+START_TEST(refresh_grace_on_the_cache_clock)
+{
+    okta_session_t s = session(-1);
+    world_t w;
+
+    /* the sender's clock ran 40 s behind ours: by its refresh_sent_at the
+     * token went out 40 s ago, past the grace; the cache still has the
+     * mark, so it may be sent once more */
+    world_with(&w, &s);
+    w.stored.refresh_sent_at = NOW_SEC - 40;
+    w.sent_mark_until = T0 + SEC(2);
+    w.answers[0] = answer_tokens();
+    ck_assert_int_eq(run(&w, &s), OKTA_REFRESH_FRESH);
+    ck_assert_int_eq(w.calls, 1);
+    ck_assert_int_eq(w.ended, 0);
+    /* the sender's clock ran ahead: sent "in the future"; the cache forgot
+     * the mark, so the grace is over and the spent token is never sent */
+    s = session(-1);
+    world_with(&w, &s);
+    w.stored.refresh_sent_at = NOW_SEC + 20;
+    w.answers[0] = answer_tokens();
+    ck_assert_int_eq(run(&w, &s), OKTA_REFRESH_ENDED);
+    ck_assert_int_eq(w.calls, 0);
+    /* the cache cannot tell now: neither sent nor ended */
+    s = session(-1);
+    world_with(&w, &s);
+    w.stored.refresh_sent_at = NOW_SEC;
+    w.marks_fail = 1;
+    ck_assert_int_eq(run(&w, &s), OKTA_REFRESH_UNAVAILABLE);
+    ck_assert_int_eq(w.calls + w.ended, 0);
+    /* nor is a token sent whose sending cannot be marked */
+    s = session(-1);
+    world_with(&w, &s);
+    w.marks_fail = 1;
+    ck_assert_int_eq(run(&w, &s), OKTA_REFRESH_UNAVAILABLE);
+    ck_assert_int_eq(w.calls + w.ended, 0);
+    /* the mark is made for the grace period, on the cache's clock however
+     * far ours is from it */
+    s = session(-1);
+    world_with(&w, &s);
+    w.cache_ahead = SEC(-40);
+    w.answers[0] = lost_answer();
+    w.answers[1] = answer_tokens();
+    ck_assert_int_eq(run(&w, &s), OKTA_REFRESH_FRESH);
+    ck_assert_int_eq(w.calls, 2);
+    ck_assert(w.sent_mark_until == T0 + SEC(-40) + SEC(GRACE));
 }
 END_TEST
 
@@ -574,6 +657,7 @@ START_TEST(refresh_new_tokens_unusable)
     world_with(&w, &s);
     w.answers[0] = answer_tokens();
     w.stored.refresh_sent_at = NOW_SEC; /* sent before: no record to write first */
+    w.sent_mark_until = T0 + SEC(GRACE);
     s.refresh_sent_at = NOW_SEC;
     w.store_fails = 1;
     ck_assert_int_eq(run(&w, &s), OKTA_REFRESH_ENDED);
@@ -625,6 +709,7 @@ TCase *refresh_tcase(void)
     tcase_add_test(tc, refresh_locked_by_another);
     tcase_add_test(tc, refresh_after_a_holder_sent_it);
     tcase_add_test(tc, refresh_answer_lost_inside_grace);
+    tcase_add_test(tc, refresh_grace_on_the_cache_clock);
     tcase_add_test(tc, refresh_answer_lost_past_grace);
     tcase_add_test(tc, refresh_refused);
     tcase_add_test(tc, refresh_not_now);

@@ -57,10 +57,23 @@ sub start_cache {
                  ready => sub { ask($port, "version\r\n") =~ /^VERSION/ });
 }
 
+# The environment that sets a program's wall clock off by `$offset`
+# (libfaketime, for threaded programs; the monotonic clock, which timeouts
+# use, left alone), preloaded by the program itself, not by a wrapper that
+# forks (the node's guard must stop the server, not the wrapper).
+sub faked_clock {
+    my ($offset) = @_;
+    my ($lib) = glob '/usr/lib/*/faketime/libfaketimeMT.so.1';
+    die "libfaketime is not installed (build/install-deps.sh installs faketime)\n" unless $lib;
+    return { LD_PRELOAD => $lib, FAKETIME => $offset, FAKETIME_DONT_FAKE_MONOTONIC => 1 };
+}
+
 # One apache2 with the module under test, in $args{root}, on $args{port},
 # with two processes and the test CGI at /app behind AuthType Okta;
-# $args{conf} holds the module's directives.  Returns the guard, with url,
-# port, error_log and root.
+# $args{conf} holds the module's directives; $args{clock}, when given, sets
+# the node's wall clock off (libfaketime's form: '+40s', '-40s'), as a
+# server whose NTP is broken.  Returns the guard, with url, port, error_log
+# and root.
 sub start_node {
     my (%args) = @_;
     my ($root, $port) = @args{qw(root port)};
@@ -115,6 +128,7 @@ CONF
     my $node = Okta::Process::spawn(name => "node on $port", log => "$root/stdout",
                      cmd => [$vars->{httpd}, '-d', $root, '-f', "$root/httpd.conf", '-D',
                              'FOREGROUND'],
+                     env => $args{clock} ? faked_clock($args{clock}) : {},
                      ready => sub { $probe->get("http://127.0.0.1:$port/hello.txt")->code == 200 });
     @$node{qw(url port error_log root)} = ("http://localhost:$port", $port, "$root/error_log",
                                            $root);
