@@ -53,7 +53,7 @@ static apr_array_header_t *pending_items(request_rec *r)
     apr_size_t len = 0;
 
     if (header) {
-        okta_cookie_find(header, OKTA_LOGIN_COOKIE, &value, &len);
+        okta_cookie_find(header, okta_site_cookie_name(r, OKTA_LOGIN_COOKIE), &value, &len);
     }
     return okta_pending_items(r->pool, value, len);
 }

@@ -8,6 +8,7 @@
 #include <util_filter.h>
 
 #include "mod_okta_response.h"
+#include "okta_util.h"
 
 /* `more` is HTML of the module's own, after the text ("" for none). */
 static int page(request_rec *r, int status, const char *title, const char *text,
@@ -75,7 +76,7 @@ int okta_error_page(request_rec *r, int status, const char *title, const char *d
 #define JSON_ERROR_NOTE "okta-json-error"
 static ap_filter_rec_t *json_type_filter;
 
-static apr_status_t json_type(ap_filter_t *f, apr_bucket_brigade *bb)
+static apr_status_t set_json_type(ap_filter_t *f, apr_bucket_brigade *bb)
 {
     ap_set_content_type(f->r, "application/json");
     ap_remove_output_filter(f);
@@ -91,7 +92,7 @@ static void insert_json_type(request_rec *r)
 
 void okta_response_register_hooks(void)
 {
-    json_type_filter = ap_register_output_filter("OKTA_JSON_ERROR", json_type, NULL,
+    json_type_filter = ap_register_output_filter("OKTA_JSON_ERROR", set_json_type, NULL,
                                                  AP_FTYPE_CONTENT_SET);
     ap_hook_insert_error_filter(insert_json_type, NULL, NULL, APR_HOOK_MIDDLE);
 }
@@ -124,11 +125,17 @@ int okta_send_button_page(request_rec *r, const char *title, const char *text,
                 1);
 }
 
+const char *okta_site_cookie_name(request_rec *r, const char *name)
+{
+    return okta_cookie_name(r->pool, name, strcmp(okta_public_scheme(r), "https") == 0);
+}
+
 const char *okta_cookie(request_rec *r, const char *name, const char *value, int max_age)
 {
     int secure = strcmp(okta_public_scheme(r), "https") == 0;
 
-    return apr_psprintf(r->pool, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s%s", name, value,
-                        secure ? "; Secure" : "",
+    /* __Host- needs exactly these: Secure, Path=/, no Domain */
+    return apr_psprintf(r->pool, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s%s",
+                        okta_cookie_name(r->pool, name, secure), value, secure ? "; Secure" : "",
                         max_age >= 0 ? apr_psprintf(r->pool, "; Max-Age=%d", max_age) : "");
 }

@@ -29,8 +29,13 @@ int okta_send_page(request_rec *r, const char *title, const char *text);
  * `action`: a confirmation that another site cannot forge. */
 int okta_send_button_page(request_rec *r, const char *title, const char *text,
                           const char *action, const char *token, const char *button);
-/** A Set-Cookie value with the module's attributes (HttpOnly, SameSite=Lax,
- * Secure on https, Path=/); max_age < 0 for a session cookie. */
+/** The name of the module's cookie `name` on this site (okta_cookie_name:
+ * __Host-name on https). */
+const char *okta_site_cookie_name(request_rec *r, const char *name);
+/** A Set-Cookie value for the module's cookie `name`, named for the site
+ * (okta_site_cookie_name), with the module's attributes (HttpOnly,
+ * SameSite=Lax, Secure on https, Path=/, no Domain); max_age < 0 for a
+ * session cookie. */
 const char *okta_cookie(request_rec *r, const char *name, const char *value, int max_age);
 
 #endif

@@ -15,13 +15,19 @@
 #define SESSION_ID_LEN 43 /* 32 random bytes in base64url */
 #define SESSION_END_GRACE 60 /* seconds */
 
-int okta_session_cookie_present(request_rec *r)
+/* The values of the site's session cookie: more than one where a parent
+ * domain set one too (plain http only: see okta_cookie_name). */
+static apr_array_header_t *session_cookies(request_rec *r)
 {
     const char *header = apr_table_get(r->headers_in, "Cookie");
-    const char *value;
-    apr_size_t len;
 
-    return header && okta_cookie_find(header, OKTA_SESSION_COOKIE, &value, &len) != 0;
+    return okta_cookie_values(r->pool, header ? header : "",
+                              okta_site_cookie_name(r, OKTA_SESSION_COOKIE));
+}
+
+int okta_session_cookie_present(request_rec *r)
+{
+    return session_cookies(r)->nelts > 0;
 }
 
 void okta_session_end(request_rec *r, const okta_session_ref_t *ref, const char *why)
@@ -31,22 +37,16 @@ void okta_session_end(request_rec *r, const okta_session_ref_t *ref, const char 
     okta_store_remove(r, SESSION_KIND, ref->id);
 }
 
-static const char *session_id_from_cookie(request_rec *r)
+static int is_session_id(const char *value)
 {
-    const char *header = apr_table_get(r->headers_in, "Cookie");
-    const char *value;
-    apr_size_t len, i;
+    apr_size_t i;
 
-    if (!header || okta_cookie_find(header, OKTA_SESSION_COOKIE, &value, &len) != 1
-        || len != SESSION_ID_LEN) {
-        return NULL;
-    }
-    for (i = 0; i < len; i++) {
+    for (i = 0; value[i]; i++) {
         if (!apr_isalnum(value[i]) && value[i] != '-' && value[i] != '_') {
-            return NULL;
+            return 0;
         }
     }
-    return apr_pstrmemdup(r->pool, value, len);
+    return i == SESSION_ID_LEN;
 }
 
 void okta_session_attach(request_rec *r, okta_session_ref_t *ref)
@@ -179,19 +179,16 @@ static apr_int64_t touch_interval(const okta_server_conf_t *sc)
     return sc->session_inactivity / 8;
 }
 
-apr_status_t okta_session_load(request_rec *r, okta_session_ref_t **out)
+/* The session named `id`, if it is one of this host's and has not ended. */
+static apr_status_t load_live(request_rec *r, const char *id, okta_session_ref_t **out)
 {
     okta_server_conf_t *sc = okta_server_conf(r);
-    const char *id = session_id_from_cookie(r);
     apr_int64_t now = apr_time_sec(r->request_time);
     okta_session_ref_t *ref;
     unsigned char *record;
     apr_size_t len;
     apr_status_t rv;
 
-    if (!id) {
-        return APR_NOTFOUND;
-    }
     if ((rv = okta_store_get_remembered(r, SESSION_KIND, id, &record, &len)) != APR_SUCCESS) {
         return rv;
     }
@@ -208,12 +205,62 @@ apr_status_t okta_session_load(request_rec *r, okta_session_ref_t **out)
                                      : "OktaSessionInactivityTimeout");
         return APR_NOTFOUND;
     }
+    *out = ref;
+    return APR_SUCCESS;
+}
+
+/* The one live session the cookies name.  Several cookies of the name come
+ * from a parent domain's beside the site's (plain http): a stale one is
+ * passed over, so it cannot loop the user through sign-in, but between
+ * two live sessions there is no telling which is the site's. */
+static apr_status_t pick_session(request_rec *r, okta_session_ref_t **out)
+{
+    apr_array_header_t *ids = session_cookies(r);
+    okta_session_ref_t *ref = NULL;
+    apr_status_t rv;
+    int i, live = 0;
+
+    for (i = 0; i < ids->nelts; i++) {
+        const char *id = APR_ARRAY_IDX(ids, i, const char *);
+
+        if (!is_session_id(id)) {
+            continue;
+        }
+        if ((rv = load_live(r, id, &ref)) == APR_SUCCESS) {
+            *out = ref;
+            live++;
+        }
+        else if (rv != APR_NOTFOUND) {
+            return rv;
+        }
+    }
+    if (live > 1) {
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
+                      OKTALOGNO(00063) "the request's %d cookies named %s name %d live sessions: "
+                      "none is taken (a parent domain sets the cookie too; serve the site over "
+                      "https, where the cookie is __Host-%s)", ids->nelts,
+                      OKTA_SESSION_COOKIE, live, OKTA_SESSION_COOKIE);
+        return APR_NOTFOUND;
+    }
+    return live ? APR_SUCCESS : APR_NOTFOUND;
+}
+
+apr_status_t okta_session_load(request_rec *r, okta_session_ref_t **out)
+{
+    okta_server_conf_t *sc = okta_server_conf(r);
+    apr_int64_t now = apr_time_sec(r->request_time);
+    okta_session_ref_t *ref = NULL;
+    apr_status_t rv;
+
+    if ((rv = pick_session(r, &ref)) != APR_SUCCESS) {
+        return rv;
+    }
     if (now - ref->session.last_seen >= touch_interval(sc)) {
         session_change_t change = { now, NULL, 0 };
         ref->session.last_seen = now;
         /* The memo may have answered for a record that a full cache has
          * since dropped: it is found out here, at the latest. */
-        if (okta_store_update(r, SESSION_KIND, id, apply_change, &change) == APR_NOTFOUND) {
+        if (okta_store_update(r, SESSION_KIND, ref->id, apply_change, &change) == APR_NOTFOUND) {
             ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
                           OKTALOGNO(00041) "the session of %s was no longer in the session "
                           "cache when its activity was recorded: ended elsewhere, or pushed "

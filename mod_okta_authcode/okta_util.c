@@ -208,11 +208,15 @@ okta_param_result_t okta_query_get_unique(const apr_table_t *params, const char 
     return OKTA_PARAM_OK;
 }
 
-int okta_cookie_find(const char *header, const char *name, const char **value, apr_size_t *len)
+/* Calls `found` with each value of cookie `name` in a Cookie request
+ * header, in the header's order; returns how many there were. */
+static int each_cookie_value(const char *header, const char *name,
+                             void (*found)(void *baton, const char *value, apr_size_t len),
+                             void *baton)
 {
     apr_size_t nlen = strlen(name);
     const char *s = header;
-    int found = 0;
+    int count = 0;
 
     while (s && *s) {
         const char *end;
@@ -229,16 +233,66 @@ int okta_cookie_find(const char *header, const char *name, const char **value, a
             while (vend > v && (vend[-1] == ' ' || vend[-1] == '\t')) {
                 vend--;
             }
-            if (found) {
-                return -1;
-            }
-            found = 1;
-            *value = v;
-            *len = (apr_size_t)(vend - v);
+            found(baton, v, (apr_size_t)(vend - v));
+            count++;
         }
         s = end;
     }
-    return found;
+    return count;
+}
+
+typedef struct {
+    const char **value;
+    apr_size_t *len;
+} first_value_t;
+
+static void keep_first(void *baton, const char *value, apr_size_t len)
+{
+    first_value_t *first = baton;
+
+    if (!*first->value) {
+        *first->value = value;
+        *first->len = len;
+    }
+}
+
+int okta_cookie_find(const char *header, const char *name, const char **value, apr_size_t *len)
+{
+    const char *v = NULL;
+    apr_size_t vlen = 0;
+    first_value_t first = { &v, &vlen };
+    int count = each_cookie_value(header, name, keep_first, &first);
+
+    if (count == 1) {
+        *value = v;
+        *len = vlen;
+    }
+    return count > 1 ? -1 : count;
+}
+
+typedef struct {
+    apr_pool_t *pool;
+    apr_array_header_t *values;
+} all_values_t;
+
+static void keep_copy(void *baton, const char *value, apr_size_t len)
+{
+    all_values_t *all = baton;
+
+    APR_ARRAY_PUSH(all->values, const char *) = apr_pstrmemdup(all->pool, value, len);
+}
+
+apr_array_header_t *okta_cookie_values(apr_pool_t *p, const char *header, const char *name)
+{
+    all_values_t all = { p, apr_array_make(p, 1, sizeof(const char *)) };
+
+    each_cookie_value(header, name, keep_copy, &all);
+    return all.values;
+}
+
+const char *okta_cookie_name(apr_pool_t *p, const char *name, int https)
+{
+    return https ? apr_pstrcat(p, "__Host-", name, NULL) : name;
 }
 
 int okta_ct_streq(const char *a, const char *b)

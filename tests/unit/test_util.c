@@ -306,6 +306,34 @@ START_TEST(cookie_find_tolerates_spacing)
 }
 END_TEST
 
+/* Every value of a name, in order: a parent domain's cookie beside the
+ * site's; a prefixed name is another name. */
+START_TEST(cookie_values_of_a_name)
+{
+    apr_array_header_t *values;
+
+    values = okta_cookie_values(test_pool, "okta_session=a; x=1; okta_session=b", "okta_session");
+    ck_assert_int_eq(values->nelts, 2);
+    ck_assert_str_eq(APR_ARRAY_IDX(values, 0, const char *), "a");
+    ck_assert_str_eq(APR_ARRAY_IDX(values, 1, const char *), "b");
+    values = okta_cookie_values(test_pool, "__Host-okta_session=a; okta_session=b",
+                                "__Host-okta_session");
+    ck_assert_int_eq(values->nelts, 1);
+    ck_assert_str_eq(APR_ARRAY_IDX(values, 0, const char *), "a");
+    values = okta_cookie_values(test_pool, "__Host-okta_session=a", "okta_session");
+    ck_assert_int_eq(values->nelts, 0);
+    ck_assert_int_eq(okta_cookie_values(test_pool, "", "okta_session")->nelts, 0);
+}
+END_TEST
+
+START_TEST(cookie_name_for_the_site)
+{
+    ck_assert_str_eq(okta_cookie_name(test_pool, "okta_session", 1), "__Host-okta_session");
+    ck_assert_str_eq(okta_cookie_name(test_pool, "okta_login", 1), "__Host-okta_login");
+    ck_assert_str_eq(okta_cookie_name(test_pool, "okta_session", 0), "okta_session");
+}
+END_TEST
+
 START_TEST(cookie_find_absent)
 {
     const char *value;
@@ -462,6 +490,8 @@ TCase *util_tcase(void)
     tcase_add_test(tc, cookie_find_among_several);
     tcase_add_test(tc, cookie_find_tolerates_spacing);
     tcase_add_test(tc, cookie_find_absent);
+    tcase_add_test(tc, cookie_values_of_a_name);
+    tcase_add_test(tc, cookie_name_for_the_site);
     tcase_add_test(tc, cookie_find_repeated);
     tcase_add_test(tc, cookie_find_ignores_names_sharing_a_prefix_or_suffix);
     tcase_add_test(tc, ct_streq_compares_exactly);

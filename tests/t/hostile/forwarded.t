@@ -11,9 +11,10 @@ use Okta::Test qw(new_browser server_url);
 
 plan tests => 6;
 
+# okta_login, or __Host-okta_login on https (t/login/cookies.t)
 sub login_cookie {
     my ($res) = @_;
-    my ($c) = grep { /^okta_login=/ } $res->header('Set-Cookie');
+    my ($c) = grep { /^(?:__Host-)?okta_login=/ } $res->header('Set-Cookie');
     return $c // '';
 }
 
@@ -29,7 +30,7 @@ is(URI->new($res->header('Location'))->query_param('redirect_uri'), "$base/callb
 my $proxied = server_url('okta_proxy');
 (my $hostport = $proxied) =~ s{^http://}{};
 $res = new_browser()->get("$proxied/app", 'X-Forwarded-Proto' => 'https');
-like login_cookie($res), qr/; Secure/, 'trusted: cookies are Secure';
+like login_cookie($res), qr/^__Host-okta_login=.*; Secure/, 'trusted: cookies are __Host- and Secure';
 is(URI->new($res->header('Location'))->query_param('redirect_uri'), "https://$hostport/callback",
    'trusted: redirect URI uses https and the Host the browser used');
 $res = new_browser()->get("$proxied/app");
