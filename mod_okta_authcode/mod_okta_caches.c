@@ -203,7 +203,7 @@ static apr_status_t init_cache(okta_caches_t *c, int i, apr_pool_t *pool, server
                      OKTALOGNO(00004) "cannot create the session cache mutex");
         return rv;
     }
-    if ((rv = cache->provider->init(cache->instance, "okta_authcode", &hints, s, pool))
+    if ((rv = cache->provider->init(cache->instance, OKTA_CACHE_NAMESPACE, &hints, s, pool))
         != APR_SUCCESS) {
         ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
                      OKTALOGNO(00005) "cannot initialise the session cache %s", c->spec);

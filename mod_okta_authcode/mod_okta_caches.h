@@ -9,6 +9,12 @@
 #include "mod_okta_config.h"
 #include "okta_memo.h"
 
+/* What the socache providers are given as namespace: memcache and redis
+ * name a record "okta_authcode:" and its key in hex. */
+#define OKTA_CACHE_NAMESPACE "okta_authcode"
+/* The largest sealed record the store writes. */
+#define OKTA_CACHE_MAX_ENTRY (32 * 1024)
+
 typedef struct {
     const ap_socache_provider_t *provider;
     ap_socache_instance_t *instance;

@@ -17,7 +17,7 @@
 #include "mod_okta_store.h"
 
 /* The largest sealed entry: tokens of a few KB each plus claims. */
-#define STORE_MAX_ENTRY (32 * 1024)
+#define STORE_MAX_ENTRY OKTA_CACHE_MAX_ENTRY
 
 static void lock(request_rec *r, const okta_cache_t *cache)
 {
@@ -253,45 +253,53 @@ apr_status_t okta_store_get_remembered(request_rec *r, const char *kind, const c
     return rv;
 }
 
-#define WRITE_LOCK_KIND "record-write"
-#define WRITE_LOCK_TTL apr_time_from_sec(2)
-/* a writer waits out a lock whose holder died: it ends by itself */
-#define WRITE_LOCK_PATIENCE (2 * WRITE_LOCK_TTL)
-#define WRITE_LOCK_WAIT apr_time_from_msec(10)
-#define WRITE_LOCK_TOKEN_BYTES 16
+/* A writer that finds the record changed by another since it read it
+ * reads it again and redoes its change, this many times at most. */
+#define SHARED_WRITE_ATTEMPTS 8
 
-/* Across servers sharing a cache, a read-change-write of one record is
- * kept whole by a lock named after the record, in the cache's server. */
+/* Across servers sharing a cache, a read-change-write of one record is a
+ * compare-and-set in the cache's server: the change is written only over
+ * the very record it was made from, so a writer whose write comes late
+ * (a slow network, a process stopped a while) never puts back a record
+ * that another changed or removed meanwhile. */
 static apr_status_t update_shared(request_rec *r, const char *kind, const char *id,
                                   okta_store_update_fn *update, void *baton)
 {
-    const char *record = apr_pstrcat(r->pool, kind, ":", id, NULL);
-    const char *token = okta_random_id(r->pool, WRITE_LOCK_TOKEN_BYTES);
-    apr_time_t give_up = apr_time_now() + WRITE_LOCK_PATIENCE, expiry, deadline;
-    unsigned char *data, *changed;
+    const okta_cache_t *cache;
+    unsigned char *buf, *read, *data, *changed;
+    unsigned int buflen;
     apr_size_t len, changed_len;
+    apr_time_t expiry;
+    sealed_entry_t e;
     apr_status_t rv;
+    int attempt;
 
-    if (!token) {
-        return APR_EGENERAL;
+    if ((rv = entry_key(e.key, r, kind, id)) != APR_SUCCESS) {
+        return rv;
     }
-    while ((rv = okta_cacheserver_lock(r, WRITE_LOCK_KIND, record, token, WRITE_LOCK_TTL,
-                                       &deadline))
-               == APR_EEXIST
-           && apr_time_now() < give_up) {
-        apr_sleep(WRITE_LOCK_WAIT);
+    cache = okta_cache_for(r->server, e.key);
+    for (attempt = 0; attempt < SHARED_WRITE_ATTEMPTS; attempt++) {
+        if ((rv = read_sealed(r, cache, e.key, &buf, &buflen)) != APR_SUCCESS) {
+            return rv;
+        }
+        read = apr_pmemdup(r->pool, buf, buflen); /* opening decrypts buf in place */
+        if ((rv = open_entry(r, kind, e.key, buf, buflen, &data, &len)) != APR_SUCCESS
+            || (rv = update(r, data, len, &changed, &changed_len, &expiry, baton)) != APR_SUCCESS
+            || (rv = seal_under_key(&e, r, kind, changed, changed_len)) != APR_SUCCESS) {
+            return rv;
+        }
+        rv = okta_cacheserver_replace(r, e.key, read, buflen, e.sealed, e.sealed_len, expiry);
+        okta_memo_note_change(okta_caches_memo(r->server), e.key);
+        if (rv != APR_EEXIST) {
+            break;
+        }
     }
-    if (rv != APR_SUCCESS) {
+    if (rv != APR_SUCCESS && rv != APR_NOTFOUND) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
-                      OKTALOGNO(00036) "cannot lock a %s record for writing in %s", kind,
-                      okta_caches_spec(r->server));
-        return rv == APR_EEXIST ? APR_TIMEUP : rv;
+                      OKTALOGNO(00036) "cannot write a %s record in %s%s", kind,
+                      okta_caches_spec(r->server),
+                      rv == APR_EEXIST ? ": others changed it every time it was read" : "");
     }
-    if ((rv = okta_store_get(r, kind, id, &data, &len)) == APR_SUCCESS
-        && (rv = update(r, data, len, &changed, &changed_len, &expiry, baton)) == APR_SUCCESS) {
-        rv = okta_store_put(r, kind, id, changed, changed_len, expiry);
-    }
-    okta_cacheserver_unlock(r, WRITE_LOCK_KIND, record, token, deadline);
     return rv;
 }
 

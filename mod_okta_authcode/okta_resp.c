@@ -8,15 +8,27 @@
 #define REPLY_LINE_MAX 64
 #define BULK_MAX 65536
 
-char *okta_resp_command(apr_pool_t *p, apr_size_t *len, int argc, const char *const *argv)
+char *okta_resp_command(apr_pool_t *p, apr_size_t *len, int argc, const char *const *argv,
+                        const apr_size_t *lens)
 {
-    char *out = apr_psprintf(p, "*%d\r\n", argc);
+    apr_size_t total = 32, at;
+    char *out;
     int i;
 
     for (i = 0; i < argc; i++) {
-        out = apr_psprintf(p, "%s$%" APR_SIZE_T_FMT "\r\n%s\r\n", out, strlen(argv[i]), argv[i]);
+        total += 32 + (lens ? lens[i] : strlen(argv[i]));
     }
-    *len = strlen(out);
+    out = apr_palloc(p, total);
+    at = (apr_size_t)apr_snprintf(out, total, "*%d\r\n", argc);
+    for (i = 0; i < argc; i++) {
+        apr_size_t n = lens ? lens[i] : strlen(argv[i]);
+
+        at += (apr_size_t)apr_snprintf(out + at, total - at, "$%" APR_SIZE_T_FMT "\r\n", n);
+        memcpy(out + at, argv[i], n);
+        memcpy(out + at + n, "\r\n", 3);
+        at += n + 2;
+    }
+    *len = at;
     return out;
 }
 

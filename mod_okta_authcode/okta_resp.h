@@ -1,4 +1,5 @@
-/* The Redis protocol (RESP2), as far as the locks need it: commands out,
+/* The Redis protocol (RESP2), as far as the locks and the conditional
+ * writes need it: commands out,
  * one simple reply (status, error, integer, bulk string or nil) back.
  * apr_redis, behind mod_socache_redis, has no SET NX PX and no EVAL, which
  * a lock that always expires and is released only by its holder needs. */
@@ -24,8 +25,11 @@ typedef struct okta_resp_reply_t {
     apr_size_t len;
 } okta_resp_reply_t;
 
-/** `argc` strings as a RESP command (an array of bulk strings). */
-char *okta_resp_command(apr_pool_t *p, apr_size_t *len, int argc, const char *const *argv);
+/** `argc` arguments as a RESP command (an array of bulk strings), NUL
+ * terminated; lens[i] bytes of argv[i], or strlen when `lens` is NULL
+ * (arguments may be binary: sealed records). */
+char *okta_resp_command(apr_pool_t *p, apr_size_t *len, int argc, const char *const *argv,
+                        const apr_size_t *lens);
 
 /** Reads the reply at the start of buf[0..len): its type, and in *used how
  * many bytes it took. */

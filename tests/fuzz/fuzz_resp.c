@@ -161,7 +161,7 @@ static void fuzz_command(apr_pool_t *p, const uint8_t *data, size_t size)
         }
         s = nul + 1;
     }
-    cmd = okta_resp_command(p, &len, argc, argv);
+    cmd = okta_resp_command(p, &len, argc, argv, NULL);
     FUZZ_INVARIANT(cmd != NULL && len == strlen(cmd));
     head_len = (size_t)snprintf(head, sizeof(head), "*%d\r\n", argc);
     FUZZ_INVARIANT(len >= head_len && memcmp(cmd, head, head_len) == 0);

@@ -28,6 +28,7 @@ int main(void)
     suite_add_tcase(suite, http_tcase());
     suite_add_tcase(suite, pending_tcase());
     suite_add_tcase(suite, resp_tcase());
+    suite_add_tcase(suite, memcache_tcase());
     suite_add_tcase(suite, refresh_tcase());
     suite_add_tcase(suite, setup_tcase());
     suite_add_tcase(suite, settings_tcase());

@@ -13,7 +13,7 @@ START_TEST(resp_command_is_an_array_of_bulk_strings)
 {
     const char *argv[] = { "SET", "k", "tok", "NX", "PX", "5000" };
     apr_size_t len;
-    char *cmd = okta_resp_command(test_pool, &len, 6, argv);
+    char *cmd = okta_resp_command(test_pool, &len, 6, argv, NULL);
 
     ck_assert_str_eq(cmd, "*6\r\n$3\r\nSET\r\n$1\r\nk\r\n$3\r\ntok\r\n$2\r\nNX\r\n$2\r\nPX\r\n"
                           "$4\r\n5000\r\n");
@@ -77,11 +77,27 @@ START_TEST(resp_refuses_what_it_does_not_read)
 }
 END_TEST
 
+/* Sealed records are binary: lengths given, NULs and CRLFs inside pass. */
+START_TEST(resp_command_binary)
+{
+    static const char record[] = { 'a', '\0', '\r', '\n', 'b' };
+    const char *argv[] = { "SET", "k", record };
+    const apr_size_t lens[] = { 3, 1, sizeof(record) };
+    apr_size_t len;
+    char *cmd = okta_resp_command(test_pool, &len, 3, argv, lens);
+    static const char expected[] = "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$5\r\na\0\r\nb\r\n";
+
+    ck_assert_uint_eq(len, sizeof(expected) - 1);
+    ck_assert_mem_eq(cmd, expected, len);
+}
+END_TEST
+
 TCase *resp_tcase(void)
 {
     TCase *tc = tcase_create("resp");
 
     tcase_add_checked_fixture(tc, test_pool_setup, test_pool_teardown);
+    tcase_add_test(tc, resp_command_binary);
     tcase_add_test(tc, resp_command_is_an_array_of_bulk_strings);
     tcase_add_test(tc, resp_parses_simple_replies);
     tcase_add_test(tc, resp_waits_for_the_whole_reply);

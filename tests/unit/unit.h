@@ -19,6 +19,7 @@ TCase *provider_tcase(void);
 TCase *http_tcase(void);
 TCase *pending_tcase(void);
 TCase *resp_tcase(void);
+TCase *memcache_tcase(void);
 TCase *refresh_tcase(void);
 TCase *setup_tcase(void);
 TCase *settings_tcase(void);

@@ -103,13 +103,17 @@ sub poll {
 
 # ---- a lock key left without expiry does not block for longer than a lock ----
 # (a crash between the two steps of the old INCR-then-SETEX lock left such a
-# key: every write of the session failed until the session ended)
+# key: every refresh of the session waited for it until the session ended)
 fake_mode_at($fake_base, 'normal');
 my $ua = new_browser();
-my $sid = expired_session($ua, $redis_node->{url});
-my $stuck = lock_key($passphrase, 'record-write', "session:$sid");
+expired_session($ua, $redis_node->{url});
+my ($exchange) = grep { ($_->{form}{grant_type} // '') eq 'authorization_code' }
+    @{ fake_requests_at($fake_base) };
+my $stuck = lock_key($passphrase, 'refresh-lock',
+                     refresh_lock_id($exchange->{new_refresh_token} // 'none'));
 redis($redis_port, 'SET', $stuck, '1');
-is redis($redis_port, 'PTTL', $stuck), -1, 'a session\'s write lock is left without expiry';
+is redis($redis_port, 'PTTL', $stuck), -1, 'a session\'s refresh lock is left without expiry';
+# the lock's lifetime: 4 x OktaHTTPTimeout + 2 s
 my $res = $ua->get("$redis_node->{url}/app/locks", Accept => 'text/html');
 is $res->code, 200, 'the session is refreshed once the stray lock has lived a lock\'s lifetime';
 is app_env($res)->{REMOTE_USER}, 'mallory-sub', 'as the same user';

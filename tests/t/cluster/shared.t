@@ -354,7 +354,7 @@ for my $bk (@b) {
     wait_until(max(int($valid_answered) + 2, int($expired->{answered}) + 1) + 0.05);
     $res = get_with_cookie("$C->{url}/app/cluster?full", $cookie);
     is $res->code, 200, 'redis full: a session with a valid token is still served';
-    like slurp($C->{error_log}, $mark), qr/OKTA00036: cannot lock a session record for writing/,
+    like slurp($C->{error_log}, $mark), qr/OKTA00036: cannot write a session record/,
         'redis full: its activity could not be recorded, and the log says so (OKTA00036)';
     $res = get_with_cookie("$C->{url}/app/cluster?full-expired", $expired->{cookie});
     is $res->code, 503, 'redis full: token expired and no refresh lock to be had: 503';
