@@ -1,17 +1,20 @@
 /* Sessions: the cookie that names one, loading and saving it in the store,
  * and its time limits.  Loading a valid session is the hot
  * path: at most one cache read and one decryption (none when this process
- * remembers the session unchanged), no JSON and no outbound call. */
+ * remembers the session unchanged; with memcache or redis, a second read:
+ * the mark of its end, see mark_ended), no JSON and no outbound call. */
 #include <apr_lib.h>
 #include <apr_strings.h>
 #include <http_protocol.h>
 
+#include "mod_okta_caches.h"
 #include "mod_okta_response.h"
 #include "mod_okta_session.h"
 #include "mod_okta_store.h"
 #include "okta_util.h"
 
 #define SESSION_KIND "session"
+#define ENDED_KIND "session-ended"
 #define SESSION_ID_LEN 43 /* 32 random bytes in base64url */
 #define SESSION_END_GRACE 60 /* seconds */
 
@@ -30,10 +33,38 @@ int okta_session_cookie_present(request_rec *r)
     return session_cookies(r)->nelts > 0;
 }
 
+/* Whoever reaches a cache server (memcache, redis) can put a session's old
+ * record back under its key after the session ended.  The end is marked
+ * apart, for as long as the record could have lived (OktaSessionMaxDuration
+ * from its start: past that its own times refuse it), and every load from
+ * such a cache looks for the mark.  shmcb is this server's memory alone. */
+static void mark_ended(request_rec *r, const okta_session_ref_t *ref)
+{
+    static const unsigned char mark = 1;
+    okta_server_conf_t *sc = okta_server_conf(r);
+
+    if (okta_caches_shared(r->server)) {
+        okta_store_put(r, ENDED_KIND, ref->id, &mark, sizeof(mark),
+                       apr_time_from_sec(ref->session.created + sc->session_max
+                                         + SESSION_END_GRACE));
+    }
+}
+
+/* APR_SUCCESS when the session is marked ended; APR_NOTFOUND when not. */
+static apr_status_t ended_before(request_rec *r, const char *id)
+{
+    unsigned char *data;
+    apr_size_t len;
+
+    return okta_caches_shared(r->server) ? okta_store_get(r, ENDED_KIND, id, &data, &len)
+                                         : APR_NOTFOUND;
+}
+
 void okta_session_end(request_rec *r, const okta_session_ref_t *ref, const char *why)
 {
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, OKTALOGNO(00026) "session of %s has ended (%s)",
                   ref->session.user, why);
+    mark_ended(r, ref);
     okta_store_remove(r, SESSION_KIND, ref->id);
 }
 
@@ -198,6 +229,17 @@ static apr_status_t load_live(request_rec *r, const char *id, okta_session_ref_t
         || strcmp(ref->session.issuer, sc->issuer) != 0
         || strcmp(ref->session.client_id, sc->client_id) != 0) {
         return APR_NOTFOUND;
+    }
+    if ((rv = ended_before(r, id)) != APR_NOTFOUND) {
+        if (rv == APR_SUCCESS) {
+            ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
+                          OKTALOGNO(00064) "the record of a session of %s that has ended is "
+                          "in the session cache %s again: written back by someone who reaches "
+                          "the cache server? (require a password or TLS there); refused",
+                          ref->session.user, okta_caches_spec(r->server));
+            return APR_NOTFOUND;
+        }
+        return rv;
     }
     if (now >= session_end(sc, &ref->session)) {
         okta_session_end(r, ref, now >= ref->session.created + sc->session_max

@@ -16,7 +16,7 @@ use Apache::Test ();
 use Okta::Process ();
 use Okta::Test ();
 
-our @EXPORT_OK = qw(port_free ask start_cache start_node redis lock_key refresh_lock_id
+our @EXPORT_OK = qw(port_free ask start_cache start_node redis lock_key record_key refresh_lock_id
                     pids_connected_to);
 
 
@@ -160,6 +160,15 @@ sub lock_key {
     my $prk = hmac_sha256($passphrase, "\0" x 32);
     my $index_key = hmac_sha256("okta-authcode index v1\x01", $prk);
     return 'okta_authcode_lock:' . unpack('H*', hmac_sha256("$kind\0$id", $index_key));
+}
+
+# The name of the module's record (kind, id) in memcache and redis: the
+# socache namespace, then the same HMAC as lock_key's, in hex.
+sub record_key {
+    my ($passphrase, $kind, $id) = @_;
+    my $prk = hmac_sha256($passphrase, "\0" x 32);
+    my $index_key = hmac_sha256("okta-authcode index v1\x01", $prk);
+    return 'okta_authcode:' . unpack('H*', hmac_sha256("$kind\0$id", $index_key));
 }
 
 # The id of the refresh lock of a refresh token: a digest, never the token.
