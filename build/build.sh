@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Installs dependencies and builds the module in the source tree.
 set -eu
 cd "$(dirname "$0")/.."

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Builds and installs the module, enables it in Debian's apache2, and serves
 # a sample page on http://localhost:8585 that needs a sign-in.
 #   - by default at a local OpenID provider (oidc-provider on 127.0.0.1:8601,

@@ -1,10 +1,12 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The release tarball: make distcheck in a build of its own (build/dist),
 # which builds the tarball, then configures, builds and runs every test
 # from it outside its source tree, installs, uninstalls and cleans.  Then
 # checks that the tarball holds every file git tracks (but .ci/run and
 # git's own .gitignore and build/.keep), so that no test or example is left
-# out of a release, and nothing that a build or a test run writes.
+# out of a release, and nothing that a build or a test run writes; and
+# that every source file starts with its SPDX licence line.
 set -eu
 cd "$(dirname "$0")/.."
 sh build/variant.sh dist
@@ -32,3 +34,20 @@ if [ -n "$built" ]; then
     exit 1
 fi
 echo "dist-test: $tarball holds all $(wc -l < build/dist/tracked.txt) tracked files"
+
+# Every source file says its licence (Apache-2.0, LICENSE) in its first two
+# lines (after a #! or <!DOCTYPE line, or a2enmod's "# Depends:"); data,
+# documentation and Debian's metadata files are not sources.
+unlabelled=$(git ls-files \
+    | grep -v -E '\.(md|json|dict|gitignore)$|^build/\.keep$|^LICENSE$|^tests/fuzz/(corpus|regressions)/' \
+    | grep -v -E '^debian/(changelog|control|copyright|source/format|.*\.(apache2|docs))$' \
+    | grep -v -e '^tests/t/conf/post-passphrase\.txt$' \
+    | while read -r file; do
+        head -n 2 "$file" | grep -q 'SPDX-License-Identifier: Apache-2\.0' || echo "$file"
+    done)
+if [ -n "$unlabelled" ]; then
+    echo "dist-test: source files without an SPDX-License-Identifier line at the top:"
+    echo "$unlabelled"
+    exit 1
+fi
+echo "dist-test: every source file has its SPDX line"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Installs what building, testing and the demo need on Debian 12 (as root):
 # Debian packages, then the test providers' npm packages from the lock file.
 set -eu

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The Debian package as an operator meets it: built with dpkg-buildpackage
 # from a clean copy of the sources (what git tracks), checked with lintian,
 # installed with apt, enabled, a configuration test (also with the example

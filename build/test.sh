@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Installs dependencies, builds, and runs every test: the C unit tests and
 # the Apache::Test suite (real provider, scripted fake, headless browser),
 # the Debian package (build/package-test.sh), the release tarball

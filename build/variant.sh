@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Configures an instrumented build in a directory of its own:
 #   sh build/variant.sh NAME [configure options...]
 # copies the sources (what git tracks, and new files it does not ignore)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* mod_okta_authcode: OpenID Connect sign-in (Okta or any provider) for
  * Apache httpd.  This file wires the module into httpd: `AuthType Okta` in
  * the check_authn phase, what the application is handed, the callback,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Who may enter: `Require okta-group`, `Require okta-claim` and
  * `Require okta-scope`, parsed at configuration time and checked against
  * the facts of the session's (or bearer token's) claims (no JSON per

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Who may enter: `Require okta-group` and `Require okta-claim`, checked
  * against the facts of the session's claims (okta_claims.h), and the 403
  * page a signed-in user gets when the Require lines refuse them. */

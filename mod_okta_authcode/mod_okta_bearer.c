@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* APIs: requests authenticated by a bearer access token (RFC 6750).
  *
  * A JWT access token (what Okta's custom authorization servers issue) is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* APIs: requests authenticated by a bearer access token (RFC 6750), with
  * RFC 6750's answers when there is none or it is refused. */
 #ifndef MOD_OKTA_BEARER_H

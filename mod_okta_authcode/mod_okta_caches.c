@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The caches behind the store (mod_okta_store.c): the socache instances
  * that OktaSessionCache names, made once the configuration is complete,
  * with a global mutex each, and this process's memo of sessions.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The socache instances behind the store, made from OktaSessionCache, with
  * their mutexes, and this process's memo of sessions. */
 #ifndef MOD_OKTA_CACHES_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* What socache cannot do with a shared cache's server (memcache, redis):
  * locks that always expire, released only by their holder, and records
  * replaced only while they hold what the writer read (compare-and-set:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The setup checker: `apache2ctl -t -D OKTA_CHECK` asks the provider of
  * every server that uses the module what a sign-in would need, with the
  * configured credentials, and prints what is right and what to fix (the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The setup checker: `apache2ctl -t -D OKTA_CHECK`. */
 #ifndef MOD_OKTA_CHECK_H
 #define MOD_OKTA_CHECK_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Directives, and the per-server and per-directory configuration they fill
  * (the directive table is in mod_okta_authcode.c). */
 #include <apr_file_io.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Directives, and the per-server and per-directory configuration they
  * fill.  The directive table itself is in mod_okta_authcode.c. */
 #ifndef MOD_OKTA_CONFIG_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The session info endpoint (OktaInfoURI): who is signed in, as JSON, for
  * single-page applications behind the module.  A script asks it, so the
  * answer is never a redirect to sign in: a 401 tells the script to send

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The session info endpoint (OktaInfoURI). */
 #ifndef MOD_OKTA_INFO_H
 #define MOD_OKTA_INFO_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Named locks that always expire, for one refresh at a time per refresh
  * token.  A lock is held by the request that took it, under a random
  * token: only that request lets go of it, and never after it has expired

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Named locks that always expire, held by one request at a time: in the
  * store with a cache of this server's own, in the cache's server when it
  * is shared. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Signing in: the redirect to the provider's authorization endpoint, and
  * the callback that exchanges the code and creates the session.
  *

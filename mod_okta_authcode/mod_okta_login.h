@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Signing in: the redirect to the provider, and the callback. */
 #ifndef MOD_OKTA_LOGIN_H
 #define MOD_OKTA_LOGIN_H

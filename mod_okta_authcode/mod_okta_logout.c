@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Signing out at OktaLogoutURI: the session ends here and, through the
  * provider's end_session_endpoint, there; but only when the user asked on
  * this site (logout CSRF). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Signing out at OktaLogoutURI. */
 #ifndef MOD_OKTA_LOGOUT_H
 #define MOD_OKTA_LOGOUT_H

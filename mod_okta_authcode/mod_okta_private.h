@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* What every glue file shares: the module record and its log tags.
  *
  * The glue is in layers; a file includes the headers of the layers below

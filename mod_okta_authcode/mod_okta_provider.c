@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Talking to the provider: discovery and JWKS (fetched on first need and
  * kept per process), token endpoint and userinfo requests. */
 #include <apr_strings.h>

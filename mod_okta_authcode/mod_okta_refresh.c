@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Keeping a session's access token fresh: the decisions are the core's
  * (okta_refresh.h); this file gives them the store, the lock, the provider
  * and the clock of a request, and logs what they report. */

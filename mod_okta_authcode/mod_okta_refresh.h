@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Keeping a session's access token fresh with rotating refresh tokens
  * (okta_refresh.h decides; this layer gives it a request's store, lock,
  * provider and clock). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* What the module answers with: its pages, the URLs and cookies it hands
  * the browser, as the browser sees this server (behind a TLS-terminating
  * proxy too, with OktaTrustForwardedProto). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Sessions: the cookie that names one, loading and saving it in the store,
  * and its time limits.  Loading a valid session is the hot
  * path: at most one cache read and one decryption (none when this process

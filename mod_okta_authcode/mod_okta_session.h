@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Sessions: the cookie that names one, loading and saving it in the store,
  * and its time limits. */
 #ifndef MOD_OKTA_SESSION_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The store of sealed records behind sessions, refresh outcomes and local
  * locks, in the caches of mod_okta_caches.c.  Entries
  * are sealed (okta_seal) under keys derived from the passphrase, and stored

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Sealed records in the caches: sessions, refresh outcomes, local locks. */
 #ifndef MOD_OKTA_STORE_H
 #define MOD_OKTA_STORE_H

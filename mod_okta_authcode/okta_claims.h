@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A session's claims: the ID token's, with the userinfo endpoint's over
  * them (Okta serves custom claims, groups included, from userinfo by
  * default).  Kept in three forms, all decided at sign-in and refresh so

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Keys, randomness and authenticated encryption (OpenSSL).
  *
  * Everything the module stores in a cache is sealed with AES-256-GCM under a

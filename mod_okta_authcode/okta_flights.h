@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Calls to the provider that a request makes for a client who has proven
  * nothing yet (the introspection of a bearer token it does not know):
  * one call about a thing at a time, the others asking about the same

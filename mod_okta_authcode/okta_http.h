@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Outbound HTTP to the provider (libcurl): bounded in time and size, TLS
  * verified. */
 #ifndef OKTA_HTTP_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* JWKS keys, compact JWS parsing and signature verification, and the ID
  * token checks of OpenID Connect Core 3.1.3.7.  Time is passed in so the
  * checks are pure functions of their inputs. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A memo, per process, of the cache entries this process opened last: for
  * each of a fixed number of slots, an identifier, its cache key, the sealed
  * bytes the cache gave for it and the plaintext they opened to.

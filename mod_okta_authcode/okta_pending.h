@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Sign-ins in progress, kept by the browser that started them.
  *
  * What a callback needs (state, nonce, PKCE verifier, where to go back) is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The provider's documents: discovery metadata (OpenID Connect Discovery
  * 1.0), token endpoint responses (RFC 6749 5.1/5.2) and userinfo answers
  * (OpenID Connect Core 5.3). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* What the module keeps in the cache, and how it is laid out in bytes.
  *
  * Three kinds of record: a session (one per signed-in browser), a pending

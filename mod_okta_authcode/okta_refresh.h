@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Deciding a refresh with rotating refresh tokens: is it due, has another
  * worker done it, is one doing it, was the token sent already, and when,
  * is the provider's answer a refusal or a "not now"?

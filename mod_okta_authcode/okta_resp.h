@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The Redis protocol (RESP2), as far as the locks and the conditional
  * writes need it: commands out,
  * one simple reply (status, error, integer, bulk string or nil) back.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Whether a server's settings can work at all, decided before it starts
  * (apache2 -t, so that apache2ctl graceful refuses what a start would):
  * what OktaIssuer needs besides, and paths that two directives claim.

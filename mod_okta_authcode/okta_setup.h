@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The setup checker's verdicts (apache2ctl -t -D OKTA_CHECK): what the
  * provider's answers say about the Okta setup, each as ok, warn or FAIL
  * with what to change, in the Okta console's words.  Pure: the glue

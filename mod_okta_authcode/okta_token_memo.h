@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Bearer tokens this process verified, remembered until they expire, so
  * that a client calling a thousand times does not pay a thousand signature
  * verifications.  In a fixed number of slots, each with its own lock,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Small codecs shared by the core: base64url, URL encoding, query and
  * cookie parsing, constant-time comparison.  No httpd types here. */
 #ifndef OKTA_UTIL_H

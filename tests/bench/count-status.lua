@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: Apache-2.0
 -- wrk script: counts answers other than 200 (wrk itself counts 3xx as
 -- success, but a redirect to sign in means the session was lost).  Given a
 -- file of session cookies, one per line (wrk ... -- cookies.txt), each

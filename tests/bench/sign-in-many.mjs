@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Signs in many times, as browsers would, against apache2 with the module in
 // front of the scripted provider (tests/provider/fake-op.js, which approves
 // every authorization request at once).  Each sign-in is three requests:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A sibling site plants session cookies for the parent domain, and a real
 // browser (Debian's chromium driven by playwright-core) then visits an
 // https site protected by mod_okta_authcode (t/browser/cookies.t):

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Signs in with a real browser (Debian's chromium driven by playwright-core)
 // at a page protected by mod_okta_authcode, through the real test provider,
 // then signs out.

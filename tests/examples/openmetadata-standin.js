@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A stand-in for OpenMetadata behind the module (tests/t/examples/openmetadata.t):
 // answers every request with what it received, as JSON, and takes
 // WebSocket upgrades, greeting with the user the module handed on.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Shared by the libFuzzer targets: one APR root pool for the process and a
  * subpool per input, plus exact-size heap copies of the input so that
  * AddressSanitizer sees its real bounds (the fuzzer's own buffer is not

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer target: introspection answers (RFC 7662 2.2) about a bearer
  * token, as okta_introspection_parse reads them for OktaTokenIntrospection.
  * Each input is checked against two fixed expectations.  An answer the

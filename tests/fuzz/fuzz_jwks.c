@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer target: JWKS documents as the provider's jwks_uri serves them. */
 #include <openssl/evp.h>
 

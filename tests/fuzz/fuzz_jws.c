@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer target: compact JWS parsing, signature verification against a
  * fixed JWKS, the ID token claim checks, and claim access.
  *

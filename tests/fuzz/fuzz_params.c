@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer target: what the browser controls in a request.  The input is
  * split on '\n' into up to five parts, fed in order to:
  *   0 okta_query_parse (+ okta_query_get_unique "state", "code")

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Optional (run-fuzz links it unless FUZZ_POOL_SHIM=0): every apr_palloc
  * becomes its own malloc block, freed by a cleanup on the pool it was
  * allocated from.  APR pools carve allocations out of 8 KiB blocks, so an

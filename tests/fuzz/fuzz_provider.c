@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer target: the provider's JSON documents -- the discovery
  * document, token endpoint answers, and an ID token payload turned into
  * the claims handed to applications (environment variables and request

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer target: the Redis protocol (RESP2) of the cache server's locks.
  *
  * okta_resp_parse gets the input as the bytes a socket has delivered so far

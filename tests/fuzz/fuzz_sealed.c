@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer target: the sealing of cache entries (AES-256-GCM).
  *   - okta_open on the input, under fixed keys and a fixed aad, must never
  *     succeed: forging an entry means forging a GCM tag.

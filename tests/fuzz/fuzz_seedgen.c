@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Writes the binary seeds of corpus/fuzz_session/ (and copies them to
  * corpus/fuzz_sealed/) with the core's own encoders, so the seeds are
  * well-formed records of the current layout.  The output is deterministic;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer target: the cache record decoders (session, pending login,
  * refresh outcome).  Records come out of the cache after okta_open, so a
  * decoder only sees bytes the module sealed itself -- unless the passphrase

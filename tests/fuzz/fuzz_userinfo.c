@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer target: userinfo answers (OpenID Connect Core 5.3.2), as
  * okta_userinfo_parse reads them for the user an ID token named.  The
  * input is read again here with jansson, apart from the parser:

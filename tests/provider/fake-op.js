@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A scripted FAKE OpenID provider for the hostile mod_okta_authcode tests.
 //
 // Plain Node (node:http + node:crypto), no dependencies. It answers the

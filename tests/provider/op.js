@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A real OpenID provider for the mod_okta_authcode happy-path tests.
 //
 // Built on the npm package `oidc-provider` (9.x). It registers two confidential

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fixtures and token-making helpers for the unit tests. */
 #include <stdarg.h>
 #include <stdlib.h>

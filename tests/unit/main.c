@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Runs every unit test of the module's core as one Check suite. */
 #include <stdlib.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* okta_claims: merging the ID token's claims with userinfo's, and the
  * three forms a session keeps them in. */
 #include <string.h>

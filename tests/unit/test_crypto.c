@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* okta_crypto: key derivation, random identifiers, PKCE, sealing, cache keys. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* memmem */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* okta_flights: one call about a thing at a time, a bounded number in the
  * air. */
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* okta_http: what a failed exchange reports.  libcurl's handle creation is
  * interposed here (the test program's definition wins over the shared
  * library's), so that its failure can be provoked. */

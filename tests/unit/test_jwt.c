@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* okta_jwt: algorithms, JWKS parsing, JWS parsing and verification, ID token checks. */
 #include <string.h>
 

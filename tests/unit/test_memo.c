@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* okta_memo: what a process remembers of the entries it opened. */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* okta_pending: sign-ins in progress, sealed into the browser's cookie. */
 #include <string.h>
 

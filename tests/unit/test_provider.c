@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* okta_provider: discovery metadata, endpoint security, token responses. */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* okta_record: session, login and refresh records. */
 #include <stdlib.h>
 #include <string.h>

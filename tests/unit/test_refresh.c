@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* okta_refresh: the refresh decisions, against a fake store, lock,
  * provider and clock (the glue's are in mod_okta_refresh.c). */
 #include <string.h>

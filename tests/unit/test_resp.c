@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* okta_resp: the Redis protocol the locks speak. */
 #include <string.h>
 

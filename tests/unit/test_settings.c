@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* okta_settings: what a server's settings need before it starts. */
 #include <string.h>
 

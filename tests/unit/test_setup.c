@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* okta_setup: the setup checker's verdicts on the provider's answers. */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* okta_token_memo: bearer tokens a process verified, until they expire. */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* okta_util: base64url, URL encoding, query and cookie parsing, local paths. */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Shared declarations for the unit tests of the module's core. */
 #ifndef OKTA_UNIT_H
 #define OKTA_UNIT_H

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 package Okta::Bench;
 # Plumbing for the benchmarks in tests/bench: a scratch apache2 with the
 # built module, the test provider, signing in, and wrk runs.  Benchmarks

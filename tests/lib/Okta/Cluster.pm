@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 package Okta::Cluster;
 # apache2 nodes and cache servers a test starts beside the Apache::Test
 # server (shared sessions, locks in the cache server), and what a test

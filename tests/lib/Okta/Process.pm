@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 package Okta::Process;
 # Background processes a test starts (providers, cache servers, apache2
 # nodes): each is stopped when its guard goes away, or at the end of the

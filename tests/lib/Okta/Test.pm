@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 package Okta::Test;
 # Helpers for the Apache::Test suite: a browser-like user agent, signing in
 # at the real provider by script, and reading what the application saw.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The session info endpoint (OktaInfoURI /okta/info on the okta_info and
 # okta_info_token virtual hosts, a path without AuthType Okta), against the
 # real provider (op.js): JSON about the signed-in user for single-page

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Who may enter: `Require okta-group` and `Require okta-claim`, alone and
 # with <RequireAll>, <RequireAny>, <RequireNone>, Require user, Require ip
 # and Require expr, against the real provider (op.js), whose userinfo gives

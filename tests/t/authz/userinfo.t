@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Claims from userinfo, against the real provider (op.js).  As Okta does by
 # default for custom claims, op.js serves groups, department, address and
 # employee_number from its userinfo endpoint only, never in the ID token:

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Claims from userinfo when the provider is scripted (fake-op.js): what the
 # provider receives, a userinfo answer that is about another user, fails,
 # is not JSON, is too big or never comes (the sign-in is refused with 502),

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Bearer access tokens minted by the scripted fake provider (POST
 # /_test/mint), shaped as Okta's custom authorization servers issue them
 # (iss, aud api://default, iat, exp, cid, uid, scp as an array, sub, jti,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Opaque bearer tokens and token introspection (RFC 7662), with the
 # scripted fake, whose good tenant advertises an introspection_endpoint and
 # answers as a test scripts it (POST /_test/introspection; any other token is

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Unknown opaque tokens cost the provider a call each, made with this
 # server's credentials: a client who proves nothing must not be able to
 # turn the module into an amplifier.  On okta_bearer_introspect: 100

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # What the provider said of an opaque token is kept in the session cache,
 # which every virtual host shares, under a name made with the host's
 # OktaCryptoPassphrase: hosts with the same passphrase but another

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Bearer access tokens from the real provider (op.js, oidc-provider): JWTs
 # that its service client okta-service gets by the client_credentials grant
 # for the API api://default (the main server's default

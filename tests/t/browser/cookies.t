@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Cookies planted by a sibling site (defect 11), in a real browser: an
 # apache2 of the test's own serves https for app.example.test and
 # evil.example.test (both 127.0.0.1 to the browser), signing in at the fake

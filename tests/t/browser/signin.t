@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # A real browser (chromium) signs in at the real provider and signs out:
 # runs tests/browser/signin.mjs and checks what it reports, and what the
 # provider saw.  Chromium is required: a missing browser is a failure.

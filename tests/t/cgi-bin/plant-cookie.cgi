@@ -1,4 +1,5 @@
 #!/usr/bin/perl
+# SPDX-License-Identifier: Apache-2.0
 # A sibling site of the same parent domain (evil.example.test beside
 # app.example.test) planting session cookies for the whole domain
 # (t/browser/cookies.t): okta_session and __Host-okta_session, both with

@@ -1,4 +1,5 @@
 #!/usr/bin/perl
+# SPDX-License-Identifier: Apache-2.0
 # The application behind the protected locations: shows what the module
 # handed it (and the X- headers and FORGED_ variables the tests look
 # for), one "name=value" per line, so tests can read it.

@@ -1,4 +1,5 @@
 #!/usr/bin/perl
+# SPDX-License-Identifier: Apache-2.0
 # A public page that includes a protected one (mod_include's #include
 # virtual, a subrequest): what a site does with a header or a fragment.
 use strict;

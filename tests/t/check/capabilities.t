@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # apache2 -t -D OKTA_CHECK, what the provider's discovery document says it
 # supports against what the module will ask for: response type code, PKCE
 # S256, the authorization_code grant (and refresh_token when OktaScope has

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # apache2 -t -D OKTA_CHECK, the app integration at the provider: its client
 # credentials (a code exchange with a code that cannot exist: invalid_grant
 # means they were accepted, invalid_client that the ID, the secret or the

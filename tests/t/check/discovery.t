@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # apache2 -t -D OKTA_CHECK, the provider itself: its discovery document
 # (reachable, JSON, over TLS trusted through OktaCAFile), its issuer (equal
 # to OktaIssuer; Okta's "Dynamic" issuer mode named as such) and its JWKS (a

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # apache2 -t -D OKTA_CHECK, what is checked on this side: the clock against
 # the provider's Date header (a warning beyond OktaClockSkew/2), the
 # session cache (shmcb: how many sessions fit; redis and memcache: a write

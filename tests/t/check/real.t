@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # apache2 -t -D OKTA_CHECK against the real provider (op.js, oidc-provider):
 # a right setup is all ok (exit 0), one virtual host per block; what
 # oidc-provider answers for an unregistered redirect URI, post-logout URI

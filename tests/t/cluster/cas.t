@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Writes to a shared session cache are compare-and-set (defect 12): a node
 # whose write of a session record reaches the cache server late must not
 # put back a record that another node changed or removed meanwhile.

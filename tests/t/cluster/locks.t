@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The locks that keep one refresh at a time per session, and one writer at
 # a time per session record, with the session cache in redis or memcache
 # (shared by nodes): a lock always ends by itself, only its holder lets go of it, and

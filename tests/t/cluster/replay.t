@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # A signed-out session does not come back when someone who reaches the
 # cache server writes its old record back (defect 13): the record is
 # sealed, but an old sealed record is still one the module made.  For redis

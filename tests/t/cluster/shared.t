@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Two httpd servers ("node A" and "node B", as behind a load balancer)
 # sharing one session cache, for redis and for memcache: a session started
 # on A is served by B; a refresh done by one node is used by the other, and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Two nodes sharing a redis session cache whose clocks are 40 s apart (node
 # B runs under libfaketime, as a server whose NTP is broken), against a
 # fake provider with a reuse grace period of 30 s (OktaRefreshGrace 30).

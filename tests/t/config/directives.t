@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Configuration mistakes are refused at startup, with the directive named,
 # and the a2enmod files load.  Runs `apache2 -t` on small configurations.
 use strict;

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # conf-examples/openmetadata.conf as an operator would use it, with a
 # stand-in for OpenMetadata (tests/examples/openmetadata-standin.js) that
 # echoes what it receives and takes WebSocket upgrades, signing in at the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Responses behind the module are one user's: a shared cache in front of
 # the application (here mod_cache, which serves before authentication runs)
 # must never hand them to someone else.  The callback's redirect, which

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The sign-in callback and its surroundings under attack or failure:
 # replays, missing and foreign state, provider errors, token endpoint
 # failures, PKCE and client authentication as the provider saw them,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Claims are the user's profile, which users may edit: a claim with CR/LF
 # must never reach a request header (or the environment), and array items
 # are joined so that one containing ',' does not read as two.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Anyone can start a sign-in: every anonymous navigation to a protected
 # page does.  A flood of them (20,000, from a client that keeps no cookie)
 # must not cost a real user the sign-in they started before it: their

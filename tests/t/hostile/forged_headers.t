@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # A client must not pose as the module to the application: the X-Okta-*
 # request headers are the module's alone, in every spelling a backend may
 # read as the same header ('_' for '-'), and they are removed from every

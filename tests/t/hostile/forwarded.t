@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # X-Forwarded-Proto decides the cookies' Secure attribute and the
 # redirect URI's scheme only where OktaTrustForwardedProto is On.
 use strict;

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # ID tokens from the scripted fake provider: the good kinds sign the user
 # in, every forged or broken kind is refused with the module's own status,
 # no session and a tagged log line.  Runs on the okta_fake virtual host.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Forged JWTs that name a key nobody has (an unknown kid) make the module
 # fetch the provider's keys, while its keys endpoint never answers
 # (okta_jwks_stall, OktaHTTPTimeout 6): one fetch per process at a time,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Memory does not grow with requests: what a request allocates lives in its
 # pool, cleared when it ends, and the per-process memo of sessions is
 # bounded.  One keep-alive connection (so one apache2 process) sends

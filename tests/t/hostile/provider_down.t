@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # A provider that does not answer its discovery document: every request
 # that needs it gets 502, but the provider is asked once per process, not
 # once per request, and the others do not queue behind it for a timeout

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # No secret reaches the error log (SECURITY.md, guarantee 7), with the
 # module logging all it can (okta_trace: LogLevel okta_authcode:trace8):
 # through a sign-in, a refresh, a refused refresh, a refused code, the

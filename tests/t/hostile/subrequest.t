@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Where OktaUnauthAction pass lets an anonymous visitor through (Require all
 # granted), httpd still needs a user once authentication has run; that
 # stand-in must be no user to anything else: not to a subrequest, which

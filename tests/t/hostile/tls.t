@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # A provider over TLS whose certificate comes from a CA of the tests' own
 # (tests/run-apache-tests makes both): with that CA as OktaCAFile the module
 # signs in; without it the certificate is not trusted, and sign-in stops at

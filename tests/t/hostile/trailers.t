@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # X-Okta-* request headers are the module's alone, and are removed from
 # what clients send before any other module sees a request; request
 # trailers (the end of a chunked body) arrive later, and with MergeTrailers

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The session and sign-in cookies against cookies planted by a sibling or
 # parent domain (defect 11).  On an https site (here behind a TLS proxy,
 # OktaTrustForwardedProto On) they are named __Host-okta_session and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The whole sign-in flow against the real provider (oidc-provider).
 use strict;
 use warnings;

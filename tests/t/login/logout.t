@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # OktaLogoutURI ends the session, and the provider's, only when the user
 # asked for it on this site: a request from the site itself (Sec-Fetch-Site
 # same-origin or none, or an Origin or Referer of this site), or a POST with

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Several sign-ins in flight in one browser: each completes, and the
 # pending list is bounded so cookies cannot pile up.
 use strict;

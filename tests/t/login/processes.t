@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Every httpd process remembers the sessions it served (okta_memo.c) and,
 # with a cache only this server writes (shmcb here), answers from memory
 # as long as no process has written the session since.  A change made by

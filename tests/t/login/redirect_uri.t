@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # OktaRedirectURI and OktaSilentRedirectURI at paths of the site's choosing
 # (okta_redirect_paths, against the scripted fake): the provider is given
 # them as absolute URLs of the host asked for, the sign-in completes there,

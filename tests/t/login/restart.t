@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # A graceful restart (what `systemctl reload apache2` and logrotate's
 # nightly reload do) signs no one out: sessions and sign-ins in progress
 # in the default shmcb cache outlive it, and the new processes see a

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Sessions end after OktaSessionInactivityTimeout without requests, and
 # OktaSessionMaxDuration after sign-in however busy they are (okta_short:
 # 6 s and 12 s).

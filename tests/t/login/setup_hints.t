@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # What sign-in says about the Okta setup, as the setup checker does
 # (apache2ctl -t -D OKTA_CHECK): a provider that sends no refresh token
 # although offline_access was asked for (a warning once per process, not

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Fifty requests of one session arrive together after its access token has
 # expired, over connections held by several httpd processes: exactly one
 # refresh reaches the provider (a second use of the rotated refresh token

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Refresh when the provider misbehaves, against a fake provider this test
 # starts, stops and scripts (reuse grace 5 s; the vhost has
 # OktaRefreshLeeway 30, OktaRefreshGrace 5, OktaHTTPTimeout 2): a refused

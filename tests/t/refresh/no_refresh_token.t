@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # A session without a refresh token (OktaScope without offline_access, as
 # the README allows) lasts as long as its access token: once that has
 # expired, the next request is sent to sign in again, and nothing is sent

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # A session outlives its access token: when the token is due, the module
 # spends the session's refresh token once at the real provider
 # (oidc-provider rotates it on every use) and hands the application the new

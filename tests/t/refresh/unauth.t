@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # What a request without a session gets: a browser navigating is sent to
 # sign in, a script (XHR, fetch) gets 401 with WWW-Authenticate, and
 # OktaUnauthAction overrides both.  A browser whose session is gone first
