@@ -6,8 +6,9 @@
 #     test user alice / alice-password), which runs until Ctrl-C;
 #   - at a real Okta tenant when OKTA_ISSUER, OKTA_CLIENT_ID and
 #     OKTA_CLIENT_SECRET are set (the app's Sign-in redirect URIs must include
-#     http://localhost:8585/callback, its Sign-out redirect URIs
-#     http://localhost:8585/logged-out; apache2ctl -t -D OKTA_CHECK says).
+#     http://localhost:8585/callback and http://localhost:8585/silent-callback,
+#     its Sign-out redirect URIs http://localhost:8585/logged-out;
+#     apache2ctl -t -D OKTA_CHECK says).
 set -eu
 cd "$(dirname "$0")/.."
 sh build/build.sh
@@ -57,4 +58,6 @@ if [ "$local_provider" = yes ]; then
     wait $op_pid
 else
     echo "Provider: $issuer (client $client_id). Apache keeps running; stop it with apache2ctl stop."
+    echo "The app's Sign-in redirect URIs: http://localhost:8585/callback and"
+    echo "http://localhost:8585/silent-callback; Sign-out: http://localhost:8585/logged-out."
 fi
