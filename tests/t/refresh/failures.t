@@ -196,43 +196,6 @@ for my $case (['refresh_other_sub',
 }
 fake_mode_at($fake_base, 'normal');
 
-# ---- (a3) the refreshed ID token cannot be checked now ----------------------
-# The provider rotated the refresh token and signed the new ID token with a
-# key its keys endpoint, failing, cannot give.  That is "not now", not "no":
-# the new tokens are kept (the old refresh token is spent), the previous ID
-# token stays, and the session lives on.  Every process fetched the keys
-# last at a sign-in; 10 s later (OKTA_JWKS_MIN_REFETCH) each may fetch
-# again, and the fetch fails.
-{
-    my $browser = new_browser();
-    signed_in($browser, "$base/app/keys-down", 1);
-    wait_until(time + 10.5);
-    fake_mode_at($fake_base, 'refresh_new_key_jwks_down');
-    set_token_ttl($fake_base, 1);
-    $mark = error_log_mark();
-    $res = $browser->get("$base/app/keys-down", Accept => 'text/html');
-    is $res->code, 200, 'keys unavailable at refresh: still served';
-    is app_env($res)->{REMOTE_USER}, 'mallory-sub', 'keys unavailable at refresh: as the user';
-    @refreshes = refreshes();
-    is scalar(@refreshes), 1, 'keys unavailable at refresh: the provider refreshed';
-    is access_token($res), $refreshes[0]{new_access_token} // 'none',
-        'keys unavailable at refresh: the new access token is handed on';
-    $log = error_log_since($mark);
-    like $log, qr/OKTA00060: the refreshed ID token of mallory-sub could not be checked now/,
-        'keys unavailable at refresh: OKTA00060';
-    unlike $log, qr/OKTA000(?:26|33)/, 'keys unavailable at refresh: the session did not end';
-
-    fake_mode_at($fake_base, 'normal');
-    let_tokens_expire();
-    $res = $browser->get("$base/app/keys-down", Accept => 'text/html');
-    is $res->code, 200, 'keys back, next refresh: served';
-    my @next = refreshes();
-    is scalar(@next), 1, 'keys back: one more refresh';
-    is $next[0]{form}{refresh_token}, $refreshes[0]{new_refresh_token} // 'none',
-        'keys back: presenting the refresh token the unchecked refresh brought';
-    ok !$next[0]{refresh_reuse}, 'keys back: not a spent one';
-}
-
 # ---- (f) the provider cannot refresh now: overloaded or failing -------------
 # "Not now" is not "no": the refresh token was not spent, so the session
 # lives on.  A still-valid access token is used on; an expired one gets
@@ -393,3 +356,42 @@ is scalar(grep { $_->{form}{refresh_token} eq $refreshes[0]{form}{refresh_token}
 like error_log_since($mark), qr/OKTA00020: token endpoint did not answer/, 'OKTA00020: no answer';
 note sprintf 'hanging provider: answered after %.2f s, %d attempts', $took, scalar @refreshes;
 fake_mode_at($fake_base, 'normal');
+
+# ---- (a3) the refreshed ID token cannot be checked now ----------------------
+# The provider rotated the refresh token and signed the new ID token with a
+# key its keys endpoint, failing, cannot give.  That is "not now", not "no":
+# the new tokens are kept (the old refresh token is spent), the previous ID
+# token stays, and the session lives on.  Every process fetched the keys
+# last at a sign-in; 10 s later (OKTA_JWKS_MIN_REFETCH) each may fetch
+# again, and the fetch fails.  Last in this file: a process whose fetch
+# failed fetches again only 10 s later, so a sign-in that came to it
+# meanwhile would fail (502), as it should while the keys cannot be had.
+{
+    my $browser = new_browser();
+    signed_in($browser, "$base/app/keys-down", 1);
+    wait_until(time + 10.5);
+    fake_mode_at($fake_base, 'refresh_new_key_jwks_down');
+    set_token_ttl($fake_base, 1);
+    $mark = error_log_mark();
+    $res = $browser->get("$base/app/keys-down", Accept => 'text/html');
+    is $res->code, 200, 'keys unavailable at refresh: still served';
+    is app_env($res)->{REMOTE_USER}, 'mallory-sub', 'keys unavailable at refresh: as the user';
+    @refreshes = refreshes();
+    is scalar(@refreshes), 1, 'keys unavailable at refresh: the provider refreshed';
+    is access_token($res), $refreshes[0]{new_access_token} // 'none',
+        'keys unavailable at refresh: the new access token is handed on';
+    $log = error_log_since($mark);
+    like $log, qr/OKTA00060: the refreshed ID token of mallory-sub could not be checked now/,
+        'keys unavailable at refresh: OKTA00060';
+    unlike $log, qr/OKTA000(?:26|33)/, 'keys unavailable at refresh: the session did not end';
+
+    fake_mode_at($fake_base, 'normal');
+    let_tokens_expire();
+    $res = $browser->get("$base/app/keys-down", Accept => 'text/html');
+    is $res->code, 200, 'keys back, next refresh: served';
+    my @next = refreshes();
+    is scalar(@next), 1, 'keys back: one more refresh';
+    is $next[0]{form}{refresh_token}, $refreshes[0]{new_refresh_token} // 'none',
+        'keys back: presenting the refresh token the unchecked refresh brought';
+    ok !$next[0]{refresh_reuse}, 'keys back: not a spent one';
+}
