@@ -415,8 +415,11 @@ static int quick_handler(request_rec *r, int lookup)
 #define SERVER_FLAG(name, field, help)                                                     \
     AP_INIT_FLAG(name, okta_set_server_flag, (void *)APR_OFFSETOF(okta_server_conf_t, field), \
                  RSRC_CONF, help)
-#define DIR_FLAG(name, field, help)                                                             \
-    AP_INIT_FLAG(name, ap_set_flag_slot, (void *)APR_OFFSETOF(okta_dir_conf_t, field), OR_AUTHCFG, \
+/* Per-directory settings, which a server or virtual host may also set once
+ * as the default of all its locations (a whole API host, say). */
+#define DIR_CONTEXT (RSRC_CONF | OR_AUTHCFG)
+#define DIR_FLAG(name, field, help)                                                              \
+    AP_INIT_FLAG(name, ap_set_flag_slot, (void *)APR_OFFSETOF(okta_dir_conf_t, field), DIR_CONTEXT, \
                  help)
 
 /* The directives, whose handlers are in mod_okta_config.c but for
@@ -472,14 +475,14 @@ static const command_rec okta_cmds[] = {
                 "Local path answering the signed-in user's claims and session times as JSON"),
     SERVER_FLAG("OktaInfoAccessToken", info_access_token,
                 "OktaInfoURI also hands out the access token (default Off)"),
-    AP_INIT_TAKE1("OktaUnauthAction", okta_set_unauth_action, NULL, OR_AUTHCFG,
+    AP_INIT_TAKE1("OktaUnauthAction", okta_set_unauth_action, NULL, DIR_CONTEXT,
                   "Without a session: auth (sign in; 401 for non-navigations), 401, or pass"),
-    AP_INIT_TAKE1("OktaBearer", okta_set_bearer, NULL, OR_AUTHCFG,
+    AP_INIT_TAKE1("OktaBearer", okta_set_bearer, NULL, DIR_CONTEXT,
                   "Bearer access tokens (APIs): Off, On (a request with a token by the token, "
                   "others by session) or Only (tokens only, no sign-in)"),
     AP_INIT_ITERATE("OktaAccessTokenAudience", okta_add_token_audience, NULL, RSRC_CONF,
                     "Audiences a bearer access token may have (default api://default)"),
-    AP_INIT_ITERATE("OktaAccessTokenClients", okta_add_token_client, NULL, OR_AUTHCFG,
+    AP_INIT_ITERATE("OktaAccessTokenClients", okta_add_token_client, NULL, DIR_CONTEXT,
                     "Client IDs a bearer access token may come from (cid, client_id; default "
                     "any)"),
     AP_INIT_TAKE1("OktaTokenIntrospection", okta_set_introspection, NULL, RSRC_CONF,
