@@ -13,6 +13,31 @@ set -eu
 cd "$(dirname "$0")/.."
 sh build/build.sh
 make -s install
+
+# What the machine was like, so that the demo with the local provider,
+# stopped with Ctrl-C, leaves it so: which modules were enabled, whether
+# the demo site was, whether Apache ran.
+was_enabled() { a2query -q -m "$1" 2> /dev/null; }
+modules_to_disable=""
+for module in okta_authcode include; do
+    was_enabled "$module" || modules_to_disable="$modules_to_disable $module"
+done
+site_was_enabled=no
+a2query -q -s okta-demo 2> /dev/null && site_was_enabled=yes
+apache_was_running=no
+pid_file=$(set +u && . /etc/apache2/envvars && echo "$APACHE_PID_FILE")
+[ -f "$pid_file" ] && kill -0 "$(cat "$pid_file")" 2> /dev/null && apache_was_running=yes
+restore_machine() {
+    [ "$site_was_enabled" = yes ] || a2dissite -q okta-demo 2> /dev/null || true
+    for module in $modules_to_disable; do
+        a2dismod -q -f "$module" 2> /dev/null || true
+    done
+    if [ "$apache_was_running" = yes ]; then
+        apache2ctl restart 2> /dev/null || true
+    else
+        apache2ctl stop 2> /dev/null || true
+    fi
+}
 a2enmod -q okta_authcode include
 
 demo_root=/var/www/okta-demo
@@ -40,7 +65,8 @@ a2ensite -q okta-demo
 if [ "$local_provider" = yes ]; then
     OP_PORT=8601 OP_RP_PORTS=8585 node tests/provider/op.js &
     op_pid=$!
-    trap 'kill $op_pid 2>/dev/null; apache2ctl stop 2>/dev/null' EXIT INT TERM
+    trap 'kill $op_pid 2> /dev/null || true; restore_machine' EXIT
+    trap 'exit 130' INT TERM
     until curl -sf -o /dev/null http://127.0.0.1:8601/.well-known/openid-configuration; do
         sleep 0.2
     done
@@ -54,7 +80,7 @@ echo
 echo "Demo: open http://localhost:8585/ and sign in."
 if [ "$local_provider" = yes ]; then
     echo "Local provider $issuer; test user: alice / alice-password (or bob / bob-password)."
-    echo "Ctrl-C stops the demo."
+    echo "Ctrl-C stops the demo and leaves Apache, its modules and sites as they were."
     wait $op_pid
 else
     echo "Provider: $issuer (client $client_id). Apache keeps running; stop it with apache2ctl stop."
