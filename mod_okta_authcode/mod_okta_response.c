@@ -128,7 +128,7 @@ int okta_send_button_page(request_rec *r, const char *title, const char *text,
 
 const char *okta_site_cookie_name(request_rec *r, const char *name)
 {
-    return okta_cookie_name(r->pool, name, strcmp(okta_public_scheme(r), "https") == 0);
+    return okta_cookie_name(name, strcmp(okta_public_scheme(r), "https") == 0);
 }
 
 const char *okta_cookie(request_rec *r, const char *name, const char *value, int max_age)
@@ -137,6 +137,6 @@ const char *okta_cookie(request_rec *r, const char *name, const char *value, int
 
     /* __Host- needs exactly these: Secure, Path=/, no Domain */
     return apr_psprintf(r->pool, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s%s",
-                        okta_cookie_name(r->pool, name, secure), value, secure ? "; Secure" : "",
+                        okta_cookie_name(name, secure), value, secure ? "; Secure" : "",
                         max_age >= 0 ? apr_psprintf(r->pool, "; Max-Age=%d", max_age) : "");
 }

@@ -6,8 +6,9 @@
 
 #include "mod_okta_config.h"
 
-#define OKTA_SESSION_COOKIE "okta_session"
-#define OKTA_LOGIN_COOKIE "okta_login"
+/* their https names; okta_cookie_name gives the plain http ones */
+#define OKTA_SESSION_COOKIE "__Host-okta_session"
+#define OKTA_LOGIN_COOKIE "__Host-okta_login"
 
 /** "https" or "http" as the browser sees it: X-Forwarded-Proto only with
  * OktaTrustForwardedProto On. */

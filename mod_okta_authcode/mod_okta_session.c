@@ -281,8 +281,8 @@ static apr_status_t pick_session(request_rec *r, okta_session_ref_t **out)
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
                       OKTALOGNO(00063) "the request's %d cookies named %s name %d live sessions: "
                       "none is taken (a parent domain sets the cookie too; serve the site over "
-                      "https, where the cookie is __Host-%s)", ids->nelts,
-                      OKTA_SESSION_COOKIE, live, OKTA_SESSION_COOKIE);
+                      "https, where the cookie is %s)", ids->nelts,
+                      okta_site_cookie_name(r, OKTA_SESSION_COOKIE), live, OKTA_SESSION_COOKIE);
         return APR_NOTFOUND;
     }
     return live ? APR_SUCCESS : APR_NOTFOUND;

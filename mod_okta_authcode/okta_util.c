@@ -291,9 +291,12 @@ apr_array_header_t *okta_cookie_values(apr_pool_t *p, const char *header, const 
     return all.values;
 }
 
-const char *okta_cookie_name(apr_pool_t *p, const char *name, int https)
+const char *okta_cookie_name(const char *name, int https)
 {
-    return https ? apr_pstrcat(p, "__Host-", name, NULL) : name;
+    static const char prefix[] = "__Host-";
+
+    return https || strncmp(name, prefix, sizeof(prefix) - 1) != 0 ? name
+                                                                   : name + sizeof(prefix) - 1;
 }
 
 int okta_ct_streq(const char *a, const char *b)

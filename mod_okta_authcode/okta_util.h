@@ -59,12 +59,14 @@ int okta_cookie_find(const char *header, const char *name, const char **value, a
  * header's order: a browser sends one cookie per (name, domain, path), so a
  * name may come more than once (one set by a parent domain, for one). */
 apr_array_header_t *okta_cookie_values(apr_pool_t *p, const char *header, const char *name);
-/** The name the module gives its cookie `name` on a site that is `https`:
- * "__Host-" before it, which a browser keeps only when set by this very
- * host over https with Path=/ and no Domain (RFC 6265bis 4.1.3.2), so no
- * sibling or parent domain can plant or shadow it; plain http has no such
- * prefix. */
-const char *okta_cookie_name(apr_pool_t *p, const char *name, int https);
+/** The name of a module's cookie on a site that is `https` or not, given
+ * its https name `name` ("__Host-okta_session"): a browser keeps a
+ * "__Host-" cookie only when set by this very host over https with Path=/
+ * and no Domain (RFC 6265bis 4.1.3.2), so no sibling or parent domain can
+ * plant or shadow it; plain http has no such prefix, and gets the name
+ * without it.  Points into `name`: nothing is allocated (every request
+ * asks). */
+const char *okta_cookie_name(const char *name, int https);
 
 /** 1 when the two NUL-terminated strings are equal; the time taken depends
  * only on their lengths, not on where they differ. */

@@ -329,9 +329,12 @@ END_TEST
 
 START_TEST(cookie_name_for_the_site)
 {
-    ck_assert_str_eq(okta_cookie_name(test_pool, "okta_session", 1), "__Host-okta_session");
-    ck_assert_str_eq(okta_cookie_name(test_pool, "okta_login", 1), "__Host-okta_login");
-    ck_assert_str_eq(okta_cookie_name(test_pool, "okta_session", 0), "okta_session");
+    ck_assert_str_eq(okta_cookie_name("__Host-okta_session", 1), "__Host-okta_session");
+    ck_assert_str_eq(okta_cookie_name("__Host-okta_login", 1), "__Host-okta_login");
+    ck_assert_str_eq(okta_cookie_name("__Host-okta_session", 0), "okta_session");
+    ck_assert_str_eq(okta_cookie_name("__Host-okta_login", 0), "okta_login");
+    /* a name without the prefix is the same on both */
+    ck_assert_str_eq(okta_cookie_name("other", 0), "other");
 }
 END_TEST
 
