@@ -481,7 +481,7 @@ static const command_rec okta_cmds[] = {
                   "Bearer access tokens (APIs): Off, On (a request with a token by the token, "
                   "others by session) or Only (tokens only, no sign-in)"),
     AP_INIT_ITERATE("OktaAccessTokenAudience", okta_add_token_audience, NULL, RSRC_CONF,
-                    "Audiences a bearer access token may have (default api://default)"),
+                    "Audiences a bearer access token may have (default api://default and OktaClientID)"),
     AP_INIT_ITERATE("OktaAccessTokenClients", okta_add_token_client, NULL, DIR_CONTEXT,
                     "Client IDs a bearer access token may come from (cid, client_id; default "
                     "any)"),

@@ -179,8 +179,13 @@ static void apply_defaults(okta_server_conf_t *sc)
     }
     sc->info_access_token = INT_OR(sc->info_access_token, 0);
     if (!sc->token_audiences) {
-        sc->token_audiences = apr_array_make(sc->state->pool, 1, sizeof(const char *));
+        /* Okta's default server's audience, and the Client ID that Okta's
+         * setup guide makes a custom server's Audience */
+        sc->token_audiences = apr_array_make(sc->state->pool, 2, sizeof(const char *));
         APR_ARRAY_PUSH(sc->token_audiences, const char *) = DEFAULT_TOKEN_AUDIENCE;
+        if (sc->client_id) {
+            APR_ARRAY_PUSH(sc->token_audiences, const char *) = sc->client_id;
+        }
     }
     sc->introspection = INT_OR(sc->introspection, OKTA_INTROSPECT_OFF);
     sc->introspection_cache = INT_OR(sc->introspection_cache, DEFAULT_INTROSPECTION_CACHE);

@@ -468,6 +468,39 @@ static int addressed_only_to(const json_t *aud, const char *client_id)
     return 1;
 }
 
+/* 1 when the token carries what only an access token does: RFC 9068's
+ * typ, Okta's cid or scp, RFC 9068's client_id or scope. */
+static int has_access_token_marks(const okta_jwt_t *jwt)
+{
+    const char *typ = json_str(jwt->header, "typ");
+    static const char *const claims[] = { "cid", "scp", "client_id", "scope" };
+    size_t i;
+
+    if (typ && strcasecmp(typ, "JWT") != 0) {
+        return 1; /* at+jwt or application/at+jwt: is_access_token_typ passed it */
+    }
+    for (i = 0; i < sizeof(claims) / sizeof(claims[0]); i++) {
+        if (json_object_get(jwt->payload, claims[i])) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* An ID token, whatever its audience: it has a nonce or an at_hash (which
+ * no access token has), or is addressed to this client only and carries no
+ * mark of an access token.  Okta's setup guide gives the authorization
+ * server the Client ID as its Audience: its access tokens are addressed to
+ * the client too, and told apart by their cid and scp. */
+static int is_id_token(const okta_jwt_t *jwt, const char *client_id)
+{
+    const json_t *claims = jwt->payload;
+
+    return json_object_get(claims, "nonce") || json_object_get(claims, "at_hash")
+           || (addressed_only_to(json_object_get(claims, "aud"), client_id)
+               && !has_access_token_marks(jwt));
+}
+
 int okta_audience_allowed(const json_t *aud, const okta_access_token_expect_t *expect)
 {
     size_t count;
@@ -517,9 +550,9 @@ okta_jwt_result_t okta_access_token_check(const okta_jwt_t *jwt,
         *why = apr_psprintf(p, "token of typ \"%s\" is not an access token", typ);
         return OKTA_JWT_NOT_ACCESS_TOKEN;
     }
-    if (json_object_get(claims, "nonce") || addressed_only_to(aud, expect->client_id)) {
-        *why = "token is not an access token but an ID token (a nonce, or addressed to this "
-               "client only)";
+    if (is_id_token(jwt, expect->client_id)) {
+        *why = "token is not an access token but an ID token (a nonce or an at_hash, or "
+               "addressed to this client only without cid, scp, client_id or scope)";
         return OKTA_JWT_NOT_ACCESS_TOKEN;
     }
     if (!iss || strcmp(iss, expect->issuer) != 0) {

@@ -120,9 +120,10 @@ int okta_numeric_date(const json_t *v);
 int okta_audience_allowed(const json_t *aud, const okta_access_token_expect_t *expect);
 
 /** The claim checks of a JWT access token (RFC 9068, and Okta's): the typ
- * header (JWT, at+jwt or application/at+jwt when present), no nonce and
- * an audience that is not only `client_id` (an ID token is not an access
- * token), iss, aud, exp, iat, nbf. */
+ * header (JWT, at+jwt or application/at+jwt when present); not an ID token
+ * (no nonce, no at_hash, and a token addressed only to `client_id` must
+ * carry typ at+jwt, cid, scp, client_id or scope); iss, aud, exp, iat,
+ * nbf. */
 okta_jwt_result_t okta_access_token_check(const okta_jwt_t *jwt,
                                           const okta_access_token_expect_t *expect,
                                           apr_pool_t *p, const char **why);

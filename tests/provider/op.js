@@ -194,10 +194,14 @@ const CLIENTS = [
 // RS256 with the provider's signing key (kid op-rsa-1, header typ at+jwt),
 // `aud` the API's identifier, `scope` the granted API scopes.  api://default
 // is the audience of Okta's default authorization server; api://other is
-// another API (a token for it is not one for api://default).
+// another API (a token for it is not one for api://default).  A token for
+// api://guide is addressed to okta-test, the web app's Client ID: the
+// Audience Okta's setup guide gives its authorization server (a resource
+// indicator must be an absolute URI, a client ID need not be).
 const RESOURCE_SERVERS = new Map([
   ['api://default', { scope: API_SCOPES.join(' ') }],
   ['api://other', { scope: API_SCOPES.join(' ') }],
+  ['api://guide', { scope: API_SCOPES.join(' '), audience: 'okta-test' }],
 ]);
 
 async function getResourceServerInfo(_ctx, indicator) {
@@ -205,7 +209,7 @@ async function getResourceServerInfo(_ctx, indicator) {
   if (!api) throw new errors.InvalidTarget(`unknown resource ${indicator}`);
   return {
     scope: api.scope,
-    audience: indicator,
+    audience: api.audience ?? indicator,
     accessTokenFormat: 'jwt',
     jwt: { sign: { alg: 'RS256' } },
   };

@@ -846,16 +846,53 @@ START_TEST(access_token_wrong_typ)
 END_TEST
 
 /* An ID token is not an access token, even from the right issuer. */
+/* An access token's claims addressed to this client only, without cid and
+ * scp: nothing but a typ at+jwt would mark it as an access token. */
+static json_t *client_only_claims(void)
+{
+    return without(without(with(good_access_claims(), "aud", json_string(CLIENT)), "cid"), "scp");
+}
+
 START_TEST(access_token_that_is_an_id_token)
 {
     ck_assert_int_eq(check_access(with(good_access_claims(), "nonce", json_string(NONCE))),
                      OKTA_JWT_NOT_ACCESS_TOKEN);
-    ck_assert_int_eq(check_access(with(good_access_claims(), "aud", json_string(CLIENT))),
+    ck_assert_int_eq(check_access(with(good_access_claims(), "at_hash", json_string("x8bOGXDfvf2h"))),
                      OKTA_JWT_NOT_ACCESS_TOKEN);
-    ck_assert_int_eq(check_access(with(good_access_claims(), "aud",
-                                       json_pack("[s,s]", CLIENT, CLIENT))),
+    ck_assert_int_eq(check_access_typ(client_only_claims(), NULL), OKTA_JWT_NOT_ACCESS_TOKEN);
+    ck_assert_int_eq(check_access_typ(with(client_only_claims(), "aud",
+                                           json_pack("[s,s]", CLIENT, CLIENT)),
+                                      "JWT"),
                      OKTA_JWT_NOT_ACCESS_TOKEN);
     ck_assert_int_eq(check_access_typ(good_claims(), NULL), OKTA_JWT_NOT_ACCESS_TOKEN);
+}
+END_TEST
+
+/* Okta's setup guide makes the Client ID the authorization server's
+ * Audience: an access token addressed only to the client is told from an
+ * ID token by typ at+jwt, cid, scp, client_id or scope. */
+START_TEST(access_token_addressed_to_the_client)
+{
+    static const char *const marks[] = { "cid", "scp", "client_id", "scope" };
+    static const char *const audiences[] = { CLIENT };
+    okta_access_token_expect_t expect = { ISSUER, CLIENT, audiences, 1, NOW, SKEW };
+    size_t i;
+
+    for (i = 0; i < sizeof(marks) / sizeof(marks[0]); i++) {
+        json_t *claims = client_only_claims();
+        json_t *header = json_pack("{s:s, s:s}", "alg", "RS256", "kid", "rsa1");
+        okta_jwt_t *jwt;
+        const char *why = NULL;
+
+        json_object_set_new(claims, marks[i], json_string("x"));
+        jwt = parse_ok(test_jws(test_pool, header, claims, TEST_SIG_RS256, test_rsa_key()));
+        ck_assert_msg(okta_access_token_check(jwt, &expect, test_pool, &why) == OKTA_JWT_OK,
+                      "%s: %s", marks[i], why ? why : "");
+        json_decref(header);
+        json_decref(claims);
+    }
+    /* typ at+jwt marks an access token; this one is for another API */
+    ck_assert_int_eq(check_access(client_only_claims()), OKTA_JWT_BAD_AUDIENCE);
 }
 END_TEST
 
@@ -1018,6 +1055,7 @@ TCase *jwt_tcase(void)
     tcase_add_test(tc, access_token_good);
     tcase_add_test(tc, access_token_wrong_typ);
     tcase_add_test(tc, access_token_that_is_an_id_token);
+    tcase_add_test(tc, access_token_addressed_to_the_client);
     tcase_add_test(tc, access_token_wrong_issuer_or_audience);
     tcase_add_test(tc, access_token_times);
     tcase_add_test(tc, claim_string_string_and_number);
