@@ -291,6 +291,14 @@ static int no_session(request_rec *r, int had_session)
  * application, no user for the subrequests it makes (an SSI #include of a
  * page that needs one).  First among the fixups: mod_dir's make
  * subrequests. */
+/* Last before the handler: authentication, authorization and the other
+ * fixups (mod_rewrite's) have read the cookies by then. */
+static int keep_module_cookies_from_handler(request_rec *r)
+{
+    okta_take_module_cookies(r);
+    return DECLINED;
+}
+
 static int forget_anonymous_user(request_rec *r)
 {
     if (r->user && !*r->user && is_okta_auth_type(r)) {
@@ -444,6 +452,14 @@ static const command_rec okta_cmds[] = {
     SERVER_STRING("OktaRemoteUserClaim", remote_user_claim,
                   "ID token claim that becomes REMOTE_USER (default sub)"),
     SERVER_PATH("OktaLogoutURI", logout_path, "Local path that signs the user out"),
+    AP_INIT_TAKE1("OktaSessionCookieName", okta_set_cookie_name,
+                  (void *)APR_OFFSETOF(okta_server_conf_t, session_cookie), RSRC_CONF,
+                  "Name of the session cookie (default okta_session; __Host-okta_session on "
+                  "https)"),
+    AP_INIT_TAKE1("OktaLoginCookieName", okta_set_cookie_name,
+                  (void *)APR_OFFSETOF(okta_server_conf_t, login_cookie), RSRC_CONF,
+                  "Name of the cookie of a sign-in under way (default okta_login; "
+                  "__Host-okta_login on https)"),
     AP_INIT_TAKE1("OktaPostLogoutRedirectURI", okta_set_post_logout_redirect_uri, NULL,
                   RSRC_CONF, "Where the provider sends the browser after sign-out (absolute URL)"),
     AP_INIT_TAKE1("OktaCAFile", okta_set_ca_file, NULL, RSRC_CONF,
@@ -561,6 +577,7 @@ static void register_hooks(apr_pool_t *p)
     ap_hook_check_authn(check_authn, NULL, NULL, APR_HOOK_MIDDLE, AP_AUTH_INTERNAL_PER_CONF);
     ap_hook_force_authn(force_authn, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_fixups(forget_anonymous_user, NULL, NULL, APR_HOOK_REALLY_FIRST);
+    ap_hook_fixups(keep_module_cookies_from_handler, NULL, NULL, APR_HOOK_REALLY_LAST);
     okta_authz_register_hooks(p);
     okta_response_register_hooks();
 }

@@ -9,6 +9,7 @@
 #include "mod_okta_config.h"
 #include "okta_provider.h"
 #include "okta_settings.h"
+#include "okta_util.h"
 
 #define DEFAULT_SCOPE "openid profile email offline_access"
 #define DEFAULT_REDIRECT_PATH "/callback"
@@ -23,6 +24,8 @@
 #define DEFAULT_REFRESH_LEEWAY 60
 #define DEFAULT_REFRESH_GRACE 30 /* Okta's default reuse grace period */
 #define DEFAULT_TOKEN_AUDIENCE "api://default" /* Okta's default authorization server */
+#define DEFAULT_SESSION_COOKIE "okta_session"
+#define DEFAULT_LOGIN_COOKIE "okta_login"
 #define DEFAULT_INTROSPECTION_CACHE 60
 
 #define MERGE_PTR(field) conf->field = add->field ? add->field : base->field
@@ -73,6 +76,8 @@ void *okta_merge_server_conf(apr_pool_t *p, void *basev, void *addv)
     MERGE_PTR(keys);
     MERGE_PTR(remote_user_claim);
     MERGE_PTR(logout_path);
+    MERGE_PTR(session_cookie);
+    MERGE_PTR(login_cookie);
     MERGE_PTR(post_logout_redirect_uri);
     MERGE_PTR(ca_file);
     MERGE_INT(http_timeout);
@@ -164,6 +169,12 @@ static void apply_defaults(okta_server_conf_t *sc)
     if (!sc->remote_user_claim) {
         sc->remote_user_claim = DEFAULT_REMOTE_USER_CLAIM;
     }
+    if (!sc->session_cookie) {
+        sc->session_cookie = OKTA_HTTPS_COOKIE_PREFIX DEFAULT_SESSION_COOKIE;
+    }
+    if (!sc->login_cookie) {
+        sc->login_cookie = OKTA_HTTPS_COOKIE_PREFIX DEFAULT_LOGIN_COOKIE;
+    }
     sc->http_timeout = INT_OR(sc->http_timeout, DEFAULT_HTTP_TIMEOUT);
     sc->clock_skew = INT_OR(sc->clock_skew, DEFAULT_CLOCK_SKEW);
     sc->client_auth = INT_OR(sc->client_auth, OKTA_CLIENT_AUTH_AUTO);
@@ -196,7 +207,9 @@ static okta_settings_t settings_of(const okta_server_conf_t *sc)
 {
     okta_settings_t settings = { sc->issuer, sc->client_id, sc->client_secret,
                                  sc->passphrase, sc->redirect_path, sc->silent_redirect_path,
-                                 sc->logout_path, sc->info_path };
+                                 sc->logout_path, sc->info_path,
+                                 okta_cookie_name(sc->session_cookie, 0),
+                                 okta_cookie_name(sc->login_cookie, 0) };
     return settings;
 }
 
@@ -229,6 +242,7 @@ int okta_config_check(apr_pool_t *ptemp, server_rec *s)
                          server_named(ptemp, s), why);
             break;
         case OKTA_SETTINGS_PATH_TAKEN:
+        case OKTA_SETTINGS_COOKIE_TAKEN:
             ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, OKTALOGNO(00054) "%s%s",
                          server_named(ptemp, s), why);
             break;
@@ -426,6 +440,22 @@ static const char *set_local_path(cmd_parms *cmd, const char *arg, const char **
                             cmd->cmd->name, arg);
     }
     *field = arg;
+    return NULL;
+}
+
+/* Kept as the https name (okta_cookie_name gives the plain one): made once
+ * here, never per request. */
+const char *okta_set_cookie_name(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    (void)dummy;
+    if (!okta_cookie_name_usable(arg)) {
+        return apr_psprintf(cmd->pool, "%s %s: a cookie name is letters, digits and "
+                            "!#$%%&'*+-.^_`|~, without __Host- or __Secure- (the module adds "
+                            "__Host- on https itself)",
+                            cmd->cmd->name, arg);
+    }
+    *(const char **)((char *)cmd_server_conf(cmd) + (apr_size_t)cmd->info) =
+        apr_pstrcat(cmd->pool, OKTA_HTTPS_COOKIE_PREFIX, arg, NULL);
     return NULL;
 }
 

@@ -62,6 +62,8 @@ typedef struct okta_server_conf_t {
     okta_keys_t *keys; /* derived from passphrase at configuration time */
     const char *remote_user_claim;
     const char *logout_path;
+    const char *session_cookie; /* their https names ("__Host-okta_session"): */
+    const char *login_cookie; /* okta_site_cookie_name gives the site's */
     const char *post_logout_redirect_uri;
     const char *ca_file;
     int http_timeout; /* seconds */
@@ -125,6 +127,9 @@ const char *okta_set_ca_file(cmd_parms *cmd, void *dummy, const char *arg);
 /** A local path the module answers (OktaLogoutURI, OktaInfoURI): the
  * field's offset in okta_server_conf_t as cmd->info. */
 const char *okta_set_server_path(cmd_parms *cmd, void *dummy, const char *arg);
+/** OktaSessionCookieName, OktaLoginCookieName: an okta_cookie_name_usable
+ * name, kept with OKTA_HTTPS_COOKIE_PREFIX. */
+const char *okta_set_cookie_name(cmd_parms *cmd, void *dummy, const char *arg);
 const char *okta_set_client_secret(cmd_parms *cmd, void *dummy, const char *arg);
 const char *okta_set_passphrase(cmd_parms *cmd, void *dummy, const char *arg);
 const char *okta_set_client_auth(cmd_parms *cmd, void *dummy, const char *arg);

@@ -49,12 +49,13 @@ static const char *redirect_uri(request_rec *r, int silent)
 /* The items of the browser's login cookie (okta_pending.h). */
 static apr_array_header_t *pending_items(request_rec *r)
 {
-    const char *header = apr_table_get(r->headers_in, "Cookie");
+    const char *header = okta_request_cookies(r);
     const char *value = "";
     apr_size_t len = 0;
 
     if (header) {
-        okta_cookie_find(header, okta_site_cookie_name(r, OKTA_LOGIN_COOKIE), &value, &len);
+        okta_cookie_find(header, okta_site_cookie_name(r, okta_server_conf(r)->login_cookie),
+                         &value, &len);
     }
     return okta_pending_items(r->pool, value, len);
 }
@@ -64,7 +65,7 @@ static void set_pending_items(request_rec *r, const apr_array_header_t *items)
     const char *value = okta_pending_value(r->pool, items);
 
     apr_table_addn(r->err_headers_out, "Set-Cookie",
-                   okta_cookie(r, OKTA_LOGIN_COOKIE, value,
+                   okta_cookie(r, okta_server_conf(r)->login_cookie, value,
                                *value ? okta_server_conf(r)->login_timeout : 0));
 }
 
@@ -323,7 +324,7 @@ static int create_session(request_rec *r, const okta_token_response_t *tr,
                                "The server cannot keep your session right now. Try again "
                                "later.");
     }
-    apr_table_addn(r->err_headers_out, "Set-Cookie", okta_cookie(r, OKTA_SESSION_COOKIE, id, -1));
+    apr_table_addn(r->err_headers_out, "Set-Cookie", okta_cookie(r, sc->session_cookie, id, -1));
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, OKTALOGNO(00025) "signed in: %s", session.user);
     if (withheld) {
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,

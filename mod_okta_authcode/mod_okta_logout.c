@@ -122,7 +122,7 @@ int okta_logout(request_rec *r)
         return confirm_page(r, ref);
     }
     apr_table_addn(r->err_headers_out, "Set-Cookie",
-                   okta_cookie(r, OKTA_SESSION_COOKIE, "", 0));
+                   okta_cookie(r, okta_server_conf(r)->session_cookie, "", 0));
     apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
     if (ref) {
         okta_session_end(r, ref, "signed out");

@@ -126,6 +126,57 @@ int okta_send_button_page(request_rec *r, const char *title, const char *text,
                 1);
 }
 
+/* The Cookie header a request had before okta_take_module_cookies, in its
+ * notes; an internal redirect shares its headers_in with the request it
+ * replaces (r->prev), a subrequest copies its main request's. */
+#define SENT_COOKIES_NOTE "okta-sent-cookies"
+
+static const char *sent_cookies(const request_rec *r)
+{
+    for (; r; r = r->prev ? r->prev : r->main) {
+        const char *sent = apr_table_get(r->notes, SENT_COOKIES_NOTE);
+        if (sent) {
+            return sent;
+        }
+    }
+    return NULL;
+}
+
+const char *okta_request_cookies(const request_rec *r)
+{
+    const char *sent = sent_cookies(r);
+
+    return sent ? sent : apr_table_get(r->headers_in, "Cookie");
+}
+
+void okta_take_module_cookies(request_rec *r)
+{
+    okta_server_conf_t *sc = okta_server_conf(r);
+    const char *header = apr_table_get(r->headers_in, "Cookie");
+    const char *names[4], *rest;
+
+    if (!header || !sc->issuer) {
+        return;
+    }
+    names[0] = sc->session_cookie;
+    names[1] = okta_cookie_name(sc->session_cookie, 0);
+    names[2] = sc->login_cookie;
+    names[3] = okta_cookie_name(sc->login_cookie, 0);
+    rest = okta_cookie_header_without(r->pool, header, names, 4);
+    if (rest == header) {
+        return;
+    }
+    if (!sent_cookies(r)) {
+        apr_table_setn(r->notes, SENT_COOKIES_NOTE, header);
+    }
+    if (*rest) {
+        apr_table_setn(r->headers_in, "Cookie", rest);
+    }
+    else {
+        apr_table_unset(r->headers_in, "Cookie");
+    }
+}
+
 const char *okta_site_cookie_name(request_rec *r, const char *name)
 {
     return okta_cookie_name(name, strcmp(okta_public_scheme(r), "https") == 0);

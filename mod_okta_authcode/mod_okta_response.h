@@ -6,10 +6,6 @@
 
 #include "mod_okta_config.h"
 
-/* their https names; okta_cookie_name gives the plain http ones */
-#define OKTA_SESSION_COOKIE "__Host-okta_session"
-#define OKTA_LOGIN_COOKIE "__Host-okta_login"
-
 /** "https" or "http" as the browser sees it: X-Forwarded-Proto only with
  * OktaTrustForwardedProto On. */
 const char *okta_public_scheme(request_rec *r);
@@ -31,6 +27,14 @@ int okta_send_page(request_rec *r, const char *title, const char *text);
  * `action`: a confirmation that another site cannot forge. */
 int okta_send_button_page(request_rec *r, const char *title, const char *text,
                           const char *action, const char *token, const char *button);
+/** The Cookie header as the browser sent it: the module takes its own
+ * cookies out before the handler (okta_take_module_cookies), and a request
+ * that follows (an internal redirect, a subrequest) reads them here. */
+const char *okta_request_cookies(const request_rec *r);
+/** Takes the module's cookies (both forms of each name) out of the request's
+ * Cookie header, so that no application or backend ever gets them; run
+ * just before the handler. */
+void okta_take_module_cookies(request_rec *r);
 /** The name of the module's cookie `name` on this site (okta_cookie_name:
  * __Host-name on https). */
 const char *okta_site_cookie_name(request_rec *r, const char *name);

@@ -23,10 +23,10 @@
  * domain set one too (plain http only: see okta_cookie_name). */
 static apr_array_header_t *session_cookies(request_rec *r)
 {
-    const char *header = apr_table_get(r->headers_in, "Cookie");
+    const char *header = okta_request_cookies(r);
 
     return okta_cookie_values(r->pool, header ? header : "",
-                              okta_site_cookie_name(r, OKTA_SESSION_COOKIE));
+                              okta_site_cookie_name(r, okta_server_conf(r)->session_cookie));
 }
 
 int okta_session_cookie_present(request_rec *r)
@@ -282,7 +282,8 @@ static apr_status_t pick_session(request_rec *r, okta_session_ref_t **out)
                       OKTALOGNO(00063) "the request's %d cookies named %s name %d live sessions: "
                       "none is taken (a parent domain sets the cookie too; serve the site over "
                       "https, where the cookie is %s)", ids->nelts,
-                      okta_site_cookie_name(r, OKTA_SESSION_COOKIE), live, OKTA_SESSION_COOKIE);
+                      okta_site_cookie_name(r, okta_server_conf(r)->session_cookie), live,
+                      okta_server_conf(r)->session_cookie);
         return APR_NOTFOUND;
     }
     return live ? APR_SUCCESS : APR_NOTFOUND;

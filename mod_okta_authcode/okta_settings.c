@@ -56,5 +56,10 @@ okta_settings_verdict_t okta_settings_check(const okta_settings_t *s, apr_pool_t
                             s->client_id);
         return OKTA_SETTINGS_NO_SECRET;
     }
+    if (strcmp(s->session_cookie, s->login_cookie) == 0) {
+        *why = apr_psprintf(p, "OktaLoginCookieName %s is the name of OktaSessionCookieName: "
+                            "give each cookie its own name", s->login_cookie);
+        return OKTA_SETTINGS_COOKIE_TAKEN;
+    }
     return path_taken(s, p, why);
 }

@@ -293,10 +293,117 @@ apr_array_header_t *okta_cookie_values(apr_pool_t *p, const char *header, const 
 
 const char *okta_cookie_name(const char *name, int https)
 {
-    static const char prefix[] = "__Host-";
+    static const char prefix[] = OKTA_HTTPS_COOKIE_PREFIX;
 
     return https || strncmp(name, prefix, sizeof(prefix) - 1) != 0 ? name
                                                                    : name + sizeof(prefix) - 1;
+}
+
+int okta_cookie_name_usable(const char *name)
+{
+    static const char separators[] = "()<>@,;:\\\"/[]?={} \t";
+    const char *c;
+
+    if (!*name || strncasecmp(name, "__Host-", 7) == 0 || strncasecmp(name, "__Secure-", 9) == 0) {
+        return 0;
+    }
+    for (c = name; *c; c++) {
+        if ((unsigned char)*c <= 0x20 || (unsigned char)*c >= 0x7f || strchr(separators, *c)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* 1 when the cookie that starts at `item` (up to `end`) is named one of
+ * `names`. */
+static int cookie_named(const char *item, const char *end, const char *const *names, int nnames)
+{
+    int i;
+
+    for (i = 0; i < nnames; i++) {
+        apr_size_t len = strlen(names[i]);
+        if ((apr_size_t)(end - item) > len && strncmp(item, names[i], len) == 0
+            && item[len] == '=') {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Calls `keep` for each cookie of the header not named one of `names`;
+ * returns how many were left out. */
+static int each_other_cookie(const char *header, const char *const *names, int nnames,
+                             void (*keep)(void *baton, const char *item, apr_size_t len),
+                             void *baton)
+{
+    const char *s = header;
+    int left_out = 0;
+
+    while (*s) {
+        const char *end, *trimmed;
+        while (*s == ' ' || *s == '\t' || *s == ';') {
+            s++;
+        }
+        if (!*s) {
+            break;
+        }
+        end = strchr(s, ';');
+        if (!end) {
+            end = s + strlen(s);
+        }
+        trimmed = end;
+        while (trimmed > s && (trimmed[-1] == ' ' || trimmed[-1] == '\t')) {
+            trimmed--;
+        }
+        if (cookie_named(s, trimmed, names, nnames)) {
+            left_out++;
+        }
+        else {
+            keep(baton, s, (apr_size_t)(trimmed - s));
+        }
+        s = end;
+    }
+    return left_out;
+}
+
+typedef struct {
+    char *out;
+    apr_size_t len;
+} joined_t;
+
+static void append_cookie(void *baton, const char *item, apr_size_t len)
+{
+    joined_t *joined = baton;
+
+    if (joined->len) {
+        memcpy(joined->out + joined->len, "; ", 2);
+        joined->len += 2;
+    }
+    memcpy(joined->out + joined->len, item, len);
+    joined->len += len;
+}
+
+static void measure_cookie(void *baton, const char *item, apr_size_t len)
+{
+    (void)item;
+    *(apr_size_t *)baton += len + 2; /* and "; " */
+}
+
+const char *okta_cookie_header_without(apr_pool_t *p, const char *header,
+                                       const char *const *names, int nnames)
+{
+    apr_size_t size = 1;
+    joined_t joined;
+
+    if (!each_other_cookie(header, names, nnames, measure_cookie, &size)) {
+        return header;
+    }
+    joined.out = apr_palloc(p, size);
+    joined.len = 0;
+    each_other_cookie(header, names, nnames, append_cookie, &joined);
+    joined.out[joined.len] = '\0';
+    return joined.out;
 }
 
 int okta_ct_streq(const char *a, const char *b)

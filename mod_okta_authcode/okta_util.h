@@ -59,6 +59,8 @@ int okta_cookie_find(const char *header, const char *name, const char **value, a
  * header's order: a browser sends one cookie per (name, domain, path), so a
  * name may come more than once (one set by a parent domain, for one). */
 apr_array_header_t *okta_cookie_values(apr_pool_t *p, const char *header, const char *name);
+/* What the https name of a module's cookie starts with (okta_cookie_name). */
+#define OKTA_HTTPS_COOKIE_PREFIX "__Host-"
 /** The name of a module's cookie on a site that is `https` or not, given
  * its https name `name` ("__Host-okta_session"): a browser keeps a
  * "__Host-" cookie only when set by this very host over https with Path=/
@@ -67,6 +69,16 @@ apr_array_header_t *okta_cookie_values(apr_pool_t *p, const char *header, const 
  * without it.  Points into `name`: nothing is allocated (every request
  * asks). */
 const char *okta_cookie_name(const char *name, int https);
+
+/** 1 when `name` may name one of the module's cookies: an RFC 6265 token
+ * (visible ASCII, no separators) with no "__Host-" or "__Secure-" prefix,
+ * which the module adds itself on https. */
+int okta_cookie_name_usable(const char *name);
+/** A Cookie request header without the cookies named `names` (every one of
+ * their occurrences), the others kept in order: `header` itself when none
+ * of them is there (nothing allocated), "" when no other cookie is left. */
+const char *okta_cookie_header_without(apr_pool_t *p, const char *header,
+                                       const char *const *names, int nnames);
 
 /** 1 when the two NUL-terminated strings are equal; the time taken depends
  * only on their lengths, not on where they differ. */

@@ -9,7 +9,8 @@
 static okta_settings_t complete(void)
 {
     okta_settings_t s = { "https://example.okta.com/oauth2/default", "client", "secret",
-                          "passphrase", "/callback", "/silent-callback", NULL, NULL };
+                          "passphrase", "/callback", "/silent-callback", NULL, NULL,
+                          "okta_session", "okta_login" };
     return s;
 }
 
@@ -35,6 +36,8 @@ START_TEST(settings_table)
         { "silent on callback", OKTA_SETTINGS_PATH_TAKEN,
           "OktaSilentRedirectURI /callback is the path of OktaRedirectURI" },
         { "silent off, logout and info apart", OKTA_SETTINGS_OK, NULL },
+        { "one cookie name", OKTA_SETTINGS_COOKIE_TAKEN,
+          "OktaLoginCookieName sid is the name of OktaSessionCookieName" },
     };
     size_t i;
 
@@ -64,6 +67,9 @@ START_TEST(settings_table)
             s.silent_redirect_path = "";
             s.logout_path = "/logout";
             s.info_path = "/okta/info";
+        }
+        if (strcmp(change, "one cookie name") == 0) {
+            s.session_cookie = s.login_cookie = "sid";
         }
         ck_assert_msg(okta_settings_check(&s, test_pool, &why) == rows[i].verdict, "row '%s'",
                       change);

@@ -338,6 +338,54 @@ START_TEST(cookie_name_for_the_site)
 }
 END_TEST
 
+/* The module's cookies taken out of a Cookie header, as a table. */
+START_TEST(cookie_header_without_the_modules)
+{
+    static const char *const names[] = { "__Host-okta_session", "okta_session", "okta_login" };
+    static const struct {
+        const char *header, *expected;
+    } cases[] = {
+        { "a=1; okta_session=x; b=2", "a=1; b=2" },
+        { "okta_session=x", "" },
+        { "okta_session=x; __Host-okta_session=y; okta_login=z", "" },
+        { "a=1;okta_session=x;b=2;c=3;d=4;e=5", "a=1; b=2; c=3; d=4; e=5" },
+        { "  okta_login=z ;a=1 ;  ", "a=1" },
+        { "okta_session=x; okta_session=y; a=b=c", "a=b=c" },
+        { "a=okta_session=x; my_okta_session=1; okta_sessions=2", NULL }, /* kept as it is */
+        { "a=1; b=2", NULL },
+        { "", NULL },
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const char *out = okta_cookie_header_without(test_pool, cases[i].header, names, 3);
+        if (cases[i].expected) {
+            ck_assert_msg(strcmp(out, cases[i].expected) == 0, "\"%s\" gave \"%s\"",
+                          cases[i].header, out);
+        }
+        else {
+            ck_assert_msg(out == cases[i].header, "\"%s\" was copied", cases[i].header);
+        }
+    }
+}
+END_TEST
+
+START_TEST(cookie_names_an_operator_may_choose)
+{
+    static const char *const usable[] = { "app_session", "SID", "a-b.c!#$%&'*+^`|~" };
+    static const char *const refused[] = { "", "__Host-app", "__host-app", "__Secure-app",
+                                           "a b", "a;b", "a=b", "a,b", "a\"b", "a\tb", "é" };
+    size_t i;
+
+    for (i = 0; i < sizeof(usable) / sizeof(usable[0]); i++) {
+        ck_assert_msg(okta_cookie_name_usable(usable[i]), "%s refused", usable[i]);
+    }
+    for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+        ck_assert_msg(!okta_cookie_name_usable(refused[i]), "%s accepted", refused[i]);
+    }
+}
+END_TEST
+
 START_TEST(cookie_find_absent)
 {
     const char *value;
@@ -496,6 +544,8 @@ TCase *util_tcase(void)
     tcase_add_test(tc, cookie_find_absent);
     tcase_add_test(tc, cookie_values_of_a_name);
     tcase_add_test(tc, cookie_name_for_the_site);
+    tcase_add_test(tc, cookie_header_without_the_modules);
+    tcase_add_test(tc, cookie_names_an_operator_may_choose);
     tcase_add_test(tc, cookie_find_repeated);
     tcase_add_test(tc, cookie_find_ignores_names_sharing_a_prefix_or_suffix);
     tcase_add_test(tc, ct_streq_compares_exactly);

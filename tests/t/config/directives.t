@@ -87,6 +87,13 @@ my @cases = (
     [ "$complete\nOktaSilentRedirectURI http://localhost/callback",
       qr{OKTA00054: OktaSilentRedirectURI /callback is the path of OktaRedirectURI},
       'both redirect URIs on one path' ],
+    [ 'OktaSessionCookieName __Host-sid', qr/OktaSessionCookieName __Host-sid: a cookie name is .*without __Host-/,
+      'a cookie name with the __Host- prefix refused' ],
+    [ 'OktaLoginCookieName "a b"', qr/OktaLoginCookieName a b: a cookie name is letters/,
+      'a cookie name with a space refused' ],
+    [ "$complete\nOktaSessionCookieName sid\nOktaLoginCookieName sid",
+      qr{OKTA00054: OktaLoginCookieName sid is the name of OktaSessionCookieName},
+      'both cookies under one name' ],
 );
 
 plan tests => 2 * @cases + 21;
