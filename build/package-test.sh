@@ -5,10 +5,10 @@
 # of the sources (what git tracks), renamed to the .orig.tar.gz; the source
 # and binary packages are built with dpkg-buildpackage from it unpacked,
 # with debian/ added, and lintian finds no error or warning in either.  The
-# package is installed with apt, enabled, a configuration test (also with
-# the example virtual host) and one sign-in through the installed module,
-# then removed (the module disabled) and purged; no file of the package may
-# be left.
+# package is installed with apt (with its documentation and examples),
+# enabled, a configuration test (also with the example virtual host) and
+# one sign-in through the installed module, then removed (the module
+# disabled) and purged; no file of the package may be left.
 # A module installed from the source tree before ("make install") is
 # removed first, so that the package installs into a clean place; the
 # test command installs it again afterwards.
@@ -62,19 +62,27 @@ rm -f /usr/lib/apache2/modules/mod_okta_authcode.so \
     /var/lib/apache2/module/*/okta_authcode
 apt-get install -y -q "$deb" > /dev/null
 dpkg -L "$package" > "$work/files"
+# the documentation an operator starts from (dh_compress gzips the larger
+# ones), every example of conf-examples/ and the changelog
+doc=/usr/share/doc/$package
+for f in README.md SECURITY.md changelog.Debian examples/okta_authcode.conf \
+    examples/okta_authcode.load examples/openmetadata.conf examples/vhost-okta.conf; do
+    grep -q -x -e "$doc/$f" -e "$doc/$f.gz" "$work/files" \
+        || { echo "the package does not install $doc/$f"; exit 1; }
+done
 [ -L /etc/apache2/mods-enabled/okta_authcode.load ] \
     || { echo "the package did not enable the module"; exit 1; }
 a2enmod -q okta_authcode
 apache2ctl -t
-# the example virtual host, as an operator starts from it (its secret
-# files in the scratch directory)
+# the example virtual host, the package's copy as an operator starts from
+# it (its secret files in the scratch directory)
 openssl rand -base64 32 > "$work/passphrase"
 echo 'the-client-secret' > "$work/client-secret"
 sed -e "s|file:/etc/apache2/okta-passphrase|file:$work/passphrase|" \
     -e "s|file:/etc/apache2/okta-client-secret|file:$work/client-secret|" \
-    "$top/conf-examples/vhost-okta.conf" > "$example_site"
+    "$doc/examples/vhost-okta.conf" > "$example_site"
 a2ensite -q okta-package-test
-apache2ctl -t || { echo "configtest failed with conf-examples/vhost-okta.conf"; exit 1; }
+apache2ctl -t || { echo "configtest failed with $doc/examples/vhost-okta.conf"; exit 1; }
 a2dissite -q okta-package-test
 rm "$example_site"
 perl "$top/tests/package/sign-in"
