@@ -3,10 +3,11 @@
 # The release tarball: make distcheck in a build of its own (build/dist),
 # which builds the tarball, then configures, builds and runs every test
 # from it outside its source tree, installs, uninstalls and cleans.  Then
-# checks that the tarball holds every file git tracks (but .ci/run and
-# git's own .gitignore and build/.keep), so that no test or example is left
-# out of a release, and nothing that a build or a test run writes; and
-# that every source file starts with its SPDX licence line.
+# checks that the tarball holds every file git tracks (but .ci/run, git's
+# own .gitignore and build/.keep, and debian/, which the Debian source
+# package adds to this tarball, its .orig.tar.gz), so that no test or
+# example is left out of a release, and nothing that a build or a test run
+# writes; and that every source file starts with its SPDX licence line.
 set -eu
 cd "$(dirname "$0")/.."
 sh build/variant.sh dist
@@ -18,7 +19,7 @@ version=$(sed -n 's/^AC_INIT(\[[^]]*\], \[\([^]]*\)\].*/\1/p' configure.ac)
 tarball=build/dist/mod_okta_authcode-$version.tar.gz
 [ -f "$tarball" ] || { echo "dist-test: no $tarball (configure.ac's version: '$version')"; exit 1; }
 tar -tzf "$tarball" | sed 's|^[^/]*/||' | sort > build/dist/in-tarball.txt
-git ls-files | grep -v -e '^\.ci/run$' -e '\.gitignore$' -e '/\.keep$' | sort > build/dist/tracked.txt
+git ls-files | grep -v -e '^\.ci/run$' -e '\.gitignore$' -e '/\.keep$' -e '^debian/' | sort > build/dist/tracked.txt
 missing=$(comm -13 build/dist/in-tarball.txt build/dist/tracked.txt)
 if [ -n "$missing" ]; then
     echo "dist-test: tracked files missing from $tarball (add them to EXTRA_DIST):"
