@@ -163,11 +163,13 @@ static ap_filter_rec_t *keep_private_filter;
  * not store it, unless the application chose a caching policy itself; and
  * then, as a shared cache may store it, one user's copy must not be served
  * for another's credential: the request header in the filter's context,
- * Cookie (a session) or Authorization (a bearer token). */
+ * Cookie (a session) or Authorization (a bearer token), with the module's
+ * cookies in it again (a content filter: before mod_cache's CACHE_SAVE). */
 static apr_status_t keep_private(ap_filter_t *f, apr_bucket_brigade *bb)
 {
     request_rec *r = f->r;
 
+    okta_restore_module_cookies(r);
     if (apr_table_get(r->headers_out, "Cache-Control")
         || apr_table_get(r->err_headers_out, "Cache-Control")) {
         apr_table_mergen(r->headers_out, "Vary", f->ctx);
@@ -481,7 +483,11 @@ static const command_rec okta_cmds[] = {
     SERVER_SECONDS("OktaRefreshGrace", refresh_grace,
                    "The provider's grace period for reusing a refresh token (default 30)"),
     SERVER_FLAG("OktaTrustForwardedProto", trust_forwarded_proto,
-                "Take the scheme from X-Forwarded-Proto (only behind a proxy that sets it)"),
+                "Take the browser's scheme and host from Forwarded or X-Forwarded-Proto, -Host "
+                "and -Port (only behind a proxy that sets them; see OktaTrustedProxies)"),
+    AP_INIT_ITERATE("OktaTrustedProxies", okta_add_trusted_proxy, NULL, RSRC_CONF,
+                    "Addresses or networks of the proxies whose forwarding headers are "
+                    "believed (implies OktaTrustForwardedProto On; default: any, with it)"),
     SERVER_FLAG("OktaUserInfo", userinfo,
                 "Read the provider's userinfo endpoint for claims at sign-in and after each "
                 "refresh (default On)"),

@@ -89,6 +89,7 @@ void *okta_merge_server_conf(apr_pool_t *p, void *basev, void *addv)
     MERGE_INT(refresh_leeway);
     MERGE_INT(refresh_grace);
     MERGE_INT(trust_forwarded_proto);
+    MERGE_PTR(trusted_proxies);
     MERGE_INT(userinfo);
     MERGE_PTR(groups_claim);
     MERGE_PTR(info_path);
@@ -424,6 +425,28 @@ const char *okta_add_token_audience(cmd_parms *cmd, void *dummy, const char *arg
 {
     (void)dummy;
     add_to_list(cmd->pool, &cmd_server_conf(cmd)->token_audiences, arg);
+    return NULL;
+}
+
+const char *okta_add_trusted_proxy(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    okta_server_conf_t *sc = cmd_server_conf(cmd);
+    char *address = apr_pstrdup(cmd->temp_pool, arg), *bits = strchr(address, '/');
+    apr_ipsubnet_t *subnet;
+
+    (void)dummy;
+    if (bits) {
+        *bits++ = '\0';
+    }
+    if (apr_ipsubnet_create(&subnet, address, bits, cmd->pool) != APR_SUCCESS) {
+        return apr_psprintf(cmd->pool, "%s %s: an IP address or a network (192.0.2.0/24, "
+                            "2001:db8::/32) of a proxy or load balancer",
+                            cmd->cmd->name, arg);
+    }
+    if (!sc->trusted_proxies) {
+        sc->trusted_proxies = apr_array_make(cmd->pool, 2, sizeof(apr_ipsubnet_t *));
+    }
+    APR_ARRAY_PUSH(sc->trusted_proxies, apr_ipsubnet_t *) = subnet;
     return NULL;
 }
 

@@ -75,6 +75,8 @@ typedef struct okta_server_conf_t {
     int refresh_leeway; /* refresh this many seconds before expiry */
     int refresh_grace; /* the provider's reuse grace period for refresh tokens */
     int trust_forwarded_proto; /* behind a TLS-terminating proxy */
+    apr_array_header_t *trusted_proxies; /* apr_ipsubnet_t *; NULL: any peer,
+                                            with trust_forwarded_proto */
     int userinfo; /* read the userinfo endpoint at sign-in and refresh */
     const char *groups_claim; /* where Require okta-group looks */
     const char *info_path; /* OktaInfoURI; NULL: none */
@@ -127,6 +129,8 @@ const char *okta_set_ca_file(cmd_parms *cmd, void *dummy, const char *arg);
 /** A local path the module answers (OktaLogoutURI, OktaInfoURI): the
  * field's offset in okta_server_conf_t as cmd->info. */
 const char *okta_set_server_path(cmd_parms *cmd, void *dummy, const char *arg);
+/** OktaTrustedProxies: an address or network of apr_ipsubnet_create. */
+const char *okta_add_trusted_proxy(cmd_parms *cmd, void *dummy, const char *arg);
 /** OktaSessionCookieName, OktaLoginCookieName: an okta_cookie_name_usable
  * name, kept with OKTA_HTTPS_COOKIE_PREFIX. */
 const char *okta_set_cookie_name(cmd_parms *cmd, void *dummy, const char *arg);

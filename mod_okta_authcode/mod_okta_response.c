@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* What the module answers with: its pages, the URLs and cookies it hands
- * the browser, as the browser sees this server (behind a TLS-terminating
- * proxy too, with OktaTrustForwardedProto). */
+ * the browser, as the browser sees this server (behind a proxy too, from
+ * its forwarding headers: OktaTrustedProxies, OktaTrustForwardedProto). */
 #include <apr_strings.h>
 #include <http_core.h>
 #include <http_protocol.h>
@@ -9,6 +9,7 @@
 #include <util_filter.h>
 
 #include "mod_okta_response.h"
+#include "okta_forwarded.h"
 #include "okta_util.h"
 
 /* `more` is HTML of the module's own, after the text ("" for none). */
@@ -37,26 +38,59 @@ static int page(request_rec *r, int status, const char *title, const char *text,
     return status;
 }
 
+/* 1 when the connection comes from a proxy whose forwarding headers the
+ * operator trusts: OktaTrustedProxies lists it, or OktaTrustForwardedProto
+ * is On without a list (any peer: Apache reachable through the proxy only). */
+static int from_trusted_proxy(request_rec *r)
+{
+    okta_server_conf_t *sc = okta_server_conf(r);
+    int i;
+
+    if (!sc->trusted_proxies) {
+        return sc->trust_forwarded_proto == 1;
+    }
+    for (i = 0; i < sc->trusted_proxies->nelts; i++) {
+        if (apr_ipsubnet_test(APR_ARRAY_IDX(sc->trusted_proxies, i, apr_ipsubnet_t *),
+                              r->connection->client_addr)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* The browser's scheme and host as a trusted proxy forwards them (none
+ * from anyone else). */
+static okta_forwarded_t forwarded_view(request_rec *r)
+{
+    okta_forwarding_headers_t headers = { NULL, NULL, NULL, NULL };
+    okta_forwarded_t none = { NULL, NULL };
+
+    if (!from_trusted_proxy(r)) {
+        return none;
+    }
+    headers.forwarded = apr_table_get(r->headers_in, "Forwarded");
+    headers.proto = apr_table_get(r->headers_in, "X-Forwarded-Proto");
+    headers.host = apr_table_get(r->headers_in, "X-Forwarded-Host");
+    headers.port = apr_table_get(r->headers_in, "X-Forwarded-Port");
+    return okta_forwarded_view(r->pool, &headers);
+}
+
 const char *okta_public_scheme(request_rec *r)
 {
-    const char *forwarded;
+    okta_forwarded_t view = forwarded_view(r);
 
-    if (okta_server_conf(r)->trust_forwarded_proto
-        && (forwarded = apr_table_get(r->headers_in, "X-Forwarded-Proto"))) {
-        /* a chain of proxies lists the first hop first */
-        return strncasecmp(forwarded, "https", 5) == 0 ? "https" : "http";
-    }
-    return ap_http_scheme(r);
+    return view.scheme ? view.scheme : ap_http_scheme(r);
 }
 
 const char *okta_public_url(request_rec *r, const char *path)
 {
-    const char *host = apr_table_get(r->headers_in, "Host");
+    okta_forwarded_t view = forwarded_view(r);
+    const char *host = view.host ? view.host : apr_table_get(r->headers_in, "Host");
 
-    if (okta_server_conf(r)->trust_forwarded_proto && host
-        && apr_table_get(r->headers_in, "X-Forwarded-Proto")) {
+    if ((view.scheme || view.host) && host) {
         /* the backend's port means nothing to the browser */
-        return apr_pstrcat(r->pool, okta_public_scheme(r), "://", host, path, NULL);
+        return apr_pstrcat(r->pool, view.scheme ? view.scheme : ap_http_scheme(r), "://", host,
+                           path, NULL);
     }
     return ap_construct_url(r->pool, path, r);
 }
@@ -174,6 +208,15 @@ void okta_take_module_cookies(request_rec *r)
     }
     else {
         apr_table_unset(r->headers_in, "Cookie");
+    }
+}
+
+void okta_restore_module_cookies(request_rec *r)
+{
+    const char *sent = sent_cookies(r);
+
+    if (sent) {
+        apr_table_setn(r->headers_in, "Cookie", sent);
     }
 }
 

@@ -35,6 +35,12 @@ const char *okta_request_cookies(const request_rec *r);
  * Cookie header, so that no application or backend ever gets them; run
  * just before the handler. */
 void okta_take_module_cookies(request_rec *r);
+/** Puts the Cookie header the browser sent back, once the handler has read
+ * the request and its answer flows: a shared cache (mod_cache) keys the
+ * answer of a signed-in user by that header (Vary: Cookie), and must not
+ * file it under the header the application saw, which anonymous requests
+ * have too. */
+void okta_restore_module_cookies(request_rec *r);
 /** The name of the module's cookie `name` on this site (okta_cookie_name:
  * __Host-name on https). */
 const char *okta_site_cookie_name(request_rec *r, const char *name);

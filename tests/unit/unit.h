@@ -24,6 +24,7 @@ TCase *memcache_tcase(void);
 TCase *refresh_tcase(void);
 TCase *setup_tcase(void);
 TCase *settings_tcase(void);
+TCase *forwarded_tcase(void);
 TCase *flights_tcase(void);
 
 /* A fresh pool for each test (checked fixture). */
