@@ -27,7 +27,7 @@
 APLOG_USE_MODULE(okta_authcode);
 
 /* ... and every one carries a tag tests and operators can grep for.
- * Next free tag: OKTA00065 (tests/log-tags checks it) */
+ * Next free tag: OKTA00066 (tests/log-tags checks it) */
 #define OKTALOGNO(n) "OKTA" #n ": "
 
 #define OKTA_AUTH_TYPE "Okta"

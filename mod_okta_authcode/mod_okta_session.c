@@ -4,6 +4,7 @@
  * path: at most one cache read and one decryption (none when this process
  * remembers the session unchanged; with memcache or redis, a second read:
  * the mark of its end, see mark_ended), no JSON and no outbound call. */
+#include <apr_atomic.h>
 #include <apr_lib.h>
 #include <apr_strings.h>
 #include <http_protocol.h>
@@ -12,6 +13,7 @@
 #include "mod_okta_response.h"
 #include "mod_okta_session.h"
 #include "mod_okta_store.h"
+#include "okta_record.h"
 #include "okta_util.h"
 
 #define SESSION_KIND "session"
@@ -48,6 +50,23 @@ static void mark_ended(request_rec *r, const okta_session_ref_t *ref)
         okta_store_put(r, ENDED_KIND, ref->id, &mark, sizeof(mark),
                        apr_time_from_sec(ref->session.created + sc->session_max
                                          + SESSION_END_GRACE));
+    }
+}
+
+/* A new version that lays sessions out otherwise cannot read those an old
+ * one left in the cache (a shared one, or shmcb across a graceful restart):
+ * their users sign in again.  Said once per process, not for each of them. */
+static void note_other_version(request_rec *r, const unsigned char *record, apr_size_t len)
+{
+    static volatile apr_uint32_t said;
+    int version = okta_session_record_version(record, len);
+
+    if (version && apr_atomic_cas32(&said, 1, 0) == 0) {
+        ap_log_rerror(APLOG_MARK, APLOG_NOTICE, 0, r,
+                      OKTALOGNO(00065) "the session cache %s holds sessions of another version "
+                      "of the module (layout %d; this one reads %d): they cannot be read, and "
+                      "their users sign in again; nothing else is affected",
+                      okta_caches_spec(r->server), version, okta_record_version());
     }
 }
 
@@ -226,8 +245,11 @@ static apr_status_t load_live(request_rec *r, const char *id, okta_session_ref_t
     }
     ref = apr_palloc(r->pool, sizeof(*ref));
     ref->id = id;
-    if (okta_session_decode(&ref->session, r->pool, record, len) != APR_SUCCESS
-        || strcmp(ref->session.issuer, sc->issuer) != 0
+    if (okta_session_decode(&ref->session, r->pool, record, len) != APR_SUCCESS) {
+        note_other_version(r, record, len);
+        return APR_NOTFOUND;
+    }
+    if (strcmp(ref->session.issuer, sc->issuer) != 0
         || strcmp(ref->session.client_id, sc->client_id) != 0) {
         return APR_NOTFOUND;
     }

@@ -161,6 +161,17 @@ apr_status_t okta_session_encode(unsigned char **out, apr_size_t *len, apr_pool_
     return record_encode(out, len, p, session_magic, &rec);
 }
 
+int okta_session_record_version(const unsigned char *buf, apr_size_t len)
+{
+    return len >= 6 && memcmp(buf, session_magic, 4) == 0 && buf[4] != RECORD_VERSION ? buf[4]
+                                                                                      : 0;
+}
+
+int okta_record_version(void)
+{
+    return RECORD_VERSION;
+}
+
 apr_status_t okta_session_decode(okta_session_t *s, apr_pool_t *p, unsigned char *buf,
                                  apr_size_t len)
 {

@@ -68,6 +68,13 @@ typedef struct okta_login_t {
 
 apr_status_t okta_session_encode(unsigned char **out, apr_size_t *len, apr_pool_t *p,
                                  const okta_session_t *s);
+/** The layout version of a session record written by another version of
+ * the module (one that lays records out otherwise: after an upgrade, the
+ * sessions in a shared or persistent cache); 0 for one of this version's
+ * layout, or anything that is not a session record. */
+int okta_session_record_version(const unsigned char *buf, apr_size_t len);
+/** The layout version this module writes and reads. */
+int okta_record_version(void);
 /** Fills *s with pointers into buf (which must outlive *s).  APR_EINVAL
  * for anything that is not a well-formed session record. */
 apr_status_t okta_session_decode(okta_session_t *s, apr_pool_t *p, unsigned char *buf,

@@ -76,6 +76,27 @@ static unsigned char *encode_login(apr_size_t *len, const okta_login_t *l)
     return buf;
 }
 
+/* After an upgrade that lays records out otherwise, an old session is not
+ * read, and is told apart from a damaged one (the glue says so once). */
+START_TEST(session_of_another_layout_version)
+{
+    okta_session_t in = sample_session(), out;
+    apr_size_t len, login_len;
+    unsigned char *buf = encode_session(&len, &in);
+    okta_login_t login = { 1, 0, "state", "nonce", "verifier", "/" };
+    unsigned char *login_buf = encode_login(&login_len, &login);
+
+    ck_assert_int_eq(okta_session_record_version(buf, len), 0);
+    buf[4] = (unsigned char)(okta_record_version() + 1);
+    ck_assert_int_eq(okta_session_record_version(buf, len), okta_record_version() + 1);
+    ck_assert_int_eq(okta_session_decode(&out, test_pool, buf, len), APR_EINVAL);
+    ck_assert_int_eq(okta_session_record_version(buf, 5), 0);
+    login_buf[4] = (unsigned char)(okta_record_version() + 1);
+    ck_assert_int_eq(okta_session_record_version(login_buf, login_len), 0);
+    ck_assert_int_eq(okta_session_record_version((const unsigned char *)"garbage!", 8), 0);
+}
+END_TEST
+
 START_TEST(session_round_trip)
 {
     okta_session_t in = sample_session(), out;
@@ -407,6 +428,7 @@ TCase *record_tcase(void)
 
     tcase_add_checked_fixture(tc, test_pool_setup, test_pool_teardown);
     tcase_add_test(tc, session_round_trip);
+    tcase_add_test(tc, session_of_another_layout_version);
     tcase_add_test(tc, session_round_trip_negative_and_zero_integers);
     tcase_add_test(tc, session_round_trip_empty_refresh_token_and_no_claims);
     tcase_add_test(tc, session_encoding_follows_documented_layout);
