@@ -48,7 +48,7 @@ struct okta_caches_t {
     int shard_count;
     int lock_every_access; /* the provider is not multi-process safe */
     int shared; /* other servers use the cache too */
-    okta_memo_t *memo; /* what this process opened last (okta_memo.h) */
+    okta_session_memo_t *memo; /* what this process opened last (okta_session_memo.h) */
 };
 
 static okta_caches_t *caches_of(const server_rec *s)
@@ -335,7 +335,7 @@ int okta_caches_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
             keep(c, process, changes, s);
         }
     }
-    return (c->memo = okta_memo_create(pconf, changes)) ? OK : memo_failed(s);
+    return (c->memo = okta_session_memo_create(pconf, changes)) ? OK : memo_failed(s);
 }
 
 void okta_caches_child_init(apr_pool_t *p, server_rec *s)
@@ -372,7 +372,7 @@ int okta_caches_shared(const server_rec *s)
     return caches_of(s)->shared;
 }
 
-okta_memo_t *okta_caches_memo(const server_rec *s)
+okta_session_memo_t *okta_caches_memo(const server_rec *s)
 {
     return caches_of(s)->memo;
 }

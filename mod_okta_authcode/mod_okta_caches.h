@@ -8,7 +8,7 @@
 #include <apr_global_mutex.h>
 
 #include "mod_okta_config.h"
-#include "okta_memo.h"
+#include "okta_session_memo.h"
 
 /* What the socache providers are given as namespace: memcache and redis
  * name a record "okta_authcode:" and its key in hex. */
@@ -40,8 +40,8 @@ int okta_caches_lock_every_access(const server_rec *s);
  * note no change in this server's memo, and locks must be taken in the
  * cache's server. */
 int okta_caches_shared(const server_rec *s);
-/** This process's memo of sessions (okta_memo.h); NULL before set-up. */
-okta_memo_t *okta_caches_memo(const server_rec *s);
+/** This process's memo of sessions (okta_session_memo.h); NULL before set-up. */
+okta_session_memo_t *okta_caches_memo(const server_rec *s);
 /** For the setup check, before the caches are made (in `p`): with shmcb,
  * *room is the bytes sessions get; with memcache or redis, a test entry is
  * written, read back and removed through a cache made for the purpose.

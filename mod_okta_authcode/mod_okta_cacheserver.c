@@ -6,7 +6,7 @@
  * cluster takes the lock in the cache server itself, with an operation it
  * makes atomic: redis's SET NX PX, and a script that deletes the key only
  * if it holds the holder's token (apr_redis has neither, so these locks
- * speak RESP themselves: okta_resp.h); memcache's add, and a read of the
+ * speak RESP themselves: okta_redis.h); memcache's add, and a read of the
  * token just before deleting it. */
 #include <apr_memcache.h>
 #include <apr_redis.h>
@@ -14,7 +14,7 @@
 
 #include "mod_okta_cacheserver.h"
 #include "okta_memcache.h"
-#include "okta_resp.h"
+#include "okta_redis.h"
 
 #define LOCK_KEY_PREFIX "okta_authcode_lock:"
 #define LOCK_IO_TIMEOUT 2 /* seconds, for each exchange with the cache server */
@@ -147,7 +147,7 @@ static apr_status_t send_all(apr_socket_t *sock, const char *data, apr_size_t le
     return rv;
 }
 
-static apr_status_t read_reply(apr_socket_t *sock, char *buf, okta_resp_reply_t *reply)
+static apr_status_t read_reply(apr_socket_t *sock, char *buf, okta_redis_reply_t *reply)
 {
     apr_size_t got = 0, used;
 
@@ -155,13 +155,13 @@ static apr_status_t read_reply(apr_socket_t *sock, char *buf, okta_resp_reply_t 
         apr_size_t n = REPLY_MAX - got;
         apr_status_t rv = apr_socket_recv(sock, buf + got, &n);
         got += n;
-        switch (okta_resp_parse(reply, buf, got, &used)) {
-        case OKTA_RESP_NEED_MORE:
+        switch (okta_redis_parse(reply, buf, got, &used)) {
+        case OKTA_REDIS_NEED_MORE:
             if (rv != APR_SUCCESS || got == REPLY_MAX) {
                 return rv != APR_SUCCESS ? rv : APR_EGENERAL;
             }
             break;
-        case OKTA_RESP_MALFORMED:
+        case OKTA_REDIS_MALFORMED:
             return APR_EGENERAL;
         default:
             return APR_SUCCESS;
@@ -200,7 +200,7 @@ static apr_status_t redis_eval(request_rec *r, apr_redis_t *redis, const char *s
     const char *argv[8] = { "EVAL", script, "1", key };
     apr_size_t argl[8];
     char *buf = apr_palloc(r->pool, REPLY_MAX);
-    okta_resp_reply_t reply;
+    okta_redis_reply_t reply;
     apr_socket_t *sock;
     apr_size_t len;
     const char *cmd;
@@ -217,21 +217,21 @@ static apr_status_t redis_eval(request_rec *r, apr_redis_t *redis, const char *s
         argv[4 + i] = args[i];
         argl[4 + i] = lens ? lens[i] : strlen(args[i]);
     }
-    cmd = okta_resp_command(r->pool, &len, 4 + nargs, argv, argl);
+    cmd = okta_redis_command(r->pool, &len, 4 + nargs, argv, argl);
     if ((rv = connect_to(r, server->host, server->port, timeout, &sock)) != APR_SUCCESS) {
         return rv;
     }
     if ((rv = send_all(sock, cmd, len)) == APR_SUCCESS
         && (rv = read_reply(sock, buf, &reply)) == APR_SUCCESS) {
-        if (reply.type == OKTA_RESP_INTEGER) {
+        if (reply.type == OKTA_REDIS_INTEGER) {
             *result = reply.integer;
         }
         else {
             ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                           OKTALOGNO(00044) "redis %s:%d answered a script with %.*s",
                           server->host, server->port,
-                          reply.type == OKTA_RESP_ERROR ? (int)reply.len : 12,
-                          reply.type == OKTA_RESP_ERROR ? reply.text : "another reply");
+                          reply.type == OKTA_REDIS_ERROR ? (int)reply.len : 12,
+                          reply.type == OKTA_REDIS_ERROR ? reply.text : "another reply");
             rv = APR_EGENERAL;
         }
     }

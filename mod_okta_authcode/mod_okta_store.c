@@ -9,7 +9,7 @@
  * atomic between the processes of this server; with a cache shared by
  * several servers, okta_store_update takes a lock in the cache's server
  * (mod_okta_cacheserver.c).  Every write notes a change for the per-process memo
- * of sessions (okta_memo.h). */
+ * of sessions (okta_session_memo.h). */
 #include <apr_strings.h>
 #include <http_protocol.h>
 
@@ -81,14 +81,14 @@ static apr_status_t seal_entry(sealed_entry_t *e, request_rec *r, const char *ki
     return rv == APR_SUCCESS ? seal_under_key(e, r, kind, data, len) : rv;
 }
 
-/* Every write notes a change for the memo (okta_memo.h), once it is made. */
+/* Every write notes a change for the memo (okta_session_memo.h), once it is made. */
 static apr_status_t store_sealed(request_rec *r, const sealed_entry_t *e, apr_time_t expiry)
 {
     apr_status_t rv = e->cache->provider->store(e->cache->instance, r->server, e->key,
                                                 sizeof(e->key), expiry, e->sealed,
                                                 (unsigned int)e->sealed_len, r->pool);
 
-    okta_memo_note_change(okta_caches_memo(r->server), e->key);
+    okta_session_memo_note_change(okta_caches_memo(r->server), e->key);
     return rv;
 }
 
@@ -98,7 +98,7 @@ static apr_status_t remove_entry(request_rec *r, const okta_cache_t *cache,
     apr_status_t rv = cache->provider->remove(cache->instance, r->server, key,
                                               OKTA_CACHE_KEY_LEN, r->pool);
 
-    okta_memo_note_change(okta_caches_memo(r->server), key);
+    okta_session_memo_note_change(okta_caches_memo(r->server), key);
     return rv;
 }
 
@@ -222,7 +222,7 @@ apr_status_t okta_store_get_remembered(request_rec *r, const char *kind, const c
                                        unsigned char **data, apr_size_t *len)
 {
     const okta_keys_t *keys = okta_server_conf(r)->keys;
-    okta_memo_t *memo = okta_caches_memo(r->server);
+    okta_session_memo_t *memo = okta_caches_memo(r->server);
     unsigned char key[OKTA_CACHE_KEY_LEN], *buf, *sealed;
     unsigned int buflen;
     apr_uint32_t changes;
@@ -233,23 +233,23 @@ apr_status_t okta_store_get_remembered(request_rec *r, const char *kind, const c
     }
     /* other servers' writes to a shared cache note no change here */
     if (!okta_caches_shared(r->server)
-        && okta_memo_recall_unchanged(memo, keys, kind, id, r->pool, data, len)) {
+        && okta_session_memo_recall_unchanged(memo, keys, kind, id, r->pool, data, len)) {
         return APR_SUCCESS;
     }
-    if (!okta_memo_key(memo, keys, kind, id, key)
+    if (!okta_session_memo_key(memo, keys, kind, id, key)
         && (rv = key_or_notfound(key, r, kind, id)) != APR_SUCCESS) {
         return rv;
     }
-    changes = okta_memo_changes(memo, key); /* before the read: see okta_memo.h */
+    changes = okta_session_memo_changes(memo, key); /* before the read: see okta_session_memo.h */
     if ((rv = read_sealed(r, okta_cache_for(r->server, key), key, &buf, &buflen)) != APR_SUCCESS) {
         return rv;
     }
-    if (okta_memo_recall(memo, keys, kind, id, buf, buflen, changes, data, len)) {
+    if (okta_session_memo_recall(memo, keys, kind, id, buf, buflen, changes, data, len)) {
         return APR_SUCCESS;
     }
     sealed = apr_pmemdup(r->pool, buf, buflen); /* opening decrypts buf in place */
     if ((rv = open_entry(r, kind, key, buf, buflen, data, len)) == APR_SUCCESS) {
-        okta_memo_remember(memo, keys, kind, id, key, changes, sealed, buflen, *data, *len);
+        okta_session_memo_remember(memo, keys, kind, id, key, changes, sealed, buflen, *data, *len);
     }
     return rv;
 }
@@ -290,7 +290,7 @@ static apr_status_t update_shared(request_rec *r, const char *kind, const char *
             return rv;
         }
         rv = okta_cacheserver_replace(r, e.key, read, buflen, e.sealed, e.sealed_len, expiry);
-        okta_memo_note_change(okta_caches_memo(r->server), e.key);
+        okta_session_memo_note_change(okta_caches_memo(r->server), e.key);
         if (rv != APR_EEXIST) {
             break;
         }

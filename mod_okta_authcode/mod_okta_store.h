@@ -17,7 +17,7 @@ apr_status_t okta_store_get(request_rec *r, const char *kind, const char *id,
                             unsigned char **data, apr_size_t *len);
 /** okta_store_get for a record read on every request whose time limits
  * are in the record itself (a session), not in the cache's expiry: it may
- * be answered from this process's memo (okta_memo.h), as long as the cache
+ * be answered from this process's memo (okta_session_memo.h), as long as the cache
  * has not changed it since, without reading the cache at all where only
  * this server writes the cache. */
 apr_status_t okta_store_get_remembered(request_rec *r, const char *kind, const char *id,

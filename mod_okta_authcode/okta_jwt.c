@@ -48,11 +48,6 @@ int okta_alg_from_name(const char *name)
     return -1;
 }
 
-const char *okta_alg_name(okta_alg_t alg)
-{
-    return algs[alg].name;
-}
-
 static apr_status_t release_pkey(void *data)
 {
     EVP_PKEY_free(data);

@@ -23,7 +23,6 @@ typedef enum {
 
 /** The algorithm for a JOSE name, or -1 if it is not implemented. */
 int okta_alg_from_name(const char *name);
-const char *okta_alg_name(okta_alg_t alg);
 
 typedef struct okta_jwk_t {
     const char *kid; /* NULL when the key has none */

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* What the module keeps in the cache, and how it is laid out in bytes.
  *
- * Three kinds of record: a session (one per signed-in browser), a pending
- * login (one per authorization request in flight), and the outcome of a
- * refresh, kept briefly under the refresh token it spent.  Both are read on hot
- * paths, so decoding is a bounds-checked walk over the buffer that points
- * into it instead of copying, and there is no JSON here.
+ * Three kinds of record: a session (one per signed-in browser, in the
+ * cache), a pending login (one per authorization request in flight, sealed
+ * in the browser's sign-in cookie), and the outcome of a refresh, kept
+ * briefly in the cache under the refresh token it spent.  A session is read
+ * on every request, so decoding is a bounds-checked walk over the buffer
+ * that points into it instead of copying, and there is no JSON here.
  *
  * Layout (all integers big-endian):
  *

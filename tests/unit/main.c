@@ -20,7 +20,7 @@ int main(void)
     suite = suite_create("okta_core");
     suite_add_tcase(suite, util_tcase());
     suite_add_tcase(suite, crypto_tcase());
-    suite_add_tcase(suite, memo_tcase());
+    suite_add_tcase(suite, session_memo_tcase());
     suite_add_tcase(suite, token_memo_tcase());
     suite_add_tcase(suite, record_tcase());
     suite_add_tcase(suite, claims_tcase());
@@ -28,7 +28,7 @@ int main(void)
     suite_add_tcase(suite, provider_tcase());
     suite_add_tcase(suite, http_tcase());
     suite_add_tcase(suite, pending_tcase());
-    suite_add_tcase(suite, resp_tcase());
+    suite_add_tcase(suite, redis_tcase());
     suite_add_tcase(suite, memcache_tcase());
     suite_add_tcase(suite, refresh_tcase());
     suite_add_tcase(suite, setup_tcase());

@@ -85,7 +85,6 @@ START_TEST(alg_from_name_known)
 
     for (i = 0; i < OKTA_ALG_COUNT; i++) {
         ck_assert_int_eq(okta_alg_from_name(names[i]), i);
-        ck_assert_str_eq(okta_alg_name((okta_alg_t)i), names[i]);
     }
 }
 END_TEST

@@ -11,7 +11,7 @@
 /* One test case per area of the core. */
 TCase *util_tcase(void);
 TCase *crypto_tcase(void);
-TCase *memo_tcase(void);
+TCase *session_memo_tcase(void);
 TCase *token_memo_tcase(void);
 TCase *record_tcase(void);
 TCase *claims_tcase(void);
@@ -19,7 +19,7 @@ TCase *jwt_tcase(void);
 TCase *provider_tcase(void);
 TCase *http_tcase(void);
 TCase *pending_tcase(void);
-TCase *resp_tcase(void);
+TCase *redis_tcase(void);
 TCase *memcache_tcase(void);
 TCase *refresh_tcase(void);
 TCase *setup_tcase(void);

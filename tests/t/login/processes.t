@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-# Every httpd process remembers the sessions it served (okta_memo.c) and,
+# Every httpd process remembers the sessions it served (okta_session_memo.c) and,
 # with a cache only this server writes (shmcb here), answers from memory
 # as long as no process has written the session since.  A change made by
 # one process must still be seen at once by another that remembers the

@@ -2,14 +2,14 @@
 #include <string.h>
 #include <apr_strings.h>
 
-#include "okta_resp.h"
+#include "okta_redis.h"
 
 /* A reply's first line ends with CRLF; longer ones are not ours, nor are
  * bulk strings longer than the locks' tokens could ever be. */
 #define REPLY_LINE_MAX 64
 #define BULK_MAX 65536
 
-char *okta_resp_command(apr_pool_t *p, apr_size_t *len, int argc, const char *const *argv,
+char *okta_redis_command(apr_pool_t *p, apr_size_t *len, int argc, const char *const *argv,
                         const apr_size_t *lens)
 {
     apr_size_t total = 32, at;
@@ -48,7 +48,7 @@ static int line_number(const char *line, apr_size_t line_len, apr_int64_t *n)
     return *end == '\0' && end != digits;
 }
 
-okta_resp_type_t okta_resp_parse(okta_resp_reply_t *reply, const char *buf, apr_size_t len,
+okta_redis_type_t okta_redis_parse(okta_redis_reply_t *reply, const char *buf, apr_size_t len,
                                  apr_size_t *used)
 {
     const char *crlf = len > 1 ? memchr(buf, '\r', len) : NULL;
@@ -57,10 +57,10 @@ okta_resp_type_t okta_resp_parse(okta_resp_reply_t *reply, const char *buf, apr_
 
     memset(reply, 0, sizeof(*reply));
     if (!crlf || (apr_size_t)(crlf - buf) + 1 >= len) {
-        return reply->type = len > REPLY_LINE_MAX + 2 ? OKTA_RESP_MALFORMED : OKTA_RESP_NEED_MORE;
+        return reply->type = len > REPLY_LINE_MAX + 2 ? OKTA_REDIS_MALFORMED : OKTA_REDIS_NEED_MORE;
     }
     if (crlf[1] != '\n') {
-        return reply->type = OKTA_RESP_MALFORMED;
+        return reply->type = OKTA_REDIS_MALFORMED;
     }
     line_len = (apr_size_t)(crlf - buf) - 1;
     *used = line_len + 3;
@@ -69,32 +69,32 @@ okta_resp_type_t okta_resp_parse(okta_resp_reply_t *reply, const char *buf, apr_
     case '-':
         reply->text = buf + 1;
         reply->len = line_len;
-        return reply->type = buf[0] == '+' ? OKTA_RESP_STATUS : OKTA_RESP_ERROR;
+        return reply->type = buf[0] == '+' ? OKTA_REDIS_STATUS : OKTA_REDIS_ERROR;
     case ':':
         if (!line_number(buf + 1, line_len, &reply->integer)) {
-            return reply->type = OKTA_RESP_MALFORMED;
+            return reply->type = OKTA_REDIS_MALFORMED;
         }
-        return reply->type = OKTA_RESP_INTEGER;
+        return reply->type = OKTA_REDIS_INTEGER;
     case '$':
     case '*':
         if (!line_number(buf + 1, line_len, &n) || n < -1 || n > BULK_MAX
             || (buf[0] == '*' && n != -1)) {
-            return reply->type = OKTA_RESP_MALFORMED;
+            return reply->type = OKTA_REDIS_MALFORMED;
         }
         if (n == -1) {
-            return reply->type = OKTA_RESP_NIL;
+            return reply->type = OKTA_REDIS_NIL;
         }
         if (len < *used + (apr_size_t)n + 2) {
-            return reply->type = OKTA_RESP_NEED_MORE;
+            return reply->type = OKTA_REDIS_NEED_MORE;
         }
         if (buf[*used + n] != '\r' || buf[*used + n + 1] != '\n') {
-            return reply->type = OKTA_RESP_MALFORMED;
+            return reply->type = OKTA_REDIS_MALFORMED;
         }
         reply->text = buf + *used;
         reply->len = (apr_size_t)n;
         *used += (apr_size_t)n + 2;
-        return reply->type = OKTA_RESP_BULK;
+        return reply->type = OKTA_REDIS_BULK;
     default:
-        return reply->type = OKTA_RESP_MALFORMED;
+        return reply->type = OKTA_REDIS_MALFORMED;
     }
 }

@@ -7,7 +7,7 @@
 #include <apr_strings.h>
 #include <apr_thread_rwlock.h>
 
-#include "okta_memo.h"
+#include "okta_session_memo.h"
 #include "okta_util.h"
 
 #define KIND_MAX 31 /* as okta_cache_key allows */
@@ -25,7 +25,7 @@ typedef struct {
     unsigned char *bytes; /* malloc'd: the sealed bytes, then the plaintext */
     apr_size_t capacity, sealed_len, plain_len;
     /* the bucket's change counter when the entry was last known current;
-     * set under the read lock by okta_memo_recall, hence atomically */
+     * set under the read lock by okta_session_memo_recall, hence atomically */
     apr_uint32_t changes_seen;
 } memo_slot_t;
 
@@ -33,17 +33,17 @@ struct okta_changes_t {
     apr_uint32_t counters[CHANGE_BUCKETS];
 };
 
-struct okta_memo_t {
-    memo_slot_t slots[OKTA_MEMO_SLOTS];
+struct okta_session_memo_t {
+    memo_slot_t slots[OKTA_SESSION_MEMO_SLOTS];
     okta_changes_t *changes;
 };
 
 static apr_status_t free_slots(void *data)
 {
-    okta_memo_t *memo = data;
+    okta_session_memo_t *memo = data;
     int i;
 
-    for (i = 0; i < OKTA_MEMO_SLOTS; i++) {
+    for (i = 0; i < OKTA_SESSION_MEMO_SLOTS; i++) {
         free(memo->slots[i].bytes);
     }
     return APR_SUCCESS;
@@ -63,14 +63,14 @@ okta_changes_t *okta_changes_create(apr_pool_t *p)
     return changes;
 }
 
-okta_memo_t *okta_memo_create(apr_pool_t *p, okta_changes_t *changes)
+okta_session_memo_t *okta_session_memo_create(apr_pool_t *p, okta_changes_t *changes)
 {
-    okta_memo_t *memo = apr_pcalloc(p, sizeof(*memo));
+    okta_session_memo_t *memo = apr_pcalloc(p, sizeof(*memo));
     int i;
 
     memo->changes = changes;
     apr_pool_cleanup_register(p, memo, free_slots, apr_pool_cleanup_null);
-    for (i = 0; i < OKTA_MEMO_SLOTS; i++) {
+    for (i = 0; i < OKTA_SESSION_MEMO_SLOTS; i++) {
         if (apr_thread_rwlock_create(&memo->slots[i].lock, p) != APR_SUCCESS) {
             return NULL;
         }
@@ -80,7 +80,7 @@ okta_memo_t *okta_memo_create(apr_pool_t *p, okta_changes_t *changes)
 
 /* The slot of an identifier, locked for reading or writing; NULL for
  * names no slot can hold. */
-static memo_slot_t *lock_slot(okta_memo_t *memo, const char *kind, const char *id, int write)
+static memo_slot_t *lock_slot(okta_session_memo_t *memo, const char *kind, const char *id, int write)
 {
     apr_ssize_t len = (apr_ssize_t)strlen(id);
     memo_slot_t *slot;
@@ -88,7 +88,7 @@ static memo_slot_t *lock_slot(okta_memo_t *memo, const char *kind, const char *i
     if (strlen(kind) > KIND_MAX || len > OKTA_CACHE_ID_MAX) {
         return NULL;
     }
-    slot = &memo->slots[apr_hashfunc_default(id, &len) % OKTA_MEMO_SLOTS];
+    slot = &memo->slots[apr_hashfunc_default(id, &len) % OKTA_SESSION_MEMO_SLOTS];
     if (write) {
         apr_thread_rwlock_wrlock(slot->lock);
     }
@@ -106,24 +106,24 @@ static int holds(const memo_slot_t *slot, const okta_keys_t *keys, const char *k
     return slot->keys == keys && strcmp(slot->kind, kind) == 0 && okta_ct_streq(slot->id, id);
 }
 
-static apr_uint32_t *bucket_of(const okta_memo_t *memo, const unsigned char *key)
+static apr_uint32_t *bucket_of(const okta_session_memo_t *memo, const unsigned char *key)
 {
     /* cache keys are HMACs: any two bytes spread evenly */
     return &memo->changes->counters[((unsigned)key[0] << 8 | key[1]) % CHANGE_BUCKETS];
 }
 
-apr_uint32_t okta_memo_changes(const okta_memo_t *memo,
+apr_uint32_t okta_session_memo_changes(const okta_session_memo_t *memo,
                                const unsigned char key[OKTA_CACHE_KEY_LEN])
 {
     return apr_atomic_read32(bucket_of(memo, key));
 }
 
-void okta_memo_note_change(okta_memo_t *memo, const unsigned char key[OKTA_CACHE_KEY_LEN])
+void okta_session_memo_note_change(okta_session_memo_t *memo, const unsigned char key[OKTA_CACHE_KEY_LEN])
 {
     apr_atomic_inc32(bucket_of(memo, key));
 }
 
-int okta_memo_key(okta_memo_t *memo, const okta_keys_t *keys, const char *kind, const char *id,
+int okta_session_memo_key(okta_session_memo_t *memo, const okta_keys_t *keys, const char *kind, const char *id,
                   unsigned char key[OKTA_CACHE_KEY_LEN])
 {
     memo_slot_t *slot = lock_slot(memo, kind, id, 0);
@@ -139,7 +139,7 @@ int okta_memo_key(okta_memo_t *memo, const okta_keys_t *keys, const char *kind, 
     return found;
 }
 
-int okta_memo_recall_unchanged(okta_memo_t *memo, const okta_keys_t *keys, const char *kind,
+int okta_session_memo_recall_unchanged(okta_session_memo_t *memo, const okta_keys_t *keys, const char *kind,
                                const char *id, apr_pool_t *p, unsigned char **plain,
                                apr_size_t *plain_len)
 {
@@ -150,7 +150,7 @@ int okta_memo_recall_unchanged(okta_memo_t *memo, const okta_keys_t *keys, const
         return 0;
     }
     found = holds(slot, keys, kind, id)
-            && okta_memo_changes(memo, slot->key) == apr_atomic_read32(&slot->changes_seen);
+            && okta_session_memo_changes(memo, slot->key) == apr_atomic_read32(&slot->changes_seen);
     if (found) {
         *plain = apr_pmemdup(p, slot->bytes + slot->sealed_len, slot->plain_len);
         *plain_len = slot->plain_len;
@@ -159,7 +159,7 @@ int okta_memo_recall_unchanged(okta_memo_t *memo, const okta_keys_t *keys, const
     return found;
 }
 
-int okta_memo_recall(okta_memo_t *memo, const okta_keys_t *keys, const char *kind,
+int okta_session_memo_recall(okta_session_memo_t *memo, const okta_keys_t *keys, const char *kind,
                      const char *id, unsigned char *buf, apr_size_t len, apr_uint32_t changes,
                      unsigned char **plain, apr_size_t *plain_len)
 {
@@ -181,7 +181,7 @@ int okta_memo_recall(okta_memo_t *memo, const okta_keys_t *keys, const char *kin
     return found;
 }
 
-void okta_memo_remember(okta_memo_t *memo, const okta_keys_t *keys, const char *kind,
+void okta_session_memo_remember(okta_session_memo_t *memo, const okta_keys_t *keys, const char *kind,
                         const char *id, const unsigned char key[OKTA_CACHE_KEY_LEN],
                         apr_uint32_t changes, const unsigned char *sealed,
                         apr_size_t sealed_len, const unsigned char *plain,
@@ -191,7 +191,7 @@ void okta_memo_remember(okta_memo_t *memo, const okta_keys_t *keys, const char *
     memo_slot_t *slot;
     unsigned char *bytes;
 
-    if (need > OKTA_MEMO_MAX_ENTRY || !(slot = lock_slot(memo, kind, id, 1))) {
+    if (need > OKTA_SESSION_MEMO_MAX_ENTRY || !(slot = lock_slot(memo, kind, id, 1))) {
         return;
     }
     slot->keys = NULL;
