@@ -7,6 +7,7 @@
 #include <apr_tables.h>
 
 #include "okta_claims.h"
+#include "okta_json.h"
 #include "okta_util.h"
 
 /* The ID token's own claims (OpenID Connect Core 2, 5.1, and Okta's

@@ -8,6 +8,7 @@
 #include <openssl/rsa.h>
 
 #include "okta_jwt.h"
+#include "okta_json.h"
 #include "okta_util.h"
 
 #define MAX_COMPACT_LEN (64 * 1024)

@@ -5,6 +5,8 @@
 #include <apr_uri.h>
 #include <jansson.h>
 
+#include <apr_base64.h>
+#include "okta_json.h"
 #include "okta_provider.h"
 #include "okta_util.h"
 
@@ -248,4 +250,26 @@ int okta_refusal_of_record(const unsigned char *data, apr_size_t len)
 int okta_refusal_is_shared(okta_jwt_result_t result)
 {
     return result != OKTA_JWT_OK && result != OKTA_JWT_INACTIVE && result != OKTA_JWT_MALFORMED;
+}
+
+/* RFC 6749 2.3.1: id and secret are form-encoded before base64. */
+static const char *basic_auth(apr_pool_t *p, const char *client_id, const char *secret)
+{
+    const char *pair = apr_pstrcat(p, okta_url_encode(p, client_id), ":",
+                                   okta_url_encode(p, secret), NULL);
+    char *b64 = apr_palloc(p, apr_base64_encode_len((int)strlen(pair)));
+
+    apr_base64_encode(b64, pair, (int)strlen(pair));
+    return apr_pstrcat(p, "Basic ", b64, NULL);
+}
+
+const char *okta_client_auth(apr_pool_t *p, int basic, const char *client_id,
+                             const char *secret, const char **form)
+{
+    if (basic) {
+        return basic_auth(p, client_id, secret);
+    }
+    okta_form_add(p, form, "client_id", client_id);
+    okta_form_add(p, form, "client_secret", secret);
+    return NULL;
 }

@@ -107,4 +107,12 @@ int okta_refusal_of_record(const unsigned char *data, apr_size_t len);
  * proves nothing, and must not fill the cache that keeps sessions. */
 int okta_refusal_is_shared(okta_jwt_result_t result);
 
+/** The client's authentication of a request to the token or introspection
+ * endpoint: with `basic` (client_secret_basic) the Authorization header
+ * value, "Basic " and the base64 of id ":" secret, each form-encoded
+ * first (RFC 6749 2.3.1); else (client_secret_post) NULL, and the id and
+ * secret are added to *form. */
+const char *okta_client_auth(apr_pool_t *p, int basic, const char *client_id,
+                             const char *secret, const char **form);
+
 #endif

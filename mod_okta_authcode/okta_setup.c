@@ -7,6 +7,7 @@
 
 #include "okta_jwt.h"
 #include "okta_setup.h"
+#include "okta_json.h"
 #include "okta_util.h"
 
 okta_checks_t *okta_checks_make(apr_pool_t *p)

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <string.h>
-#include <apr_base64.h>
 #include <apr_lib.h>
 #include <apr_strings.h>
 
@@ -430,69 +429,6 @@ int okta_is_local_path(const char *url)
         }
     }
     return 1;
-}
-
-static apr_status_t release_json(void *data)
-{
-    json_decref(data);
-    return APR_SUCCESS;
-}
-
-json_t *okta_json_pool_owned(apr_pool_t *p, json_t *json)
-{
-    if (json) {
-        apr_pool_cleanup_register(p, json, release_json, apr_pool_cleanup_null);
-    }
-    return json;
-}
-
-json_t *okta_json_parse_object(apr_pool_t *p, const char *text, apr_size_t len)
-{
-    json_t *json = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL);
-
-    if (!json_is_object(json)) {
-        json_decref(json);
-        return NULL;
-    }
-    return okta_json_pool_owned(p, json);
-}
-
-int okta_json_lists(const json_t *doc, const char *name, const char *value)
-{
-    const json_t *array = json_object_get(doc, name), *item;
-    size_t i;
-
-    if (!json_is_array(array)) {
-        return -1;
-    }
-    json_array_foreach(array, i, item) {
-        if (json_is_string(item) && strcmp(json_string_value(item), value) == 0) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
-/* RFC 6749 2.3.1: id and secret are form-encoded before base64. */
-static const char *basic_auth(apr_pool_t *p, const char *client_id, const char *secret)
-{
-    const char *pair = apr_pstrcat(p, okta_url_encode(p, client_id), ":",
-                                   okta_url_encode(p, secret), NULL);
-    char *b64 = apr_palloc(p, apr_base64_encode_len((int)strlen(pair)));
-
-    apr_base64_encode(b64, pair, (int)strlen(pair));
-    return apr_pstrcat(p, "Basic ", b64, NULL);
-}
-
-const char *okta_client_auth(apr_pool_t *p, int basic, const char *client_id,
-                             const char *secret, const char **form)
-{
-    if (basic) {
-        return basic_auth(p, client_id, secret);
-    }
-    okta_form_add(p, form, "client_id", client_id);
-    okta_form_add(p, form, "client_secret", secret);
-    return NULL;
 }
 
 int okta_is_b64token(const char *token)

@@ -6,7 +6,6 @@
 
 #include <apr_pools.h>
 #include <apr_tables.h>
-#include <jansson.h>
 
 /** base64url without padding (RFC 7515 section 2).  Never fails. */
 char *okta_b64url_encode(apr_pool_t *p, const unsigned char *data, apr_size_t len);
@@ -24,14 +23,6 @@ char *okta_url_encode(apr_pool_t *p, const char *s);
 /** Appends name=value (both URL-encoded) to a query string or form body
  * being built in *query, with '&' between parameters. */
 void okta_form_add(apr_pool_t *p, const char **query, const char *name, const char *value);
-
-/** The client's authentication of a request to the token or introspection
- * endpoint: with `basic` (client_secret_basic) the Authorization header
- * value, "Basic " and the base64 of id ":" secret, each form-encoded
- * first (RFC 6749 2.3.1); else (client_secret_post) NULL, and the id and
- * secret are added to *form. */
-const char *okta_client_auth(apr_pool_t *p, int basic, const char *client_id,
-                             const char *secret, const char **form);
 
 /** Decodes %XX and '+' (form encoding).  APR_EINVAL on a bad escape or an
  * encoded NUL. */
@@ -88,18 +79,6 @@ int okta_ct_streq(const char *a, const char *b);
  * origin: starts with a single '/', no "//" or "/\" prefix, no control
  * characters or backslashes. */
 int okta_is_local_path(const char *url);
-
-/** Parses `len` bytes of JSON that must be an object (duplicate keys
- * refused); the object is released with the pool.  NULL otherwise. */
-json_t *okta_json_parse_object(apr_pool_t *p, const char *text, apr_size_t len);
-
-/** Hands `json` (a reference the caller owns; may be NULL) to the pool,
- * which releases it; returns it. */
-json_t *okta_json_pool_owned(apr_pool_t *p, json_t *json);
-
-/** Whether the array `name` of the object `doc` holds the string `value`:
- * 1 when it does, 0 when it does not, -1 when `doc` has no such array. */
-int okta_json_lists(const json_t *doc, const char *name, const char *value);
 
 /** 1 when `token` is an RFC 6750 b64token (2.1): letters, digits and
  * -._~+/ then '=' padding, at least one character.  Anything else is not

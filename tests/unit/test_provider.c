@@ -466,12 +466,27 @@ START_TEST(refusals_remembered)
 }
 END_TEST
 
+/* RFC 6749 2.3.1: id and secret are form-encoded before the base64, so a
+ * ':' in the id cannot move the split. */
+START_TEST(client_auth_basic_and_post)
+{
+    const char *form = "grant_type=x";
+
+    ck_assert_str_eq(okta_client_auth(test_pool, 1, "a:b", "p%s", &form),
+                     "Basic YSUzQWI6cCUyNXM=");
+    ck_assert_str_eq(form, "grant_type=x");
+    ck_assert_ptr_null(okta_client_auth(test_pool, 0, "a:b", "p%s", &form));
+    ck_assert_str_eq(form, "grant_type=x&client_id=a%3Ab&client_secret=p%25s");
+}
+END_TEST
+
 TCase *provider_tcase(void)
 {
     TCase *tc = tcase_create("provider");
 
     tcase_add_checked_fixture(tc, test_pool_setup, test_pool_teardown);
     tcase_add_test(tc, meta_parse_good_document);
+    tcase_add_test(tc, client_auth_basic_and_post);
     tcase_add_test(tc, meta_parse_without_end_session_endpoint);
     tcase_add_test(tc, meta_parse_issuer_must_match_exactly);
     tcase_add_test(tc, meta_parse_missing_token_endpoint);

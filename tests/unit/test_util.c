@@ -501,20 +501,6 @@ START_TEST(is_local_path_rejects_controls_and_backslashes)
 }
 END_TEST
 
-/* RFC 6749 2.3.1: id and secret are form-encoded before the base64, so a
- * ':' in the id cannot move the split. */
-START_TEST(client_auth_basic_and_post)
-{
-    const char *form = "grant_type=x";
-
-    ck_assert_str_eq(okta_client_auth(test_pool, 1, "a:b", "p%s", &form),
-                     "Basic YSUzQWI6cCUyNXM=");
-    ck_assert_str_eq(form, "grant_type=x");
-    ck_assert_ptr_null(okta_client_auth(test_pool, 0, "a:b", "p%s", &form));
-    ck_assert_str_eq(form, "grant_type=x&client_id=a%3Ab&client_secret=p%25s");
-}
-END_TEST
-
 TCase *util_tcase(void)
 {
     TCase *tc = tcase_create("util");
@@ -552,7 +538,6 @@ TCase *util_tcase(void)
     tcase_add_test(tc, is_local_path_accepts_local_paths);
     tcase_add_test(tc, is_local_path_rejects_other_origins);
     tcase_add_test(tc, is_local_path_rejects_controls_and_backslashes);
-    tcase_add_test(tc, client_auth_basic_and_post);
     tcase_add_test(tc, b64token_as_rfc6750_says);
     return tc;
 }
