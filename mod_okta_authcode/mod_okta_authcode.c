@@ -18,7 +18,7 @@
 #include "mod_okta_caches.h"
 #include "mod_okta_config.h"
 #include "mod_okta_cacheserver.h"
-#include "mod_okta_check.h"
+#include "mod_okta_setup.h"
 #include "mod_okta_info.h"
 #include "mod_okta_login.h"
 #include "mod_okta_logout.h"

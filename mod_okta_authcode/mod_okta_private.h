@@ -13,7 +13,7 @@
  *   login, refresh,   signing in and the callback; keeping tokens fresh;
  *   logout, bearer    signing out; bearer access tokens (APIs)
  *   authz, info,      Require okta-group / -claim / -scope, 403; the
- *   check             session info endpoint (OktaInfoURI); the setup
+ *   setup             session info endpoint (OktaInfoURI); the setup
  *                     checker (apache2ctl -t -D OKTA_CHECK)
  *   authcode          the hooks, the module record, the directive table */
 #ifndef MOD_OKTA_PRIVATE_H

@@ -2,7 +2,7 @@
 /* The setup checker's verdicts (apache2ctl -t -D OKTA_CHECK): what the
  * provider's answers say about the Okta setup, each as ok, warn or FAIL
  * with what to change, in the Okta console's words.  Pure: the glue
- * (mod_okta_check.c) makes the requests and hands the answers in. */
+ * (mod_okta_setup.c) makes the requests and hands the answers in. */
 #ifndef OKTA_SETUP_H
 #define OKTA_SETUP_H
 

@@ -16,7 +16,7 @@
 #include <http_protocol.h>
 
 #include "mod_okta_caches.h"
-#include "mod_okta_check.h"
+#include "mod_okta_setup.h"
 #include "mod_okta_provider.h"
 #include "okta_crypto.h"
 #include "okta_setup.h"

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The setup checker: `apache2ctl -t -D OKTA_CHECK`. */
-#ifndef MOD_OKTA_CHECK_H
-#define MOD_OKTA_CHECK_H
+#ifndef MOD_OKTA_SETUP_H
+#define MOD_OKTA_SETUP_H
 
 #include "mod_okta_config.h"
 
