@@ -75,7 +75,8 @@ static okta_forwarded_t forwarded_view(request_rec *r)
     return okta_forwarded_view(r->pool, &headers);
 }
 
-const char *okta_public_scheme(request_rec *r)
+/* "https" or "http" as the browser sees it. */
+static const char *public_scheme(request_rec *r)
 {
     okta_forwarded_t view = forwarded_view(r);
 
@@ -222,12 +223,12 @@ void okta_restore_module_cookies(request_rec *r)
 
 const char *okta_site_cookie_name(request_rec *r, const char *name)
 {
-    return okta_cookie_name(name, strcmp(okta_public_scheme(r), "https") == 0);
+    return okta_cookie_name(name, strcmp(public_scheme(r), "https") == 0);
 }
 
 const char *okta_cookie(request_rec *r, const char *name, const char *value, int max_age)
 {
-    int secure = strcmp(okta_public_scheme(r), "https") == 0;
+    int secure = strcmp(public_scheme(r), "https") == 0;
 
     /* __Host- needs exactly these: Secure, Path=/, no Domain */
     return apr_psprintf(r->pool, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s%s",

@@ -6,9 +6,6 @@
 
 #include "mod_okta_config.h"
 
-/** "https" or "http" as the browser sees it: X-Forwarded-Proto only with
- * OktaTrustForwardedProto On. */
-const char *okta_public_scheme(request_rec *r);
 /** An absolute URL of a local path, as the browser sees this server. */
 const char *okta_public_url(request_rec *r, const char *path);
 /** Answers with a short HTML error page (from any phase); returns `status`. */

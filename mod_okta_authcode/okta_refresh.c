@@ -15,7 +15,9 @@ typedef struct {
     int back_off; /* the provider failed: nobody tries again for a while */
 } refresh_t;
 
-int okta_refresh_answer_is_transient(const okta_token_call_t *call)
+/* "Not now" rather than "no": HTTP 429 or 5xx, or RFC 6749's
+ * temporarily_unavailable and server_error.  The token was not spent. */
+static int answer_is_transient(const okta_token_call_t *call)
 {
     return call->status == 429 || call->status >= 500
            || (call->tr.error
@@ -140,7 +142,7 @@ static int send_refresh(refresh_t *rf, okta_token_call_t *call)
             break;
         }
     }
-    if (!sent_before && (!call->sent || okta_refresh_answer_is_transient(call))) {
+    if (!sent_before && (!call->sent || answer_is_transient(call))) {
         /* it never left, or was turned away unprocessed: the token is as
          * good as before */
         record_sending(rf, 0);
@@ -170,7 +172,7 @@ static okta_refresh_outcome_t refresh_now(refresh_t *rf)
     if (!send_refresh(rf, &call)) {
         return rf->still_valid ? OKTA_REFRESH_FRESH : OKTA_REFRESH_UNAVAILABLE;
     }
-    if (okta_refresh_answer_is_transient(&call)) {
+    if (answer_is_transient(&call)) {
         env->note(env->ctx, OKTA_REFRESH_NOT_NOW, &call);
         return not_now(rf);
     }

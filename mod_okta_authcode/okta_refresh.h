@@ -116,8 +116,5 @@ int okta_refresh_is_due(const okta_session_t *s, apr_int64_t request_sec, apr_in
 okta_refresh_outcome_t okta_refresh_run(const okta_refresh_env_t *env, okta_session_t *s,
                                         apr_int64_t request_sec);
 
-/** "Not now" rather than "no": HTTP 429 or 5xx, or RFC 6749's
- * temporarily_unavailable and server_error.  The token was not spent. */
-int okta_refresh_answer_is_transient(const okta_token_call_t *call);
 
 #endif
