@@ -192,6 +192,20 @@ static int authenticated(request_rec *r, const char *user, const char *credentia
     return OK;
 }
 
+/* OktaPassToken: the session's current token (refreshes replace it) in
+ * place of any Authorization the client sent; a request signed in by a
+ * bearer token has no ID token, and keeps its own. */
+static void pass_token(request_rec *r, const okta_dir_conf_t *dc, const okta_session_t *s)
+{
+    const char *token = dc->pass_token == OKTA_PASS_ID_TOKEN       ? s->id_token
+                        : dc->pass_token == OKTA_PASS_ACCESS_TOKEN ? s->access_token
+                                                                   : NULL;
+
+    if (token && *token) {
+        apr_table_setn(r->headers_in, "Authorization", apr_pstrcat(r->pool, "Bearer ", token, NULL));
+    }
+}
+
 /* The OKTA_* variables and X-Okta-* headers are the module's alone: ones
  * set before authentication (SetEnvIf, a client) are gone, so the claims
  * are added without apr_table_setn's search for each name. */
@@ -213,6 +227,7 @@ static void hand_session_to_application(request_rec *r, const okta_session_t *s)
         }
         apr_table_addn(r->headers_in, ACCESS_TOKEN_HEADER, s->access_token);
     }
+    pass_token(r, dc, s);
 }
 
 /* A browser following a link or typing a URL, as opposed to a script
@@ -516,6 +531,9 @@ static const command_rec okta_cmds[] = {
              "Claims as OKTA_CLAIM_* environment variables (default On)"),
     DIR_FLAG("OktaClaimsHeaders", claim_headers,
              "Claims as X-Okta-Claim-* request headers for backends (default Off)"),
+    AP_INIT_TAKE1("OktaPassToken", okta_set_pass_token, NULL, DIR_CONTEXT,
+                  "Hand the application the session's IDToken or AccessToken as "
+                  "Authorization: Bearer, for a backend that checks JWTs itself (default Off)"),
     { NULL }
 };
 

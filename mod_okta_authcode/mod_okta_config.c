@@ -110,6 +110,7 @@ void *okta_create_dir_conf(apr_pool_t *p, char *dir)
     conf->claim_headers = OKTA_UNSET;
     conf->unauth_action = OKTA_UNSET;
     conf->bearer = OKTA_UNSET;
+    conf->pass_token = OKTA_UNSET;
     conf->token_clients = NULL;
     return conf;
 }
@@ -123,6 +124,7 @@ void *okta_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
     MERGE_INT(claim_headers);
     MERGE_INT(unauth_action);
     MERGE_INT(bearer);
+    MERGE_INT(pass_token);
     MERGE_PTR(token_clients);
     return conf;
 }
@@ -397,6 +399,18 @@ const char *okta_set_bearer(cmd_parms *cmd, void *dirconf, const char *arg)
     (void)cmd;
     return set_keyword(&((okta_dir_conf_t *)dirconf)->bearer, arg, modes,
                        "OktaBearer: Off, On or Only");
+}
+
+const char *okta_set_pass_token(cmd_parms *cmd, void *dirconf, const char *arg)
+{
+    static const keyword_t tokens[] = {
+        { "Off", OKTA_PASS_TOKEN_OFF }, { "IDToken", OKTA_PASS_ID_TOKEN },
+        { "AccessToken", OKTA_PASS_ACCESS_TOKEN }, { NULL, 0 }
+    };
+
+    (void)cmd;
+    return set_keyword(&((okta_dir_conf_t *)dirconf)->pass_token, arg, tokens,
+                       "OktaPassToken: Off, IDToken or AccessToken");
 }
 
 const char *okta_set_introspection(cmd_parms *cmd, void *dummy, const char *arg)

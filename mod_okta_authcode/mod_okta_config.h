@@ -35,6 +35,15 @@ typedef enum {
     OKTA_BEARER_ONLY /* tokens only: no sessions, no redirects */
 } okta_bearer_mode_t;
 
+/* The session's token a location hands the application as
+ * Authorization: Bearer (OktaPassToken), for a backend that checks JWTs
+ * itself (OpenMetadata). */
+typedef enum {
+    OKTA_PASS_TOKEN_OFF,
+    OKTA_PASS_ID_TOKEN,
+    OKTA_PASS_ACCESS_TOKEN
+} okta_pass_token_t;
+
 struct okta_provider_cache_t; /* mod_okta_provider.h */
 struct okta_token_memo_t; /* okta_token_memo.h */
 struct okta_flights_t; /* okta_flights.h */
@@ -97,6 +106,7 @@ typedef struct okta_dir_conf_t {
     int claim_headers; /* claims as X-Okta-Claim-* request headers */
     int unauth_action; /* okta_unauth_action_t */
     int bearer; /* okta_bearer_mode_t */
+    int pass_token; /* okta_pass_token_t */
     apr_array_header_t *token_clients; /* const char *; NULL: any client */
 } okta_dir_conf_t;
 
@@ -139,6 +149,7 @@ const char *okta_set_passphrase(cmd_parms *cmd, void *dummy, const char *arg);
 const char *okta_set_client_auth(cmd_parms *cmd, void *dummy, const char *arg);
 const char *okta_set_unauth_action(cmd_parms *cmd, void *dirconf, const char *arg);
 const char *okta_set_bearer(cmd_parms *cmd, void *dirconf, const char *arg);
+const char *okta_set_pass_token(cmd_parms *cmd, void *dirconf, const char *arg);
 const char *okta_set_introspection(cmd_parms *cmd, void *dummy, const char *arg);
 /** One more bearer token audience (OktaAccessTokenAudience, per server) or
  * client (OktaAccessTokenClients, per directory). */
