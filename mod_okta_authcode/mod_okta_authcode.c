@@ -27,6 +27,7 @@
 #include "mod_okta_response.h"
 #include "mod_okta_session.h"
 #include "okta_http.h"
+#include "okta_route.h"
 
 /* request headers and environment variables that only the module sets */
 #define MODULE_HEADER_PREFIX "X-Okta-"
@@ -277,37 +278,17 @@ static int force_authn(request_rec *r)
     return OK;
 }
 
-static int no_session(request_rec *r, int had_session)
+/* A request that must sign in but cannot follow a redirect (a script), or
+ * may not (OktaUnauthAction 401). */
+static int sign_in_required(request_rec *r)
 {
-    int action = unauth_action(r);
-
-    if (action == OKTA_UNAUTH_PASS) {
-        if (apr_table_get(r->notes, ANONYMOUS_GRANTED_NOTE)) {
-            /* httpd needs a user once authentication has run: "" is
-             * nobody, and authorization has granted the request already */
-            return authenticated(r, "", "Cookie");
-        }
-        /* a user is required here (Require valid-user, ...): sign in */
-        action = OKTA_UNAUTH_AUTH;
-    }
-    if (action == OKTA_UNAUTH_401 || !is_navigation(r)) {
-        apr_table_setn(r->err_headers_out, "WWW-Authenticate",
-                       apr_psprintf(r->pool, "Okta realm=\"%s\"",
-                                    ap_escape_quotes(r->pool, okta_server_conf(r)->issuer)));
-        return okta_error_page(r, HTTP_UNAUTHORIZED, "Sign-in required",
-                               "Sign in to use this resource.");
-    }
-    /* A browser whose session ended may still be signed in at the provider:
-     * try without asking the user first (prompt=none). */
-    return okta_login_start(r, r->unparsed_uri, had_session);
+    apr_table_setn(r->err_headers_out, "WWW-Authenticate",
+                   apr_psprintf(r->pool, "Okta realm=\"%s\"",
+                                ap_escape_quotes(r->pool, okta_server_conf(r)->issuer)));
+    return okta_error_page(r, HTTP_UNAUTHORIZED, "Sign-in required",
+                           "Sign in to use this resource.");
 }
 
-/* An anonymous request that OktaUnauthAction pass let through has the
- * user "" (no_session), for httpd's sake; authorization is over by the
- * fixups, and from then on it is nobody's: no REMOTE_USER for the
- * application, no user for the subrequests it makes (an SSI #include of a
- * page that needs one).  First among the fixups: mod_dir's make
- * subrequests. */
 /* Last before the handler: authentication, authorization and the other
  * fixups (mod_rewrite's) have read the cookies by then. */
 static int keep_module_cookies_from_handler(request_rec *r)
@@ -316,6 +297,12 @@ static int keep_module_cookies_from_handler(request_rec *r)
     return DECLINED;
 }
 
+/* An anonymous request that OktaUnauthAction pass let through has the
+ * user "" (OKTA_ROUTE_ANONYMOUS), for httpd's sake; authorization is over by the
+ * fixups, and from then on it is nobody's: no REMOTE_USER for the
+ * application, no user for the subrequests it makes (an SSI #include of a
+ * page that needs one).  First among the fixups: mod_dir's make
+ * subrequests. */
 static int forget_anonymous_user(request_rec *r)
 {
     if (r->user && !*r->user && is_okta_auth_type(r)) {
@@ -337,9 +324,6 @@ static int by_bearer_token(request_rec *r, const char *token)
     okta_session_ref_t *ref;
     int status;
 
-    if (!token) {
-        return okta_bearer_required(r);
-    }
     if ((status = okta_bearer_authenticate(r, token, &ref)) != OK) {
         return status;
     }
@@ -348,11 +332,60 @@ static int by_bearer_token(request_rec *r, const char *token)
     return authenticated(r, ref->session.user, "Authorization");
 }
 
+/* What okta_route needs to know before any session is looked up: cheap
+ * reads of the request and its configuration.  `token` is the bearer
+ * token, where OktaBearer takes one. */
+static void gather_facts(request_rec *r, okta_request_facts_t *facts, const char **token)
+{
+    memset(facts, 0, sizeof(*facts));
+    facts->main_user_by_okta = r->main && r->main->user && *r->main->user
+                               && r->main->ap_auth_type
+                               && strcasecmp(r->main->ap_auth_type, OKTA_AUTH_TYPE) == 0;
+    facts->bearer = (okta_bearer_mode_t)bearer_mode(r);
+    *token = facts->bearer != OKTA_BEARER_OFF ? okta_bearer_token(r) : NULL;
+    facts->has_token = *token != NULL;
+    facts->session = OKTA_SESSION_NOT_LOOKED_UP;
+    facts->unauth = (okta_unauth_action_t)unauth_action(r);
+}
+
+/* The session the request's cookie names, refreshed if due, into the
+ * facts; and, when there is none to sign in with, what decides what
+ * happens instead (read only then: a signed-in request never needs them). */
+static void look_up_session(request_rec *r, okta_request_facts_t *facts,
+                            okta_session_ref_t **ref)
+{
+    apr_status_t rv = okta_session_load(r, ref);
+
+    if (rv == APR_NOTFOUND) {
+        facts->session = OKTA_SESSION_NONE;
+        facts->had_session_cookie = okta_session_cookie_present(r);
+    }
+    else if (rv != APR_SUCCESS) {
+        facts->session = OKTA_SESSION_UNAVAILABLE;
+    }
+    else {
+        switch (okta_refresh_if_due(r, *ref)) {
+        case OKTA_REFRESH_FRESH:
+            facts->session = OKTA_SESSION_FRESH;
+            return;
+        case OKTA_REFRESH_ENDED:
+            facts->session = OKTA_SESSION_ENDED;
+            break;
+        case OKTA_REFRESH_UNAVAILABLE:
+            facts->session = OKTA_SESSION_UNAVAILABLE;
+            break;
+        }
+    }
+    facts->anonymous_granted = apr_table_get(r->notes, ANONYMOUS_GRANTED_NOTE) != NULL;
+    facts->navigation = is_navigation(r);
+}
+
+/* Wiring: the decisions are okta_route's. */
 static int check_authn(request_rec *r)
 {
-    okta_session_ref_t *ref;
+    okta_request_facts_t facts;
+    okta_session_ref_t *ref = NULL;
     const char *token;
-    apr_status_t rv;
 
     if (!is_okta_auth_type(r)) {
         return DECLINED;
@@ -364,40 +397,40 @@ static int check_authn(request_rec *r)
         return okta_error_page(r, HTTP_INTERNAL_SERVER_ERROR, "Sign-in not configured",
                                "This server is not configured for sign-in.");
     }
-    if (r->main && r->main->user && *r->main->user && r->main->ap_auth_type
-        && strcasecmp(r->main->ap_auth_type, OKTA_AUTH_TYPE) == 0) {
-        /* a subrequest (DirectoryIndex, SSI, ...) inherits the main
-         * request's user, environment and headers */
-        return authenticated(r, r->main->user, NULL);
-    }
-    switch (bearer_mode(r)) {
-    case OKTA_BEARER_ONLY:
-        return by_bearer_token(r, okta_bearer_token(r));
-    case OKTA_BEARER_ON:
-        if ((token = okta_bearer_token(r))) {
+    gather_facts(r, &facts, &token);
+    for (;;) {
+        switch (okta_route(&facts)) {
+        case OKTA_ROUTE_INHERIT_USER:
+            /* a subrequest (DirectoryIndex, SSI, ...) inherits the main
+             * request's user, environment and headers */
+            return authenticated(r, r->main->user, NULL);
+        case OKTA_ROUTE_BY_TOKEN:
             return by_bearer_token(r, token);
-        }
-        break;
-    }
-    rv = okta_session_load(r, &ref);
-    if (rv == APR_NOTFOUND) {
-        return no_session(r, okta_session_cookie_present(r));
-    }
-    if (rv == APR_SUCCESS) {
-        switch (okta_refresh_if_due(r, ref)) {
-        case OKTA_REFRESH_FRESH:
+        case OKTA_ROUTE_TOKEN_REQUIRED:
+            return okta_bearer_required(r);
+        case OKTA_ROUTE_LOOK_UP_SESSION:
+            look_up_session(r, &facts, &ref);
+            continue;
+        case OKTA_ROUTE_SIGNED_IN:
             okta_session_attach(r, ref);
             hand_session_to_application(r, &ref->session);
             return authenticated(r, ref->session.user, "Cookie");
-        case OKTA_REFRESH_ENDED:
-            return no_session(r, 1);
-        case OKTA_REFRESH_UNAVAILABLE:
-            break;
+        case OKTA_ROUTE_ANONYMOUS:
+            /* httpd needs a user once authentication has run: "" is
+             * nobody, and authorization has granted the request already */
+            return authenticated(r, "", "Cookie");
+        case OKTA_ROUTE_CHALLENGE:
+            return sign_in_required(r);
+        case OKTA_ROUTE_SIGN_IN:
+            return okta_login_start(r, r->unparsed_uri, 0);
+        case OKTA_ROUTE_SIGN_IN_SILENTLY:
+            return okta_login_start(r, r->unparsed_uri, 1);
+        case OKTA_ROUTE_UNAVAILABLE:
+            return okta_error_page(r, HTTP_SERVICE_UNAVAILABLE, "Sessions unavailable",
+                                   "The server cannot check your session right now. Try "
+                                   "again later.");
         }
     }
-    return okta_error_page(r, HTTP_SERVICE_UNAVAILABLE, "Sessions unavailable",
-                           "The server cannot check your session right now. Try again "
-                           "later.");
 }
 
 /* The callback, logout and info URLs are the module's own, wherever they are:

@@ -6,19 +6,13 @@
 
 #include "mod_okta_private.h"
 #include "okta_crypto.h"
+#include "okta_route.h" /* okta_unauth_action_t, okta_bearer_mode_t */
 
 typedef enum {
     OKTA_CLIENT_AUTH_BASIC, /* client_secret_basic */
     OKTA_CLIENT_AUTH_POST, /* client_secret_post */
     OKTA_CLIENT_AUTH_AUTO /* OktaTokenEndpointAuth unset: as discovery offers */
 } okta_client_auth_t;
-
-/* What a request without a session gets (OktaUnauthAction). */
-typedef enum {
-    OKTA_UNAUTH_AUTH, /* navigations sign in; other requests get 401 */
-    OKTA_UNAUTH_401, /* always 401 */
-    OKTA_UNAUTH_PASS /* anonymous requests through where Require allows them */
-} okta_unauth_action_t;
 
 /* Which bearer tokens the provider's introspection endpoint is asked about
  * (OktaTokenIntrospection). */
@@ -27,13 +21,6 @@ typedef enum {
     OKTA_INTROSPECT_OPAQUE, /* On: tokens that are not JWTs */
     OKTA_INTROSPECT_ALL /* JWTs too, once they verify here (revocation) */
 } okta_introspection_t;
-
-/* How a location takes bearer access tokens (OktaBearer). */
-typedef enum {
-    OKTA_BEARER_OFF, /* sessions only */
-    OKTA_BEARER_ON, /* a request with a token by the token, others by session */
-    OKTA_BEARER_ONLY /* tokens only: no sessions, no redirects */
-} okta_bearer_mode_t;
 
 /* The session's token a location hands the application as
  * Authorization: Bearer (OktaPassToken), for a backend that checks JWTs

@@ -25,6 +25,7 @@ TCase *refresh_tcase(void);
 TCase *setup_tcase(void);
 TCase *settings_tcase(void);
 TCase *forwarded_tcase(void);
+TCase *route_tcase(void);
 TCase *flights_tcase(void);
 
 /* A fresh pool for each test (checked fixture). */
