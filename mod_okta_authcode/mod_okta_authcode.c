@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* mod_okta_authcode: OpenID Connect sign-in (Okta or any provider) for
  * Apache httpd.  This file wires the module into httpd: `AuthType Okta` in
- * the check_authn phase, what the application is handed, the callback,
- * logout and info URLs answered before any other module sees them, the
- * module record and the directive table.  The layers below:
- * mod_okta_private.h. */
+ * the check_authn phase (okta_route decides), the callback, logout and
+ * info URLs answered before any other module sees them, the module record,
+ * the directive table, and the one register_hooks of every hook, provider
+ * and filter.  The layers below: mod_okta_private.h. */
 #include <apr_lib.h>
 #include <apr_strings.h>
 #include <http_core.h>
@@ -18,6 +18,7 @@
 #include "mod_okta_caches.h"
 #include "mod_okta_config.h"
 #include "mod_okta_cacheserver.h"
+#include "mod_okta_handoff.h"
 #include "mod_okta_setup.h"
 #include "mod_okta_info.h"
 #include "mod_okta_login.h"
@@ -29,206 +30,13 @@
 #include "okta_http.h"
 #include "okta_route.h"
 
-/* request headers and environment variables that only the module sets */
-#define MODULE_HEADER_PREFIX "X-Okta-"
-#define MODULE_ENV_PREFIX "OKTA_"
-#define ACCESS_TOKEN_ENV "OKTA_ACCESS_TOKEN"
-#define ACCESS_TOKEN_HEADER "X-Okta-Access-Token"
-
-/* Removes every entry whose name `matches`, in one pass over the table
- * (usually finding none). */
-static void remove_matching(apr_table_t *t, int (*matches)(const char *name))
-{
-    const apr_array_header_t *entries = apr_table_elts(t);
-    const apr_table_entry_t *e = (const apr_table_entry_t *)entries->elts;
-    int i;
-
-    for (i = entries->nelts - 1; i >= 0; i--) {
-        /* apr_table_unset leaves the entries before this one where they are */
-        if (e[i].key && matches(e[i].key)) {
-            apr_table_unset(t, e[i].key);
-        }
-    }
-}
-
-static int is_okta_variable(const char *name)
-{
-    return strncasecmp(name, MODULE_ENV_PREFIX, sizeof(MODULE_ENV_PREFIX) - 1) == 0;
-}
-
-/* X-Okta-..., and the spellings with '_' for '-' that CGI-style backends
- * (PHP, WSGI, ...) read as the same header. */
-static int is_module_header(const char *name)
-{
-    const char *prefix = MODULE_HEADER_PREFIX;
-
-    for (; *prefix; prefix++, name++) {
-        char c = *name == '_' ? '-' : *name;
-        if (apr_tolower(c) != apr_tolower(*prefix)) {
-            return 0;
-        }
-    }
-    return 1;
-}
-
-#define MODULE_TRAILERS_FILTER "OKTA_REFUSE_MODULE_TRAILERS"
-static ap_filter_rec_t *refuse_module_trailers_filter;
-
-/* 1 when a trailer of the request has a module header's name. */
-static int has_module_trailer(request_rec *r)
-{
-    const apr_array_header_t *entries = apr_table_elts(r->trailers_in);
-    const apr_table_entry_t *e = (const apr_table_entry_t *)entries->elts;
-    int i;
-
-    for (i = 0; i < entries->nelts; i++) {
-        if (e[i].key && is_module_header(e[i].key)) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
-/* Request trailers come with the end of the body, long after the headers
- * were cleaned, and MergeTrailers On merges them into the request's
- * headers (HTTP_IN, below, has done so by the time a read returns, even
- * one that fails on a later, malformed trailer): reading a body that ends
- * with an X-Okta-* trailer fails (a handler answers 400), and the request
- * keeps no X-Okta-* header at all, the module's own included, which a
- * merge may have mixed with a forged one. */
-static apr_status_t refuse_module_trailers(ap_filter_t *f, apr_bucket_brigade *bb,
-                                           ap_input_mode_t mode, apr_read_type_e block,
-                                           apr_off_t readbytes)
-{
-    apr_status_t rv = ap_get_brigade(f->next, bb, mode, block, readbytes);
-
-    if (!has_module_trailer(f->r)) {
-        return rv;
-    }
-    ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, f->r,
-                  OKTALOGNO(00059) "request refused: a trailer has the name of a header only "
-                  "the module sets (X-Okta-*)");
-    remove_matching(f->r->headers_in, is_module_header);
-    remove_matching(f->r->trailers_in, is_module_header);
-    apr_brigade_cleanup(bb);
-    return rv == APR_SUCCESS ? APR_EINVAL : rv;
-}
-
-/* The filter, once, on a request that can have trailers: a chunked body
- * (HTTP/1.1) or any HTTP/2 one.  Added when the request is read, and again
- * before its handler runs, as a fast internal redirect (mod_negotiation's)
- * takes the filters of a subrequest that never had it. */
-static void add_trailers_filter(request_rec *r)
-{
-    ap_filter_t *f;
-
-    if (!apr_table_get(r->headers_in, "Transfer-Encoding") && r->proto_num < 2000) {
-        return;
-    }
-    for (f = r->input_filters; f; f = f->next) {
-        if (f->frec == refuse_module_trailers_filter) {
-            return;
-        }
-    }
-    ap_add_input_filter_handle(refuse_module_trailers_filter, NULL, r, r->connection);
-}
-
-static void insert_trailers_filter(request_rec *r)
-{
-    if (okta_server_conf(r)->issuer) {
-        add_trailers_filter(r);
-    }
-}
-
-/* A client must not be able to pose as the module to the application:
- * X-Okta-* request headers are the module's alone.  They go before any
- * other module sees the request, wherever the module is used, since
- * authentication does not run everywhere (Require ip granting under
- * <RequireAny>, OktaUnauthAction pass without a session, ...). */
-static int strip_client_module_headers(request_rec *r)
-{
-    if (okta_server_conf(r)->issuer) {
-        remove_matching(r->headers_in, is_module_header);
-        add_trailers_filter(r);
-    }
-    return DECLINED;
-}
-
-#define KEEP_PRIVATE_FILTER "OKTA_KEEP_PRIVATE"
-/* Registered once with the hooks, so that a request adds it without
- * looking it up by name. */
-static ap_filter_rec_t *keep_private_filter;
-
-/* What the application answers a signed-in user is that user's: a shared
- * cache (a proxy, or mod_cache, which serves before authentication) must
- * not store it, unless the application chose a caching policy itself; and
- * then, as a shared cache may store it, one user's copy must not be served
- * for another's credential: the request header in the filter's context,
- * Cookie (a session) or Authorization (a bearer token), with the module's
- * cookies in it again (a content filter: before mod_cache's CACHE_SAVE). */
-static apr_status_t keep_private(ap_filter_t *f, apr_bucket_brigade *bb)
-{
-    request_rec *r = f->r;
-
-    okta_restore_module_cookies(r);
-    if (apr_table_get(r->headers_out, "Cache-Control")
-        || apr_table_get(r->err_headers_out, "Cache-Control")) {
-        apr_table_mergen(r->headers_out, "Vary", f->ctx);
-    }
-    else {
-        apr_table_setn(r->headers_out, "Cache-Control", "private");
-    }
-    ap_remove_output_filter(f);
-    return ap_pass_brigade(f->next, bb);
-}
-
-/* `credential`: the request header that made `user` (see keep_private) */
+/* `credential`: the request header that made `user` (okta_keep_private_for) */
 static int authenticated(request_rec *r, const char *user, const char *credential)
 {
     r->user = (char *)user;
     r->ap_auth_type = OKTA_AUTH_TYPE;
-    if (!r->main) {
-        ap_add_output_filter_handle(keep_private_filter, (void *)credential, r, r->connection);
-    }
+    okta_keep_private_for(r, credential);
     return OK;
-}
-
-/* OktaPassToken: the session's current token (refreshes replace it) in
- * place of any Authorization the client sent; a request signed in by a
- * bearer token has no ID token, and keeps its own. */
-static void pass_token(request_rec *r, const okta_dir_conf_t *dc, const okta_session_t *s)
-{
-    const char *token = dc->pass_token == OKTA_PASS_ID_TOKEN       ? s->id_token
-                        : dc->pass_token == OKTA_PASS_ACCESS_TOKEN ? s->access_token
-                                                                   : NULL;
-
-    if (token && *token) {
-        apr_table_setn(r->headers_in, "Authorization", apr_pstrcat(r->pool, "Bearer ", token, NULL));
-    }
-}
-
-/* The OKTA_* variables and X-Okta-* headers are the module's alone: ones
- * set before authentication (SetEnvIf, a client) are gone, so the claims
- * are added without apr_table_setn's search for each name. */
-static void hand_session_to_application(request_rec *r, const okta_session_t *s)
-{
-    okta_dir_conf_t *dc = okta_dir_conf(r);
-    int i;
-
-    if (dc->claim_env != 0) {
-        remove_matching(r->subprocess_env, is_okta_variable);
-        for (i = 0; i < s->nclaims; i++) {
-            apr_table_addn(r->subprocess_env, s->claims[i].env_name, s->claims[i].value);
-        }
-        apr_table_addn(r->subprocess_env, ACCESS_TOKEN_ENV, s->access_token);
-    }
-    if (dc->claim_headers == 1) {
-        for (i = 0; i < s->nclaims; i++) {
-            apr_table_addn(r->headers_in, s->claims[i].header_name, s->claims[i].value);
-        }
-        apr_table_addn(r->headers_in, ACCESS_TOKEN_HEADER, s->access_token);
-    }
-    pass_token(r, dc, s);
 }
 
 /* A browser following a link or typing a URL, as opposed to a script
@@ -289,14 +97,6 @@ static int sign_in_required(request_rec *r)
                            "Sign in to use this resource.");
 }
 
-/* Last before the handler: authentication, authorization and the other
- * fixups (mod_rewrite's) have read the cookies by then. */
-static int keep_module_cookies_from_handler(request_rec *r)
-{
-    okta_take_module_cookies(r);
-    return DECLINED;
-}
-
 /* An anonymous request that OktaUnauthAction pass let through has the
  * user "" (OKTA_ROUTE_ANONYMOUS), for httpd's sake; authorization is over by the
  * fixups, and from then on it is nobody's: no REMOTE_USER for the
@@ -328,7 +128,7 @@ static int by_bearer_token(request_rec *r, const char *token)
         return status;
     }
     okta_session_attach(r, ref);
-    hand_session_to_application(r, &ref->session);
+    okta_hand_session_to_application(r, &ref->session);
     return authenticated(r, ref->session.user, "Authorization");
 }
 
@@ -413,7 +213,7 @@ static int check_authn(request_rec *r)
             continue;
         case OKTA_ROUTE_SIGNED_IN:
             okta_session_attach(r, ref);
-            hand_session_to_application(r, &ref->session);
+            okta_hand_session_to_application(r, &ref->session);
             return authenticated(r, ref->session.user, "Cookie");
         case OKTA_ROUTE_ANONYMOUS:
             /* httpd needs a user once authentication has run: "" is
@@ -613,30 +413,44 @@ static void child_init(apr_pool_t *p, server_rec *s)
     }
 }
 
+/* Every hook, provider and filter of the module. */
 static void register_hooks(apr_pool_t *p)
 {
-    (void)p;
+    static const authz_provider group_provider = { okta_authz_check, okta_authz_parse_group };
+    static const authz_provider claim_provider = { okta_authz_check, okta_authz_parse_claim };
+    static const authz_provider scope_provider = { okta_authz_check, okta_authz_parse_scope };
+
     /* before mod_cache's CACHE_SAVE (AP_FTYPE_CONTENT_SET + 1) */
-    keep_private_filter = ap_register_output_filter(KEEP_PRIVATE_FILTER, keep_private, NULL,
-                                                    AP_FTYPE_CONTENT_SET);
+    okta_keep_private_filter = ap_register_output_filter(
+        OKTA_KEEP_PRIVATE_FILTER, okta_keep_private, NULL, AP_FTYPE_CONTENT_SET);
     /* just above HTTP_IN (AP_FTYPE_PROTOCOL: lower is nearer the handler),
      * which reads the trailers */
-    refuse_module_trailers_filter = ap_register_input_filter(
-        MODULE_TRAILERS_FILTER, refuse_module_trailers, NULL, AP_FTYPE_PROTOCOL - 1);
+    okta_refuse_module_trailers_filter = ap_register_input_filter(
+        OKTA_MODULE_TRAILERS_FILTER, okta_refuse_module_trailers, NULL, AP_FTYPE_PROTOCOL - 1);
+    okta_json_type_filter = ap_register_output_filter(OKTA_JSON_TYPE_FILTER, okta_set_json_type,
+                                                      NULL, AP_FTYPE_CONTENT_SET);
+    ap_register_auth_provider(p, AUTHZ_PROVIDER_GROUP, "okta-group", AUTHZ_PROVIDER_VERSION,
+                              &group_provider, AP_AUTH_INTERNAL_PER_CONF);
+    ap_register_auth_provider(p, AUTHZ_PROVIDER_GROUP, "okta-claim", AUTHZ_PROVIDER_VERSION,
+                              &claim_provider, AP_AUTH_INTERNAL_PER_CONF);
+    ap_register_auth_provider(p, AUTHZ_PROVIDER_GROUP, "okta-scope", AUTHZ_PROVIDER_VERSION,
+                              &scope_provider, AP_AUTH_INTERNAL_PER_CONF);
     ap_hook_pre_config(pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_check_config(check_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_test_config(okta_check_setup, NULL, NULL, APR_HOOK_MIDDLE);
-    ap_hook_post_read_request(strip_client_module_headers, NULL, NULL, APR_HOOK_REALLY_FIRST);
-    ap_hook_insert_filter(insert_trailers_filter, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_read_request(okta_strip_client_module_headers, NULL, NULL,
+                              APR_HOOK_REALLY_FIRST);
+    ap_hook_insert_filter(okta_insert_trailers_filter, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_quick_handler(quick_handler, NULL, NULL, APR_HOOK_FIRST);
     ap_hook_check_authn(check_authn, NULL, NULL, APR_HOOK_MIDDLE, AP_AUTH_INTERNAL_PER_CONF);
     ap_hook_force_authn(force_authn, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_fixups(forget_anonymous_user, NULL, NULL, APR_HOOK_REALLY_FIRST);
-    ap_hook_fixups(keep_module_cookies_from_handler, NULL, NULL, APR_HOOK_REALLY_LAST);
-    okta_authz_register_hooks(p);
-    okta_response_register_hooks();
+    ap_hook_fixups(okta_keep_module_cookies_from_handler, NULL, NULL, APR_HOOK_REALLY_LAST);
+    ap_hook_note_auth_failure(okta_authz_note_auth_failure, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_insert_error_filter(okta_authz_forbidden_instead, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_insert_error_filter(okta_insert_json_type, NULL, NULL, APR_HOOK_MIDDLE);
 }
 
 module AP_MODULE_DECLARE_DATA okta_authcode_module = {

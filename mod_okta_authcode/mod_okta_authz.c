@@ -127,17 +127,17 @@ static const char *parse_rule(cmd_parms *cmd, rule_kind_t kind, const char *line
     return NULL;
 }
 
-static const char *parse_group(cmd_parms *cmd, const char *line, const void **parsed)
+const char *okta_authz_parse_group(cmd_parms *cmd, const char *line, const void **parsed)
 {
     return parse_rule(cmd, RULE_GROUP, line, parsed);
 }
 
-static const char *parse_claim(cmd_parms *cmd, const char *line, const void **parsed)
+const char *okta_authz_parse_claim(cmd_parms *cmd, const char *line, const void **parsed)
 {
     return parse_rule(cmd, RULE_CLAIM, line, parsed);
 }
 
-static const char *parse_scope(cmd_parms *cmd, const char *line, const void **parsed)
+const char *okta_authz_parse_scope(cmd_parms *cmd, const char *line, const void **parsed)
 {
     return parse_rule(cmd, RULE_SCOPE, line, parsed);
 }
@@ -242,14 +242,14 @@ static authz_status check_rule(request_rec *r, const rule_t *rule)
     return AUTHZ_DENIED;
 }
 
-static authz_status check_authorization(request_rec *r, const char *line, const void *parsed)
+authz_status okta_authz_check(request_rec *r, const char *line, const void *parsed)
 {
     (void)line;
     return check_rule(r, parsed);
 }
 
 /* A signed-in user refused by the Require lines (ours or any others). */
-static int note_auth_failure(request_rec *r, const char *auth_type)
+int okta_authz_note_auth_failure(request_rec *r, const char *auth_type)
 {
     const char *required = apr_table_get(r->notes, REQUIRED_NOTE);
     const okta_session_ref_t *ref;
@@ -282,25 +282,9 @@ static int note_auth_failure(request_rec *r, const char *auth_type)
 
 /* The error response is being sent: the page is ready, the status is
  * still httpd's 401. */
-static void forbidden_instead(request_rec *r)
+void okta_authz_forbidden_instead(request_rec *r)
 {
     if (r->status == HTTP_UNAUTHORIZED && apr_table_get(r->notes, FORBIDDEN_NOTE)) {
         r->status = HTTP_FORBIDDEN;
     }
-}
-
-void okta_authz_register_hooks(apr_pool_t *p)
-{
-    static const authz_provider group_provider = { check_authorization, parse_group };
-    static const authz_provider claim_provider = { check_authorization, parse_claim };
-    static const authz_provider scope_provider = { check_authorization, parse_scope };
-
-    ap_register_auth_provider(p, AUTHZ_PROVIDER_GROUP, "okta-group", AUTHZ_PROVIDER_VERSION,
-                              &group_provider, AP_AUTH_INTERNAL_PER_CONF);
-    ap_register_auth_provider(p, AUTHZ_PROVIDER_GROUP, "okta-claim", AUTHZ_PROVIDER_VERSION,
-                              &claim_provider, AP_AUTH_INTERNAL_PER_CONF);
-    ap_register_auth_provider(p, AUTHZ_PROVIDER_GROUP, "okta-scope", AUTHZ_PROVIDER_VERSION,
-                              &scope_provider, AP_AUTH_INTERNAL_PER_CONF);
-    ap_hook_note_auth_failure(note_auth_failure, NULL, NULL, APR_HOOK_MIDDLE);
-    ap_hook_insert_error_filter(forbidden_instead, NULL, NULL, APR_HOOK_MIDDLE);
 }

@@ -13,8 +13,9 @@
  *   login, refresh,   signing in and the callback; keeping tokens fresh;
  *   logout, bearer    signing out; bearer access tokens (APIs)
  *   authz, info,      Require okta-group / -claim / -scope, 403; the
- *   setup             session info endpoint (OktaInfoURI); the setup
- *                     checker (apache2ctl -t -D OKTA_CHECK)
+ *   setup, handoff    session info endpoint (OktaInfoURI); the setup
+ *                     checker (apache2ctl -t -D OKTA_CHECK); what the
+ *                     application is handed and what is kept from it
  *   authcode          the hooks, the module record, the directive table */
 #ifndef MOD_OKTA_PRIVATE_H
 #define MOD_OKTA_PRIVATE_H

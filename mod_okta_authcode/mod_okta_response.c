@@ -110,27 +110,20 @@ int okta_error_page(request_rec *r, int status, const char *title, const char *d
 /* httpd sends every error response as text/html: a filter of the error
  * response sets the JSON type before the headers go out. */
 #define JSON_ERROR_NOTE "okta-json-error"
-static ap_filter_rec_t *json_type_filter;
+ap_filter_rec_t *okta_json_type_filter;
 
-static apr_status_t set_json_type(ap_filter_t *f, apr_bucket_brigade *bb)
+apr_status_t okta_set_json_type(ap_filter_t *f, apr_bucket_brigade *bb)
 {
     ap_set_content_type(f->r, "application/json");
     ap_remove_output_filter(f);
     return ap_pass_brigade(f->next, bb);
 }
 
-static void insert_json_type(request_rec *r)
+void okta_insert_json_type(request_rec *r)
 {
     if (apr_table_get(r->notes, JSON_ERROR_NOTE)) {
-        ap_add_output_filter_handle(json_type_filter, NULL, r, r->connection);
+        ap_add_output_filter_handle(okta_json_type_filter, NULL, r, r->connection);
     }
-}
-
-void okta_response_register_hooks(void)
-{
-    json_type_filter = ap_register_output_filter("OKTA_JSON_ERROR", set_json_type, NULL,
-                                                 AP_FTYPE_CONTENT_SET);
-    ap_hook_insert_error_filter(insert_json_type, NULL, NULL, APR_HOOK_MIDDLE);
 }
 
 int okta_error_json(request_rec *r, int status, const char *json)

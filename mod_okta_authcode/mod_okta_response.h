@@ -4,6 +4,8 @@
 #ifndef MOD_OKTA_RESPONSE_H
 #define MOD_OKTA_RESPONSE_H
 
+#include <util_filter.h>
+
 #include "mod_okta_config.h"
 
 /** An absolute URL of a local path, as the browser sees this server. */
@@ -16,8 +18,13 @@ void okta_set_nosniff(apr_table_t *headers);
 /** Answers with a JSON body (application/json, nosniff) from any phase, as
  * APIs expect; returns `status`. */
 int okta_error_json(request_rec *r, int status, const char *json);
-/** Registers what error responses need (the JSON type). */
-void okta_response_register_hooks(void);
+/** The error responses of okta_error_json are JSON: insert_error_filter
+ * adds the OKTA_JSON_ERROR output filter, okta_set_json_type, whose handle
+ * is registered with the hooks. */
+#define OKTA_JSON_TYPE_FILTER "OKTA_JSON_ERROR"
+extern ap_filter_rec_t *okta_json_type_filter;
+void okta_insert_json_type(request_rec *r);
+apr_status_t okta_set_json_type(ap_filter_t *f, apr_bucket_brigade *bb);
 /** Sends a short HTML page with status 200 from a handler; returns OK. */
 int okta_send_page(request_rec *r, const char *title, const char *text);
 /** okta_send_page with a button that POSTs `token` (as field "token") to
