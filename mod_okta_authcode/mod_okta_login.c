@@ -19,6 +19,7 @@
 #include "mod_okta_response.h"
 #include "mod_okta_session.h"
 #include "mod_okta_store.h"
+#include "okta_callback.h"
 #include "okta_claims.h"
 #include "okta_pending.h"
 #include "okta_util.h"
@@ -126,47 +127,15 @@ int okta_login_start(request_rec *r, const char *return_to, int silent)
 
 static int provider_error(request_rec *r, const char *error, const char *description)
 {
-    const char *hint;
-    int status = HTTP_BAD_GATEWAY;
+    okta_provider_error_t verdict = okta_provider_error(error);
 
-    if (strcmp(error, "access_denied") == 0) {
-        status = HTTP_FORBIDDEN;
-        hint = "check that the user is assigned to the app and that the authorization "
-               "server's access policy rule admits this client";
-    }
-    else if (strcmp(error, "invalid_scope") == 0) {
-        hint = "check OktaScope against the authorization server's Scopes (it needs a "
-               "default scope; offline_access must be allowed for refresh tokens)";
-    }
-    else if (strcmp(error, "unauthorized_client") == 0) {
-        hint = "allow the Authorization Code grant type in the app and in the authorization "
-               "server's access policy rule";
-    }
-    else if (strcmp(error, "invalid_client") == 0) {
-        hint = "check OktaClientID, OktaClientSecret and OktaTokenEndpointAuth against the "
-               "app's Client authentication setting";
-    }
-    else if (strcmp(error, "consent_required") == 0 || strcmp(error, "interaction_required") == 0) {
-        status = HTTP_FORBIDDEN;
-        hint = "the user must consent to the scopes: in Okta, the app's User Consent setting "
-               "(App > General > User Consent) and the scope's \"Require user consent\" "
-               "(Authorization server > Scopes)";
-    }
-    else if (strcmp(error, "invalid_grant") == 0) {
-        status = HTTP_BAD_REQUEST;
-        hint = "the sign-in code was used already or has expired; also check that "
-               "OktaRedirectURI is one of the app's Sign-in redirect URIs";
-    }
-    else {
-        hint = "see the provider's description";
-    }
     ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                   OKTALOGNO(00018) "the provider refused the sign-in: %s (%s): %s", error,
-                  description ? description : "no description", hint);
-    return okta_error_page(r, status, "Sign-in refused",
+                  description ? description : "no description", verdict.hint);
+    return okta_error_page(r, verdict.status, "Sign-in refused",
                            apr_psprintf(r->pool, "The sign-in provider answered \"%s\"%s%s. "
                                         "To fix: %s.", error, description ? ": " : "",
-                                        description ? description : "", hint));
+                                        description ? description : "", verdict.hint));
 }
 
 static int bad_callback(request_rec *r, const char *why)
@@ -370,14 +339,6 @@ static int take_login(request_rec *r, const char *state, okta_login_t *login)
     return OK;
 }
 
-/* prompt=none answers meaning "the user must interact": sign in normally */
-static int needs_interaction(const char *error)
-{
-    return strcmp(error, "login_required") == 0 || strcmp(error, "interaction_required") == 0
-           || strcmp(error, "consent_required") == 0
-           || strcmp(error, "account_selection_required") == 0;
-}
-
 int okta_login_callback(request_rec *r, int silent)
 {
     const okta_provider_meta_t *meta;
@@ -407,7 +368,7 @@ int okta_login_callback(request_rec *r, int silent)
     }
     switch (okta_query_get_unique(params, "error", &error)) {
     case OKTA_PARAM_OK:
-        if (silent && needs_interaction(error)) {
+        if (silent && okta_error_needs_interaction(error)) {
             ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
                           OKTALOGNO(00030) "silent sign-in answered %s: signing in normally",
                           error);
