@@ -19,7 +19,7 @@
 #include "mod_okta_response.h"
 #include "mod_okta_session.h"
 #include "mod_okta_store.h"
-#include "okta_callback.h"
+#include "okta_signin.h"
 #include "okta_claims.h"
 #include "okta_pending.h"
 #include "okta_util.h"
@@ -75,8 +75,9 @@ int okta_login_start(request_rec *r, const char *return_to, int silent)
     okta_server_conf_t *sc = okta_server_conf(r);
     const okta_provider_meta_t *meta;
     okta_login_t login;
+    okta_signin_client_t client;
     apr_array_header_t *items;
-    const char *item, *query = "";
+    const char *item;
     int status;
 
     if (!(meta = okta_provider_meta(r, &status))) {
@@ -101,21 +102,11 @@ int okta_login_start(request_rec *r, const char *return_to, int silent)
     APR_ARRAY_PUSH(items, const char *) = item;
     set_pending_items(r, items);
 
-    okta_form_add(r->pool, &query, "response_type", "code");
-    okta_form_add(r->pool, &query, "client_id", sc->client_id);
-    okta_form_add(r->pool, &query, "redirect_uri", redirect_uri(r, (int)login.silent));
-    okta_form_add(r->pool, &query, "scope", sc->scope);
-    if (login.silent) {
-        okta_form_add(r->pool, &query, "prompt", "none");
-    }
-    okta_form_add(r->pool, &query, "state", login.state);
-    okta_form_add(r->pool, &query, "nonce", login.nonce);
-    okta_form_add(r->pool, &query, "code_challenge", okta_pkce_challenge(r->pool, login.code_verifier));
-    okta_form_add(r->pool, &query, "code_challenge_method", "S256");
+    client.client_id = sc->client_id;
+    client.redirect_uri = redirect_uri(r, (int)login.silent);
+    client.scope = sc->scope;
     apr_table_setn(r->err_headers_out, "Location",
-                   apr_pstrcat(r->pool, meta->authorization_endpoint,
-                               ap_strchr_c(meta->authorization_endpoint, '?') ? "&" : "?",
-                               query, NULL));
+                   okta_authorization_url(r->pool, meta->authorization_endpoint, &client, &login));
     apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
     ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
                   OKTALOGNO(00017) "no session: sending the browser to sign in%s at %s",

@@ -35,7 +35,7 @@ int main(void)
     suite_add_tcase(suite, settings_tcase());
     suite_add_tcase(suite, forwarded_tcase());
     suite_add_tcase(suite, route_tcase());
-    suite_add_tcase(suite, callback_tcase());
+    suite_add_tcase(suite, signin_tcase());
     suite_add_tcase(suite, flights_tcase());
 
     runner = srunner_create(suite);

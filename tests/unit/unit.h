@@ -26,7 +26,7 @@ TCase *setup_tcase(void);
 TCase *settings_tcase(void);
 TCase *forwarded_tcase(void);
 TCase *route_tcase(void);
-TCase *callback_tcase(void);
+TCase *signin_tcase(void);
 TCase *flights_tcase(void);
 
 /* A fresh pool for each test (checked fixture). */

@@ -1,9 +1,43 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* okta_callback: the provider's errors at the sign-in callback. */
+/* okta_signin: the authorization request, and the provider's errors at the
+ * sign-in callback. */
 #include <string.h>
 
-#include "okta_callback.h"
+#include "okta_signin.h"
 #include "unit.h"
+
+/* RFC 7636 appendix B's verifier and its S256 challenge. */
+#define VERIFIER "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
+#define CHALLENGE "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+
+START_TEST(authorization_url)
+{
+    static const okta_signin_client_t client = {
+        "0oa client", "https://app.example.com/callback", "openid profile offline_access"
+    };
+    okta_login_t login = { 1700000000, 0, "st~ate", "n+once", VERIFIER, "/app?x=1" };
+    const char *url;
+
+    url = okta_authorization_url(test_pool, "https://idp.example.com/oauth2/default/v1/authorize",
+                                 &client, &login);
+    ck_assert_str_eq(url, "https://idp.example.com/oauth2/default/v1/authorize"
+                          "?response_type=code&client_id=0oa%20client"
+                          "&redirect_uri=https%3A%2F%2Fapp.example.com%2Fcallback"
+                          "&scope=openid%20profile%20offline_access&state=st~ate"
+                          "&nonce=n%2Bonce&code_challenge=" CHALLENGE
+                          "&code_challenge_method=S256");
+    /* silent: prompt=none; an endpoint with a query of its own keeps it */
+    login.silent = 1;
+    url = okta_authorization_url(test_pool, "https://idp.example.com/authorize?tenant=a",
+                                 &client, &login);
+    ck_assert_msg(strncmp(url, "https://idp.example.com/authorize?tenant=a&response_type=code&",
+                          62) == 0, "%s", url);
+    ck_assert_ptr_nonnull(strstr(url, "&scope=openid%20profile%20offline_access&prompt=none&state="));
+    /* nothing of the sign-in but its state, nonce and challenge leaves */
+    ck_assert_ptr_null(strstr(url, VERIFIER));
+    ck_assert_ptr_null(strstr(url, "app%3Fx"));
+}
+END_TEST
 
 START_TEST(provider_error_table)
 {
@@ -52,10 +86,12 @@ START_TEST(silent_sign_in_needs_interaction)
 }
 END_TEST
 
-TCase *callback_tcase(void)
+TCase *signin_tcase(void)
 {
-    TCase *tc = tcase_create("callback");
+    TCase *tc = tcase_create("signin");
 
+    tcase_add_checked_fixture(tc, test_pool_setup, test_pool_teardown);
+    tcase_add_test(tc, authorization_url);
     tcase_add_test(tc, provider_error_table);
     tcase_add_test(tc, silent_sign_in_needs_interaction);
     return tc;

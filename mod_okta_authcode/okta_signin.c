@@ -1,13 +1,35 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The sign-in callback's decisions: see okta_callback.h. */
+/* The sign-in's request and the callback's decisions: see okta_signin.h. */
+#include <apr_strings.h>
 #include <string.h>
 
-#include "okta_callback.h"
+#include "okta_crypto.h"
+#include "okta_signin.h"
+#include "okta_util.h"
 
 #define CONSENT_HINT                                                                       \
     "the user must consent to the scopes: in Okta, the app's User Consent setting (App > " \
     "General > User Consent) and the scope's \"Require user consent\" (Authorization "      \
     "server > Scopes)"
+
+const char *okta_authorization_url(apr_pool_t *p, const char *endpoint,
+                                   const okta_signin_client_t *client, const okta_login_t *login)
+{
+    const char *query = "";
+
+    okta_form_add(p, &query, "response_type", "code");
+    okta_form_add(p, &query, "client_id", client->client_id);
+    okta_form_add(p, &query, "redirect_uri", client->redirect_uri);
+    okta_form_add(p, &query, "scope", client->scope);
+    if (login->silent) {
+        okta_form_add(p, &query, "prompt", "none");
+    }
+    okta_form_add(p, &query, "state", login->state);
+    okta_form_add(p, &query, "nonce", login->nonce);
+    okta_form_add(p, &query, "code_challenge", okta_pkce_challenge(p, login->code_verifier));
+    okta_form_add(p, &query, "code_challenge_method", "S256");
+    return apr_pstrcat(p, endpoint, strchr(endpoint, '?') ? "&" : "?", query, NULL);
+}
 
 static const struct {
     const char *error;
