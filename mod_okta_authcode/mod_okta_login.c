@@ -305,29 +305,44 @@ static int create_session(request_rec *r, const okta_token_response_t *tr,
 
 /* The pending sign-in this callback answers, taken out of the browser's
  * login cookie so it can never be used again. */
-static int take_login(request_rec *r, const char *state, okta_login_t *login)
+/* Takes the sign-in of `state` out of the browser's login cookie (the
+ * cookie is rewritten without it, whatever comes next). */
+static okta_pending_found_t take_login(request_rec *r, const char *state, okta_login_t *login)
 {
-    okta_server_conf_t *sc = okta_server_conf(r);
     apr_array_header_t *items = pending_items(r);
+    apr_status_t rv = okta_pending_take(login, items, r->pool, okta_server_conf(r)->keys, state);
 
-    switch (okta_pending_take(login, items, r->pool, sc->keys, state)) {
-    case APR_SUCCESS:
-        break;
-    case APR_NOTFOUND:
-        return bad_callback(r, "This sign-in was not started by this browser, or was already "
-                               "completed");
-    default:
-        set_pending_items(r, items);
-        return bad_callback(r, "The sign-in record is damaged, or was made by another server");
+    if (rv == APR_NOTFOUND) {
+        return OKTA_PENDING_ABSENT;
     }
     set_pending_items(r, items);
-    if (login->created + sc->login_timeout < apr_time_sec(apr_time_now())) {
-        return bad_callback(r, "This sign-in took too long (OktaLoginTimeout)");
+    return rv == APR_SUCCESS ? OKTA_PENDING_FOUND : OKTA_PENDING_DAMAGED;
+}
+
+/* The facts okta_callback_verdict weighs, read in their order as far as
+ * those before allow; the sign-in found is in *login, the code in *code. */
+static void gather_callback_facts(request_rec *r, int silent, okta_callback_facts_t *f,
+                                  apr_table_t **params, okta_login_t *login, const char **code)
+{
+    const char *state;
+
+    memset(f, 0, sizeof(*f));
+    f->state = f->error = f->code = OKTA_PARAM_MISSING;
+    f->pending = OKTA_PENDING_ABSENT;
+    f->silent = silent;
+    f->is_get = r->method_number == M_GET;
+    f->query_parsed = f->is_get && okta_query_parse(params, r->pool, r->args) == APR_SUCCESS;
+    if (!f->query_parsed
+        || (f->state = okta_query_get_unique(*params, "state", &state)) != OKTA_PARAM_OK
+        || (f->pending = take_login(r, state, login)) != OKTA_PENDING_FOUND) {
+        return;
     }
-    if (completed_before(r, state)) {
-        return bad_callback(r, "This sign-in was already completed");
-    }
-    return OK;
+    f->expired = login->created + okta_server_conf(r)->login_timeout
+                 < apr_time_sec(apr_time_now());
+    f->completed_before = !f->expired && completed_before(r, state);
+    f->at_its_redirect_uri = login->silent == silent;
+    f->error = okta_query_get_unique(*params, "error", &f->error_value);
+    f->code = okta_query_get_unique(*params, "code", code);
 }
 
 int okta_login_callback(request_rec *r, int silent)
@@ -337,42 +352,27 @@ int okta_login_callback(request_rec *r, int silent)
     okta_login_t login;
     okta_jwt_t *jwt;
     json_t *claims;
-    apr_table_t *params;
-    const char *state, *code, *error, *form = "";
+    okta_callback_facts_t facts;
+    apr_table_t *params = NULL;
+    const char *code = NULL, *why, *form = "";
     int status;
 
-    if (r->method_number != M_GET) {
+    gather_callback_facts(r, silent, &facts, &params, &login, &code);
+    switch (okta_callback_verdict(&facts, &why)) {
+    case OKTA_CALLBACK_NOT_GET:
         return okta_error_page(r, HTTP_METHOD_NOT_ALLOWED, "Sign-in failed",
                                "The sign-in callback accepts only GET.");
-    }
-    if (okta_query_parse(&params, r->pool, r->args) != APR_SUCCESS) {
-        return bad_callback(r, "The callback's query string is malformed");
-    }
-    if (okta_query_get_unique(params, "state", &state) != OKTA_PARAM_OK) {
-        return bad_callback(r, "The callback needs exactly one state parameter");
-    }
-    if ((status = take_login(r, state, &login)) != OK) {
-        return status;
-    }
-    if (login.silent != silent) {
-        return bad_callback(r, "This sign-in came back to the wrong redirect URI");
-    }
-    switch (okta_query_get_unique(params, "error", &error)) {
-    case OKTA_PARAM_OK:
-        if (silent && okta_error_needs_interaction(error)) {
-            ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
-                          OKTALOGNO(00030) "silent sign-in answered %s: signing in normally",
-                          error);
-            return okta_login_start(r, login.return_to, 0);
-        }
-        return provider_error(r, error, apr_table_get(params, "error_description"));
-    case OKTA_PARAM_REPEATED:
-        return bad_callback(r, "The callback repeats the error parameter");
-    default:
+    case OKTA_CALLBACK_REFUSED:
+        return bad_callback(r, why);
+    case OKTA_CALLBACK_SIGN_IN_NORMALLY:
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
+                      OKTALOGNO(00030) "silent sign-in answered %s: signing in normally",
+                      facts.error_value);
+        return okta_login_start(r, login.return_to, 0);
+    case OKTA_CALLBACK_PROVIDER_ERROR:
+        return provider_error(r, facts.error_value, apr_table_get(params, "error_description"));
+    case OKTA_CALLBACK_EXCHANGE_CODE:
         break;
-    }
-    if (okta_query_get_unique(params, "code", &code) != OKTA_PARAM_OK) {
-        return bad_callback(r, "The callback needs exactly one code parameter");
     }
     if (!(meta = okta_provider_meta(r, &status))) {
         return status;

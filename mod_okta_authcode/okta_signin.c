@@ -75,3 +75,45 @@ int okta_error_needs_interaction(const char *error)
            || strcmp(error, "consent_required") == 0
            || strcmp(error, "account_selection_required") == 0;
 }
+
+/* The checks in order, each with what the user is told when it fails. */
+okta_callback_verdict_t okta_callback_verdict(const okta_callback_facts_t *f, const char **why)
+{
+    *why = NULL;
+    if (!f->is_get) {
+        return OKTA_CALLBACK_NOT_GET;
+    }
+    if (!f->query_parsed) {
+        *why = "The callback's query string is malformed";
+    }
+    else if (f->state != OKTA_PARAM_OK) {
+        *why = "The callback needs exactly one state parameter";
+    }
+    else if (f->pending == OKTA_PENDING_ABSENT) {
+        *why = "This sign-in was not started by this browser, or was already completed";
+    }
+    else if (f->pending == OKTA_PENDING_DAMAGED) {
+        *why = "The sign-in record is damaged, or was made by another server";
+    }
+    else if (f->expired) {
+        *why = "This sign-in took too long (OktaLoginTimeout)";
+    }
+    else if (f->completed_before) {
+        *why = "This sign-in was already completed";
+    }
+    else if (!f->at_its_redirect_uri) {
+        *why = "This sign-in came back to the wrong redirect URI";
+    }
+    else if (f->error == OKTA_PARAM_REPEATED) {
+        *why = "The callback repeats the error parameter";
+    }
+    else if (f->error == OKTA_PARAM_OK) {
+        return f->silent && okta_error_needs_interaction(f->error_value)
+                   ? OKTA_CALLBACK_SIGN_IN_NORMALLY
+                   : OKTA_CALLBACK_PROVIDER_ERROR;
+    }
+    else if (f->code != OKTA_PARAM_OK) {
+        *why = "The callback needs exactly one code parameter";
+    }
+    return *why ? OKTA_CALLBACK_REFUSED : OKTA_CALLBACK_EXCHANGE_CODE;
+}

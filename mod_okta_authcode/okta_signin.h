@@ -9,6 +9,7 @@
 #include <apr_pools.h>
 
 #include "okta_record.h"
+#include "okta_util.h" /* okta_param_result_t */
 
 /* Who asks, and where the answer goes. */
 typedef struct okta_signin_client_t {
@@ -24,6 +25,41 @@ typedef struct okta_signin_client_t {
  * after the endpoint's own query if it has one. */
 const char *okta_authorization_url(apr_pool_t *p, const char *endpoint,
                                    const okta_signin_client_t *client, const okta_login_t *login);
+
+/* What the callback came with, gathered by the glue in this order; a fact
+ * is read only if those before it allow (the state is needed to find the
+ * sign-in, the sign-in to know its time and kind). */
+typedef enum {
+    OKTA_PENDING_FOUND, /* the browser's login cookie holds this state's sign-in */
+    OKTA_PENDING_ABSENT, /* it holds none: not this browser's, or completed */
+    OKTA_PENDING_DAMAGED /* the item does not open: damaged, forged, another server's */
+} okta_pending_found_t;
+
+typedef struct okta_callback_facts_t {
+    int is_get;
+    int query_parsed;
+    okta_param_result_t state;
+    okta_pending_found_t pending;
+    int expired; /* started longer ago than OktaLoginTimeout */
+    int completed_before; /* its state is marked as completed */
+    int at_its_redirect_uri; /* silent or not, as the sign-in was */
+    int silent;
+    okta_param_result_t error;
+    const char *error_value;
+    okta_param_result_t code;
+} okta_callback_facts_t;
+
+typedef enum {
+    OKTA_CALLBACK_NOT_GET, /* 405 */
+    OKTA_CALLBACK_REFUSED, /* 400, `why` says what (OKTA00019) */
+    OKTA_CALLBACK_PROVIDER_ERROR, /* okta_provider_error of the error */
+    OKTA_CALLBACK_SIGN_IN_NORMALLY, /* a silent sign-in needs the user */
+    OKTA_CALLBACK_EXCHANGE_CODE /* all holds: exchange the code */
+} okta_callback_verdict_t;
+
+/** The verdict on a callback, and for OKTA_CALLBACK_REFUSED what to tell
+ * the user and the log. */
+okta_callback_verdict_t okta_callback_verdict(const okta_callback_facts_t *f, const char **why);
 
 /* An error the provider sent the browser back with (RFC 6749 4.1.2.1,
  * OpenID Connect Core 3.1.2.6): the status the user gets, and what an

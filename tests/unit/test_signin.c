@@ -39,6 +39,96 @@ START_TEST(authorization_url)
 }
 END_TEST
 
+/* A callback all of whose checks hold; each row changes some. */
+#define GOOD { 1, 1, OKTA_PARAM_OK, OKTA_PENDING_FOUND, 0, 0, 1, 0, OKTA_PARAM_MISSING, NULL, \
+               OKTA_PARAM_OK }
+
+START_TEST(callback_verdict_table)
+{
+    static const struct {
+        const char *what;
+        okta_callback_facts_t facts;
+        okta_callback_verdict_t verdict;
+        const char *why; /* a part of it */
+    } rows[] = {
+        { "all holds", GOOD, OKTA_CALLBACK_EXCHANGE_CODE, NULL },
+        { "a POST", { 0, 0, OKTA_PARAM_MISSING, OKTA_PENDING_ABSENT, 0, 0, 0, 0,
+                      OKTA_PARAM_MISSING, NULL, OKTA_PARAM_MISSING },
+          OKTA_CALLBACK_NOT_GET, NULL },
+        { "a malformed query", { 1, 0, OKTA_PARAM_MISSING, OKTA_PENDING_ABSENT, 0, 0, 0, 0,
+                                 OKTA_PARAM_MISSING, NULL, OKTA_PARAM_MISSING },
+          OKTA_CALLBACK_REFUSED, "malformed" },
+        { "no state", { 1, 1, OKTA_PARAM_MISSING, OKTA_PENDING_ABSENT, 0, 0, 0, 0,
+                        OKTA_PARAM_MISSING, NULL, OKTA_PARAM_OK },
+          OKTA_CALLBACK_REFUSED, "exactly one state" },
+        { "two states", { 1, 1, OKTA_PARAM_REPEATED, OKTA_PENDING_ABSENT, 0, 0, 0, 0,
+                          OKTA_PARAM_MISSING, NULL, OKTA_PARAM_OK },
+          OKTA_CALLBACK_REFUSED, "exactly one state" },
+        { "another browser's, or replayed after completion",
+          { 1, 1, OKTA_PARAM_OK, OKTA_PENDING_ABSENT, 0, 0, 0, 0, OKTA_PARAM_MISSING, NULL,
+            OKTA_PARAM_OK },
+          OKTA_CALLBACK_REFUSED, "not started by this browser" },
+        { "a forged or damaged sign-in record",
+          { 1, 1, OKTA_PARAM_OK, OKTA_PENDING_DAMAGED, 0, 0, 0, 0, OKTA_PARAM_MISSING, NULL,
+            OKTA_PARAM_OK },
+          OKTA_CALLBACK_REFUSED, "damaged" },
+        { "too late", { 1, 1, OKTA_PARAM_OK, OKTA_PENDING_FOUND, 1, 0, 1, 0, OKTA_PARAM_MISSING,
+                        NULL, OKTA_PARAM_OK },
+          OKTA_CALLBACK_REFUSED, "OktaLoginTimeout" },
+        { "completed before (a replay with the old cookie)",
+          { 1, 1, OKTA_PARAM_OK, OKTA_PENDING_FOUND, 0, 1, 1, 0, OKTA_PARAM_MISSING, NULL,
+            OKTA_PARAM_OK },
+          OKTA_CALLBACK_REFUSED, "already completed" },
+        { "a silent sign-in at the normal redirect URI",
+          { 1, 1, OKTA_PARAM_OK, OKTA_PENDING_FOUND, 0, 0, 0, 0, OKTA_PARAM_MISSING, NULL,
+            OKTA_PARAM_OK },
+          OKTA_CALLBACK_REFUSED, "wrong redirect URI" },
+        { "two errors", { 1, 1, OKTA_PARAM_OK, OKTA_PENDING_FOUND, 0, 0, 1, 0,
+                          OKTA_PARAM_REPEATED, NULL, OKTA_PARAM_MISSING },
+          OKTA_CALLBACK_REFUSED, "repeats the error" },
+        { "the provider's error", { 1, 1, OKTA_PARAM_OK, OKTA_PENDING_FOUND, 0, 0, 1, 0,
+                                    OKTA_PARAM_OK, "access_denied", OKTA_PARAM_MISSING },
+          OKTA_CALLBACK_PROVIDER_ERROR, NULL },
+        { "login_required, not silent: the provider's error",
+          { 1, 1, OKTA_PARAM_OK, OKTA_PENDING_FOUND, 0, 0, 1, 0, OKTA_PARAM_OK,
+            "login_required", OKTA_PARAM_MISSING },
+          OKTA_CALLBACK_PROVIDER_ERROR, NULL },
+        { "login_required, silent: sign in normally",
+          { 1, 1, OKTA_PARAM_OK, OKTA_PENDING_FOUND, 0, 0, 1, 1, OKTA_PARAM_OK,
+            "login_required", OKTA_PARAM_MISSING },
+          OKTA_CALLBACK_SIGN_IN_NORMALLY, NULL },
+        { "access_denied, silent: the provider's error",
+          { 1, 1, OKTA_PARAM_OK, OKTA_PENDING_FOUND, 0, 0, 1, 1, OKTA_PARAM_OK,
+            "access_denied", OKTA_PARAM_OK },
+          OKTA_CALLBACK_PROVIDER_ERROR, NULL },
+        { "an error and a code: the error", { 1, 1, OKTA_PARAM_OK, OKTA_PENDING_FOUND, 0, 0, 1,
+                                              0, OKTA_PARAM_OK, "server_error", OKTA_PARAM_OK },
+          OKTA_CALLBACK_PROVIDER_ERROR, NULL },
+        { "no code", { 1, 1, OKTA_PARAM_OK, OKTA_PENDING_FOUND, 0, 0, 1, 0, OKTA_PARAM_MISSING,
+                       NULL, OKTA_PARAM_MISSING },
+          OKTA_CALLBACK_REFUSED, "exactly one code" },
+        { "two codes", { 1, 1, OKTA_PARAM_OK, OKTA_PENDING_FOUND, 0, 0, 1, 0,
+                         OKTA_PARAM_MISSING, NULL, OKTA_PARAM_REPEATED },
+          OKTA_CALLBACK_REFUSED, "exactly one code" },
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        const char *why = "(unset)";
+        okta_callback_verdict_t verdict = okta_callback_verdict(&rows[i].facts, &why);
+
+        ck_assert_msg(verdict == rows[i].verdict, "%s: verdict %d", rows[i].what, verdict);
+        if (rows[i].why) {
+            ck_assert_msg(why && strstr(why, rows[i].why), "%s: %s", rows[i].what,
+                          why ? why : "(none)");
+        }
+        else {
+            ck_assert_msg(why == NULL, "%s: a reason, %s", rows[i].what, why);
+        }
+    }
+}
+END_TEST
+
 START_TEST(provider_error_table)
 {
     static const struct {
@@ -92,6 +182,7 @@ TCase *signin_tcase(void)
 
     tcase_add_checked_fixture(tc, test_pool_setup, test_pool_teardown);
     tcase_add_test(tc, authorization_url);
+    tcase_add_test(tc, callback_verdict_table);
     tcase_add_test(tc, provider_error_table);
     tcase_add_test(tc, silent_sign_in_needs_interaction);
     return tc;
