@@ -2,7 +2,7 @@
 /* What every glue file shares: the module record and its log tags.
  *
  * The glue is in layers; a file includes the headers of the layers below
- * it, never above (tests/layers checks it):
+ * it, never above (tests/layers reads this list and checks it):
  *   config            directives and the configuration they fill
  *   response          pages, the public URL and scheme, cookies
  *   caches            the socache instances OktaSessionCache names
