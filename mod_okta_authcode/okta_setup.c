@@ -5,9 +5,10 @@
 #include <apr_uri.h>
 #include <jansson.h>
 
+#include "okta_hints.h"
+#include "okta_json.h"
 #include "okta_jwt.h"
 #include "okta_setup.h"
-#include "okta_json.h"
 #include "okta_util.h"
 
 okta_checks_t *okta_checks_make(apr_pool_t *p)
@@ -121,9 +122,7 @@ static void check_grants(okta_checks_t *c, const json_t *doc, int refresh)
     }
     else if (!code) {
         okta_check_add(c, OKTA_CHECK_FAIL, "grant_types", "grant_types_supported lacks "
-                       "authorization_code", "in Okta, App > General > Grant type: allow "
-                       "Authorization Code, and in the authorization server's access policy "
-                       "rule");
+                       "authorization_code", OKTA_HINT_CODE_GRANT);
     }
     else if (refresh && okta_json_lists(doc, "grant_types_supported", "refresh_token") != 1) {
         okta_check_add(c, OKTA_CHECK_FAIL, "grant_types", "grant_types_supported lacks "
@@ -185,7 +184,7 @@ static void check_endpoint(okta_checks_t *c, const json_t *doc, const char *name
 static void check_capabilities(okta_checks_t *c, const json_t *doc, const okta_setup_t *setup)
 {
     check_listed(c, doc, "response_types", "response_types_supported", "code",
-                 "in Okta, App > General > Grant type: allow Authorization Code");
+                 OKTA_HINT_CODE_GRANT);
     check_listed(c, doc, "pkce", "code_challenge_methods_supported", "S256",
                  "the provider must support PKCE with S256 (Okta does)");
     check_grants(c, doc, strstr(setup->scope, "offline_access") != NULL);
@@ -272,9 +271,7 @@ void okta_setup_check_credentials(okta_checks_t *c, long status, const char *bod
     else if (error && strcmp(error, "invalid_client") == 0) {
         okta_check_add(c, OKTA_CHECK_FAIL, "credentials",
                        "the token endpoint refuses the client (invalid_client)",
-                       "check OktaClientID, OktaClientSecret and OktaTokenEndpointAuth against "
-                       "the app's Client ID, Client secret and Client authentication (App > "
-                       "General > Client Credentials)");
+                       OKTA_HINT_CLIENT);
     }
     else {
         okta_check_add(c, OKTA_CHECK_WARN, "credentials",

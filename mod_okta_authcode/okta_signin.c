@@ -4,13 +4,9 @@
 #include <string.h>
 
 #include "okta_crypto.h"
+#include "okta_hints.h"
 #include "okta_signin.h"
 #include "okta_util.h"
-
-#define CONSENT_HINT                                                                       \
-    "the user must consent to the scopes: in Okta, the app's User Consent setting (App > " \
-    "General > User Consent) and the scope's \"Require user consent\" (Authorization "      \
-    "server > Scopes)"
 
 const char *okta_authorization_url(apr_pool_t *p, const char *endpoint,
                                    const okta_signin_client_t *client, const okta_login_t *login)
@@ -35,25 +31,13 @@ static const struct {
     const char *error;
     okta_provider_error_t verdict;
 } provider_errors[] = {
-    { "access_denied",
-      { 403, "check that the user is assigned to the app and that the authorization "
-             "server's access policy rule admits this client" } },
-    { "invalid_scope",
-      { 502, "check OktaScope against the authorization server's Scopes (it needs a "
-             "default scope; offline_access must be allowed for refresh tokens)" } },
-    { "unauthorized_client",
-      { 502, "allow the Authorization Code grant type in the app and in the authorization "
-             "server's access policy rule" } },
-    { "invalid_client",
-      { 502, "check OktaClientID, OktaClientSecret and OktaTokenEndpointAuth against the "
-             "app's Client authentication setting" } },
-    { "consent_required",
-      { 403, CONSENT_HINT } },
-    { "interaction_required",
-      { 403, CONSENT_HINT } },
-    { "invalid_grant",
-      { 400, "the sign-in code was used already or has expired; also check that "
-             "OktaRedirectURI is one of the app's Sign-in redirect URIs" } },
+    { "access_denied", { 403, OKTA_HINT_ASSIGNMENT } },
+    { "invalid_scope", { 502, OKTA_HINT_SCOPES } },
+    { "unauthorized_client", { 502, OKTA_HINT_CODE_GRANT } },
+    { "invalid_client", { 502, OKTA_HINT_CLIENT } },
+    { "consent_required", { 403, OKTA_HINT_CONSENT } },
+    { "interaction_required", { 403, OKTA_HINT_CONSENT } },
+    { "invalid_grant", { 400, OKTA_HINT_CODE_SPENT } },
 };
 
 okta_provider_error_t okta_provider_error(const char *error)
