@@ -11,8 +11,8 @@
     "authorization server's access policy rule admits this client"
 
 #define OKTA_HINT_CODE_GRANT                                                                  \
-    "in Okta, App > General > Grant type: allow Authorization Code, and in the "              \
-    "authorization server's access policy rule"
+    "allow the Authorization Code grant type in the app (App > General > Grant type) and "    \
+    "in the authorization server's access policy rule"
 
 #define OKTA_HINT_SCOPES                                                                      \
     "check OktaScope against the authorization server's Scopes (Security > API > "            \

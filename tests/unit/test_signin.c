@@ -138,7 +138,7 @@ START_TEST(provider_error_table)
     } rows[] = {
         { "access_denied", 403, "assigned to the app" },
         { "invalid_scope", 502, "OktaScope" },
-        { "unauthorized_client", 502, "Grant type: allow Authorization Code" },
+        { "unauthorized_client", 502, "Authorization Code grant type" },
         { "invalid_client", 502, "OktaClientSecret" },
         { "consent_required", 403, "User Consent" },
         { "interaction_required", 403, "User Consent" },
