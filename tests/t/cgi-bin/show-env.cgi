@@ -10,6 +10,6 @@ my $body = "REMOTE_USER=" . ($ENV{REMOTE_USER} // '') . "\n"
          . "REMOTE_USER_SET=" . (exists $ENV{REMOTE_USER} ? 1 : 0) . "\n"
          . "AUTH_TYPE=" . ($ENV{AUTH_TYPE} // '') . "\n";
 for my $name (sort keys %ENV) {
-    $body .= "$name=$ENV{$name}\n" if $name =~ /^(OKTA_|HTTP_X_|HTTP_COOKIE$|FORGED_)/;
+    $body .= "$name=$ENV{$name}\n" if $name =~ /^(OKTA_|HTTP_X_|HTTP_COOKIE$|HTTP_AUTHORIZATION$|FORGED_)/;
 }
 print "Content-Type: text/plain\n\n", $body;
