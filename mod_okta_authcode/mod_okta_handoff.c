@@ -162,7 +162,6 @@ apr_status_t okta_keep_private(ap_filter_t *f, apr_bucket_brigade *bb)
     return ap_pass_brigade(f->next, bb);
 }
 
-
 void okta_keep_private_for(request_rec *r, const char *credential)
 {
     if (!r->main) {

@@ -19,9 +19,9 @@
 #include "mod_okta_response.h"
 #include "mod_okta_session.h"
 #include "mod_okta_store.h"
-#include "okta_signin.h"
 #include "okta_claims.h"
 #include "okta_pending.h"
+#include "okta_signin.h"
 #include "okta_util.h"
 
 #define STATE_BYTES 16 /* 22 base64url characters */
@@ -303,10 +303,9 @@ static int create_session(request_rec *r, const okta_token_response_t *tr,
     return HTTP_MOVED_TEMPORARILY;
 }
 
-/* The pending sign-in this callback answers, taken out of the browser's
- * login cookie so it can never be used again. */
-/* Takes the sign-in of `state` out of the browser's login cookie (the
- * cookie is rewritten without it, whatever comes next). */
+/* Takes the sign-in of `state` out of the browser's login cookie, so it can
+ * never be used again (the cookie is rewritten without it, whatever comes
+ * next). */
 static okta_pending_found_t take_login(request_rec *r, const char *state, okta_login_t *login)
 {
     apr_array_header_t *items = pending_items(r);
